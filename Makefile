@@ -1,0 +1,68 @@
+# Xinfeng: `make run` serves the app, `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+TRANSLATIONS := planner/translations
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test install install-test translations extract-messages update-translations compile-translations chromium screenshots lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+instance/secret_key:
+	mkdir -p instance
+	$(PYTHON) -c 'import secrets; print(secrets.token_hex(32))' > $@
+	chmod 600 $@
+
+compile-translations: install
+	$(BIN)/pybabel -q compile -d $(TRANSLATIONS)
+
+extract-messages: install
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--project Xinfeng -o $(TRANSLATIONS)/messages.pot .
+
+update-translations: extract-messages
+	$(BIN)/pybabel -q update -N --no-wrap -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
+
+translations: update-translations compile-translations
+
+run: install instance/secret_key compile-translations
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 --access-logfile - app:app
+
+# Chromium for the browser tests: installed with apt when root, else those tests are skipped.
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing Chromium for the browser tests (apt-get install chromium)"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "NOTICE: $(CHROMIUM) is missing and this is not root: browser tests will be skipped."; \
+		fi; \
+	fi
+
+test: install-test compile-translations chromium
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-test
+	$(BIN)/ruff check planner tests
+	$(BIN)/ruff format --check planner tests
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,105 @@
+"""Forms for registering, logging in and editing a profile."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import Email, EqualTo, ValidationError
+
+from planner.accounts.services import PASSWORD_MIN, InvalidPhone, normalise_phone
+from planner.forms import Form, Optional, length, required, strip
+
+LOCALE_CHOICES = [("zh_Hans_CN", "简体中文"), ("en", "English")]
+
+
+def _valid_phone(form, field):
+    try:
+        field.data = normalise_phone(field.data)
+    except InvalidPhone as exc:
+        raise ValidationError(str(exc.message)) from exc
+
+
+class LoginForm(Form):
+    phone = StringField(
+        _l("Mobile number"),
+        filters=[strip],
+        validators=[required(), length(30)],
+        render_kw={"autocomplete": "tel", "inputmode": "tel"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[required(), length(128)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    remember = BooleanField(_l("Keep me logged in on this device"))
+    submit = SubmitField(_l("Log in"))
+
+
+class RegisterForm(Form):
+    phone = StringField(
+        _l("Mobile number"),
+        filters=[strip],
+        validators=[required(), length(30), _valid_phone],
+        render_kw={"autocomplete": "tel", "inputmode": "tel"},
+    )
+    real_name = StringField(
+        _l("Real name"),
+        filters=[strip],
+        validators=[required(), length(40)],
+        description=_l("As on your ID card: service records and certificates carry it."),
+        render_kw={"autocomplete": "name"},
+    )
+    nickname = StringField(
+        _l("Nickname (optional)"), filters=[strip], validators=[Optional(), length(40)]
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[required(), length(128, min=PASSWORD_MIN)],
+        description=_l("At least 8 characters."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[required(), EqualTo("password", message=_l("The passwords do not match."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    consent = BooleanField(
+        _l("I have read the privacy notice and agree that my name and number are kept for volunteer service records."),
+        validators=[required()],
+    )
+    submit = SubmitField(_l("Register"))
+
+
+class ProfileForm(Form):
+    real_name = StringField(
+        _l("Real name"), filters=[strip], validators=[required(), length(40)]
+    )
+    nickname = StringField(
+        _l("Nickname (optional)"), filters=[strip], validators=[Optional(), length(40)]
+    )
+    email = EmailField(
+        _l("E-mail (optional)"),
+        filters=[strip],
+        validators=[Optional(), length(254), Email(message=_l("Enter a valid e-mail address."))],
+    )
+    locale = SelectField(_l("Language"), choices=LOCALE_CHOICES)
+    submit = SubmitField(_l("Save"))
+
+
+class PasswordForm(Form):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[required(), length(128)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = PasswordField(
+        _l("New password"),
+        validators=[required(), length(128, min=PASSWORD_MIN)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[required(), EqualTo("password", message=_l("The passwords do not match."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField(_l("Change password"))

@@ -1,0 +1,123 @@
+"""Users (volunteers, organisers, administrators) and organiser grants."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from planner.directory.models import Community, Department, Street
+from planner.extensions import db
+from planner.timeutil import UTCDateTime, utcnow
+
+PHONE_MAX = 20
+
+
+def mask_phone(phone: str | None) -> str:
+    """Show a mainland mobile number as 138****1234."""
+    if not phone:
+        return ""
+    digits = phone.removeprefix("+86")
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return f"{digits[:3]}****{digits[-4:]}"
+
+
+def mask_name(name: str | None) -> str:
+    """Show a real name as 张*明 (or 张* for two characters)."""
+    if not name:
+        return ""
+    if len(name) == 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # E.164, e.g. +8613812341234; NULL once the account is deleted and anonymised.
+    phone: Mapped[str | None] = mapped_column(String(PHONE_MAX), unique=True)
+    real_name: Mapped[str] = mapped_column(String(40))
+    nickname: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str | None] = mapped_column(String(254))
+    password_hash: Mapped[str] = mapped_column(String(255), default="")
+    locale: Mapped[str | None] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(default=True)
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    grants: Mapped[list[OrganiserGrant]] = relationship(
+        back_populates="user", foreign_keys="OrganiserGrant.user_id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login asks this
+        return self.active and self.deleted_at is None
+
+    @property
+    def local_phone(self) -> str:
+        return (self.phone or "").removeprefix("+86")
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def masked_name(self) -> str:
+        return mask_name(self.real_name)
+
+    @property
+    def display_name(self) -> str:
+        return self.nickname or self.real_name
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)  # scrypt
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    def __str__(self) -> str:
+        return self.real_name
+
+
+class OrganiserGrant(db.Model):
+    """Lets a user organise for one department, street office or community (exactly one)."""
+
+    __table_args__ = (
+        CheckConstraint(
+            "(CASE WHEN department_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN street_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN community_id IS NULL THEN 0 ELSE 1 END) = 1",
+            name="exactly_one_organisation",
+        ),
+        UniqueConstraint("user_id", "department_id", "street_id", "community_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
+    street_id: Mapped[int | None] = mapped_column(ForeignKey("street.id"), index=True)
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("community.id"), index=True)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="grants", foreign_keys=[user_id])
+    department: Mapped[Department | None] = relationship()
+    street: Mapped[Street | None] = relationship()
+    community: Mapped[Community | None] = relationship()
+
+    @property
+    def organisation(self) -> Department | Street | Community:
+        return self.department or self.street or self.community
+
+    @organisation.setter
+    def organisation(self, org: Department | Street | Community) -> None:
+        self.department = org if isinstance(org, Department) else None
+        self.street = org if isinstance(org, Street) else None
+        self.community = org if isinstance(org, Community) else None

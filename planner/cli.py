@@ -1,0 +1,58 @@
+"""Command-line tools: ``seed-demo``, ``create-admin``, ``send-notifications``."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from planner.accounts import services as accounts
+from planner.extensions import db
+
+
+def register(app) -> None:
+    @app.cli.command("seed-demo")
+    @click.option("--if-empty", is_flag=True, help="Only when the database has no districts yet.")
+    def seed_demo(if_empty: bool):
+        """Load the demo data (idempotent: a second run changes nothing)."""
+        from planner import demo
+        from planner.directory.models import District
+
+        if if_empty and db.session.scalar(db.select(District.id).limit(1)) is not None:
+            click.echo("The database already has data; demo data not loaded.")
+            return
+        demo.seed_all()
+        db.session.commit()
+        click.echo("Demo data is in place.")
+
+    @app.cli.command("create-admin")
+    @click.option("--phone", required=True, help="Mainland mobile number.")
+    @click.option("--name", required=True, help="Real name.")
+    @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+    def create_admin(phone: str, name: str, password_stdin: bool):
+        """Create an administrator, or make an existing account one."""
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        if len(password) < accounts.PASSWORD_MIN:
+            raise click.ClickException(f"The password needs at least {accounts.PASSWORD_MIN} characters.")
+        try:
+            user = accounts.find_by_phone(phone)
+            if user is None:
+                user = accounts.register_user(phone, name, password)
+            else:
+                user.set_password(password)
+        except accounts.InvalidPhone as exc:
+            raise click.ClickException(str(exc.message)) from exc
+        user.is_admin = True
+        db.session.commit()
+        click.echo(f"{user.real_name} ({user.masked_phone}) is an administrator.")
+
+    @app.cli.command("send-notifications")
+    def send_notifications():
+        """Send queued messages from the outbox (safe to run from cron)."""
+        from planner.notifications import services as notifications
+
+        sent, failed = notifications.send_queued()
+        click.echo(f"sent {sent}, failed {failed}")

@@ -1,0 +1,76 @@
+"""Configuration: defaults here, then ``PLANNER_*`` and a few well-known environment variables."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ENV_PREFIX = "PLANNER_"
+
+
+def _sqlite_url(instance_path: str) -> str:
+    return "sqlite:///" + str(Path(instance_path) / "xinfeng.db")
+
+
+def _normalise_database_url(url: str) -> str:
+    # Hosting platforms hand out postgres:// URLs; psycopg 3 needs its dialect named.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def _read_secret_key(instance_path: str) -> str | None:
+    key_file = Path(instance_path) / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip() or None
+    return None
+
+
+def load(instance_path: str) -> dict:
+    """Build the configuration mapping from defaults and the environment."""
+    env = os.environ
+    database_url = _normalise_database_url(env.get("DATABASE_URL") or _sqlite_url(instance_path))
+    config = {
+        "SECRET_KEY": env.get("SECRET_KEY") or _read_secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": env.get("REDIS_URL") or None,
+        "PLANNER_TIMEZONE": "Asia/Shanghai",
+        "PLANNER_DEFAULT_LOCALE": "zh_Hans_CN",
+        "PLANNER_LOCALES": ["zh_Hans_CN", "en"],
+        "PLANNER_PAGE_SIZE": 20,
+        "PLANNER_LOGIN_LIMIT": "10 per minute;50 per hour",
+        "PLANNER_MAIL_TRANSPORT": "log",
+        "PLANNER_SMTP_HOST": None,
+        "PLANNER_SMTP_PORT": 25,
+        "PLANNER_MAIL_FROM": "xinfeng@localhost",
+        "PLANNER_PUBLIC_URL": None,
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
+        "BOOTSTRAP_SERVE_LOCAL": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "RATELIMIT_HEADERS_ENABLED": True,
+    }
+    for key, value in env.items():
+        if key.startswith(ENV_PREFIX) and key in config:
+            config[key] = _coerce(value, config[key])
+    config["PLANNER_DEFAULT_LOCALE"] = env.get("PLANNER_DEFAULT_LOCALE", config["PLANNER_DEFAULT_LOCALE"])
+    config["BABEL_DEFAULT_LOCALE"] = config["PLANNER_DEFAULT_LOCALE"]
+    config["BABEL_DEFAULT_TIMEZONE"] = config["PLANNER_TIMEZONE"]
+    config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"] or "memory://"
+    return config
+
+
+def _coerce(raw: str, default):
+    if isinstance(default, bool):
+        return raw.lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, list):
+        return [part.strip() for part in raw.split(",") if part.strip()]
+    return raw

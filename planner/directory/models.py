@@ -1,0 +1,197 @@
+"""Geography (district → street → community), organisations, partnerships and volunteer teams."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from planner.extensions import db
+from planner.timeutil import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from planner.accounts.models import User
+
+NAME_MAX = 80
+
+
+def enum_column(enum_cls: type[enum.Enum], **kwargs):
+    """An Enum column stored by value (short lowercase strings), portable across databases."""
+    return Enum(
+        enum_cls,
+        values_callable=lambda members: [m.value for m in members],
+        native_enum=False,
+        validate_strings=True,
+        length=20,
+        **kwargs,
+    )
+
+
+class ArchivableMixin:
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class District(ArchivableMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX), unique=True)
+
+    streets: Mapped[list[Street]] = relationship(back_populates="district", order_by="Street.name")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Street(ArchivableMixin, db.Model):
+    __table_args__ = (UniqueConstraint("district_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("district.id"), index=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
+
+    district: Mapped[District] = relationship(back_populates="streets")
+    communities: Mapped[list[Community]] = relationship(
+        back_populates="street", order_by="Community.name"
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Community(ArchivableMixin, db.Model):
+    __table_args__ = (UniqueConstraint("street_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    street_id: Mapped[int] = mapped_column(ForeignKey("street.id"), index=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    address: Mapped[str] = mapped_column(String(200), default="")
+
+    street: Mapped[Street] = relationship(back_populates="communities")
+    convention_items: Mapped[list[ConventionItem]] = relationship(
+        back_populates="community",
+        order_by="ConventionItem.position",
+        cascade="all, delete-orphan",
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ConventionItem(db.Model):
+    """One line of a community's civilisation convention (社区文明公约), in order."""
+
+    __table_args__ = (UniqueConstraint("community_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id"), index=True)
+    position: Mapped[int]
+    text: Mapped[str] = mapped_column(String(200))
+
+    community: Mapped[Community] = relationship(back_populates="convention_items")
+
+
+class Department(ArchivableMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PartnerOrganisation(ArchivableMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Partnership(ArchivableMixin, db.Model):
+    """A department's partnership (共建) with a community."""
+
+    __table_args__ = (UniqueConstraint("department_id", "community_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), index=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id"), index=True)
+    since: Mapped[date | None]
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+    department: Mapped[Department] = relationship()
+    community: Mapped[Community] = relationship()
+
+
+class JoinPolicy(enum.Enum):
+    OPEN = "open"
+    APPROVAL = "approval"
+
+
+class TeamRole(enum.Enum):
+    LEADER = "leader"
+    MEMBER = "member"
+
+
+class MembershipStatus(enum.Enum):
+    PENDING = "pending"
+    ACTIVE = "active"
+
+
+class VolunteerTeam(ArchivableMixin, db.Model):
+    """A volunteer service team (志愿服务队) owned by a department, a community or the city."""
+
+    __table_args__ = (
+        UniqueConstraint("name"),
+        CheckConstraint(
+            "department_id IS NULL OR community_id IS NULL", name="one_owner"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    description: Mapped[str] = mapped_column(Text, default="")
+    join_policy: Mapped[JoinPolicy] = mapped_column(
+        enum_column(JoinPolicy, name="join_policy"), default=JoinPolicy.APPROVAL
+    )
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("community.id"), index=True)
+
+    department: Mapped[Department | None] = relationship()
+    community: Mapped[Community | None] = relationship()
+
+    @property
+    def owner(self) -> Department | Community | None:
+        """The owning organisation; ``None`` for a city-wide team."""
+        return self.department or self.community
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamMembership(db.Model):
+    __table_args__ = (UniqueConstraint("team_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("volunteer_team.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    role: Mapped[TeamRole] = mapped_column(
+        enum_column(TeamRole, name="team_role"), default=TeamRole.MEMBER
+    )
+    status: Mapped[MembershipStatus] = mapped_column(
+        enum_column(MembershipStatus, name="membership_status"), default=MembershipStatus.PENDING
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    team: Mapped[VolunteerTeam] = relationship()
+    user: Mapped[User] = relationship()
+

@@ -1,0 +1,506 @@
+"""Public directory pages, team membership, and the administrator's directory pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload, selectinload
+
+from planner import permissions
+from planner.audit import services as audit
+from planner.directory import forms, services
+from planner.directory.models import (
+    Community,
+    Department,
+    District,
+    JoinPolicy,
+    MembershipStatus,
+    PartnerOrganisation,
+    Partnership,
+    Street,
+    TeamMembership,
+    TeamRole,
+    VolunteerTeam,
+)
+from planner.exceptions import DomainError
+from planner.extensions import db, login_manager
+
+bp = Blueprint("directory", __name__)
+
+
+# ---------------------------------------------------------------- public pages
+
+
+@bp.get("/districts")
+def districts():
+    rows = db.session.scalars(
+        db.select(District)
+        .where(District.archived_at.is_(None))
+        .options(selectinload(District.streets).selectinload(Street.communities))
+        .order_by(District.name)
+    ).all()
+    return render_template("directory/districts.html", districts=rows)
+
+
+@bp.get("/districts/<int:district_id>")
+def district(district_id: int):
+    item = db.session.scalar(
+        db.select(District)
+        .where(District.id == district_id)
+        .options(selectinload(District.streets).selectinload(Street.communities))
+    ) or abort(404)
+    return render_template("directory/district.html", district=item)
+
+
+@bp.get("/streets/<int:street_id>")
+def street(street_id: int):
+    item = db.session.scalar(
+        db.select(Street)
+        .where(Street.id == street_id)
+        .options(joinedload(Street.district), selectinload(Street.communities))
+    ) or abort(404)
+    return render_template("directory/street.html", street=item)
+
+
+@bp.get("/communities/<int:community_id>")
+def community(community_id: int):
+    item = db.session.scalar(
+        db.select(Community)
+        .where(Community.id == community_id)
+        .options(
+            joinedload(Community.street).joinedload(Street.district),
+            selectinload(Community.convention_items),
+        )
+    ) or abort(404)
+    partnerships = db.session.scalars(
+        db.select(Partnership)
+        .where(Partnership.community_id == item.id, Partnership.archived_at.is_(None))
+        .options(joinedload(Partnership.department))
+        .order_by(Partnership.id)
+    ).all()
+    teams = db.session.scalars(
+        db.select(VolunteerTeam)
+        .where(VolunteerTeam.community_id == item.id, VolunteerTeam.archived_at.is_(None))
+        .order_by(VolunteerTeam.name)
+    ).all()
+    return render_template(
+        "directory/community.html", community=item, partnerships=partnerships, teams=teams
+    )
+
+
+@bp.get("/departments")
+def departments():
+    rows = db.session.scalars(
+        db.select(Department).where(Department.archived_at.is_(None)).order_by(Department.name)
+    ).all()
+    partners = db.session.scalars(
+        db.select(PartnerOrganisation)
+        .where(PartnerOrganisation.archived_at.is_(None))
+        .order_by(PartnerOrganisation.name)
+    ).all()
+    return render_template("directory/departments.html", departments=rows, partners=partners)
+
+
+@bp.get("/departments/<int:department_id>")
+def department(department_id: int):
+    item = db.get_or_404(Department, department_id)
+    partnerships = db.session.scalars(
+        db.select(Partnership)
+        .where(Partnership.department_id == item.id, Partnership.archived_at.is_(None))
+        .options(
+            joinedload(Partnership.community).joinedload(Community.street).joinedload(Street.district)
+        )
+        .order_by(Partnership.id)
+    ).all()
+    teams = db.session.scalars(
+        db.select(VolunteerTeam)
+        .where(VolunteerTeam.department_id == item.id, VolunteerTeam.archived_at.is_(None))
+        .order_by(VolunteerTeam.name)
+    ).all()
+    return render_template(
+        "directory/department.html", department=item, partnerships=partnerships, teams=teams
+    )
+
+
+@bp.get("/partners/<int:partner_id>")
+def partner(partner_id: int):
+    item = db.get_or_404(PartnerOrganisation, partner_id)
+    return render_template("directory/partner.html", partner=item)
+
+
+@bp.get("/teams")
+def teams():
+    page = db.paginate(
+        db.select(VolunteerTeam)
+        .where(VolunteerTeam.archived_at.is_(None))
+        .options(joinedload(VolunteerTeam.department), joinedload(VolunteerTeam.community))
+        .order_by(VolunteerTeam.name),
+        per_page=30,
+        error_out=False,
+    )
+    return render_template("directory/teams.html", page=page)
+
+
+def _load_team(team_id: int) -> VolunteerTeam:
+    return db.session.scalar(
+        db.select(VolunteerTeam)
+        .where(VolunteerTeam.id == team_id)
+        .options(joinedload(VolunteerTeam.department), joinedload(VolunteerTeam.community))
+    ) or abort(404)
+
+
+def _membership_of(team: VolunteerTeam) -> TeamMembership | None:
+    if not current_user.is_authenticated:
+        return None
+    return db.session.scalar(
+        db.select(TeamMembership).where(
+            TeamMembership.team_id == team.id, TeamMembership.user_id == current_user.id
+        )
+    )
+
+
+@bp.get("/teams/<int:team_id>")
+def team(team_id: int):
+    item = _load_team(team_id)
+    leaders = db.session.scalars(
+        db.select(TeamMembership)
+        .where(
+            TeamMembership.team_id == item.id,
+            TeamMembership.role == TeamRole.LEADER,
+            TeamMembership.status == MembershipStatus.ACTIVE,
+        )
+        .options(joinedload(TeamMembership.user))
+        .order_by(TeamMembership.id)
+    ).all()
+    member_count = db.session.scalar(
+        db.select(db.func.count(TeamMembership.id)).where(
+            TeamMembership.team_id == item.id, TeamMembership.status == MembershipStatus.ACTIVE
+        )
+    )
+    return render_template(
+        "directory/team.html",
+        team=item,
+        leaders=leaders,
+        member_count=member_count,
+        membership=_membership_of(item),
+        can_manage=permissions.can_manage(item),
+    )
+
+
+@bp.post("/teams/<int:team_id>/join")
+@login_required
+def join_team(team_id: int):
+    item = _load_team(team_id)
+    try:
+        membership = services.request_membership(item, current_user)
+    except DomainError as exc:
+        flash(str(exc.message), "warning")
+    else:
+        db.session.commit()
+        if membership.status is MembershipStatus.ACTIVE:
+            flash(_("You have joined %(team)s.", team=item.name), "success")
+        else:
+            flash(_("Your request to join has been sent to the team leader."), "success")
+    return redirect(url_for("directory.team", team_id=item.id))
+
+
+@bp.post("/teams/<int:team_id>/leave")
+@login_required
+def leave_team(team_id: int):
+    item = _load_team(team_id)
+    membership = _membership_of(item) or abort(404)
+    try:
+        services.leave(membership)
+    except DomainError as exc:
+        flash(str(exc.message), "warning")
+    else:
+        db.session.commit()
+        flash(_("You have left %(team)s.", team=item.name), "info")
+    return redirect(url_for("directory.team", team_id=item.id))
+
+
+@bp.get("/teams/<int:team_id>/members")
+@login_required
+def team_members(team_id: int):
+    item = _load_team(team_id)
+    is_member = (m := _membership_of(item)) is not None and m.status is MembershipStatus.ACTIVE
+    manage = permissions.can_manage(item)
+    if not (manage or is_member):
+        abort(403)
+    memberships = db.session.scalars(
+        db.select(TeamMembership)
+        .where(TeamMembership.team_id == item.id)
+        .options(joinedload(TeamMembership.user))
+        .order_by(TeamMembership.status, TeamMembership.role, TeamMembership.id)
+    ).all()
+    if not manage:
+        memberships = [m for m in memberships if m.status is MembershipStatus.ACTIVE]
+    return render_template(
+        "directory/team_members.html", team=item, memberships=memberships, can_manage=manage
+    )
+
+
+@bp.post("/teams/<int:team_id>/members/<int:membership_id>/<any(approve,decline,lead,unlead):action>")
+@login_required
+def decide_member(team_id: int, membership_id: int, action: str):
+    item = _load_team(team_id)
+    if not permissions.can_manage(item):
+        abort(403)
+    membership = db.session.get(TeamMembership, membership_id)
+    if membership is None or membership.team_id != item.id:
+        abort(404)
+    try:
+        if action in ("approve", "decline"):
+            services.decide_membership(current_user, membership, approve=action == "approve")
+        else:
+            services.set_role(
+                current_user, membership, TeamRole.LEADER if action == "lead" else TeamRole.MEMBER
+            )
+    except DomainError as exc:
+        flash(str(exc.message), "warning")
+    else:
+        db.session.commit()
+        flash(_("The team roster has been updated."), "success")
+    return redirect(url_for("directory.team_members", team_id=item.id))
+
+
+# ---------------------------------------------------------------- administrator pages
+
+
+@bp.before_request
+def _guard_admin():
+    if request.endpoint and request.endpoint.startswith("directory.admin_"):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if not permissions.is_admin():
+            abort(403)
+    return None
+
+
+def _choices(model, label=lambda o: o.name, order=None, options=()) -> list[tuple[int, str]]:
+    rows = db.session.scalars(
+        db.select(model).where(model.archived_at.is_(None)).options(*options).order_by(order or model.name)
+    )
+    return [(o.id, label(o)) for o in rows]
+
+
+def _street_label(street: Street) -> str:
+    return f"{street.district.name} · {street.name}"
+
+
+def _community_label(community: Community) -> str:
+    return f"{community.street.district.name} · {community.street.name} · {community.name}"
+
+
+def _street_choices():
+    return _choices(Street, _street_label, options=[joinedload(Street.district)])
+
+
+def _community_choices():
+    return _choices(
+        Community,
+        _community_label,
+        options=[joinedload(Community.street).joinedload(Street.district)],
+    )
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How the administrator lists, edits and saves one kind of directory record."""
+
+    model: Any
+    form: Any
+    title: Any
+    prepare: Any = None  # fill in select choices
+    load: Any = None  # copy special fields from the record into the form
+    apply: Any = None  # copy special fields from the form into the record
+    describe: Any = None  # the second column of the list
+    options: tuple = ()
+
+
+def _prepare_street(form):
+    form.district_id.choices = _choices(District)
+
+
+def _prepare_community(form):
+    form.street_id.choices = _street_choices()
+
+
+def _load_community(form, obj):
+    form.convention.data = "\n".join(item.text for item in obj.convention_items)
+
+
+def _apply_community(form, obj):
+    services.replace_convention(obj, (form.convention.data or "").splitlines())
+
+
+def _prepare_team(form):
+    form.owner.choices = (
+        [("city", _("The city (city-wide team)"))]
+        + [(f"department:{i}", n) for i, n in _choices(Department)]
+        + [(f"community:{i}", n) for i, n in _community_choices()]
+    )
+
+
+def _load_team_form(form, obj):
+    if obj.department_id:
+        form.owner.data = f"department:{obj.department_id}"
+    elif obj.community_id:
+        form.owner.data = f"community:{obj.community_id}"
+    else:
+        form.owner.data = "city"
+    form.join_policy.data = obj.join_policy.value
+
+
+def _apply_team(form, obj):
+    kind, _sep, ident = form.owner.data.partition(":")
+    obj.department_id = int(ident) if kind == "department" else None
+    obj.community_id = int(ident) if kind == "community" else None
+    obj.join_policy = JoinPolicy(form.join_policy.data)
+
+
+def _describe_team(obj):
+    return obj.owner.name if obj.owner else _("City-wide")
+
+
+def _prepare_partnership(form):
+    form.department_id.choices = _choices(Department)
+    form.community_id.choices = _community_choices()
+
+
+KINDS: dict[str, Kind] = {
+    "districts": Kind(District, forms.DistrictForm, _l("Districts")),
+    "streets": Kind(
+        Street, forms.StreetForm, _l("Streets"), prepare=_prepare_street,
+        describe=lambda o: o.district.name, options=(joinedload(Street.district),),
+    ),
+    "communities": Kind(
+        Community, forms.CommunityForm, _l("Communities"), prepare=_prepare_community,
+        load=_load_community, apply=_apply_community, describe=lambda o: _street_label(o.street),
+        options=(joinedload(Community.street).joinedload(Street.district),),
+    ),
+    "departments": Kind(Department, forms.DepartmentForm, _l("Departments")),
+    "partners": Kind(PartnerOrganisation, forms.PartnerForm, _l("Partner organisations")),
+    "teams": Kind(
+        VolunteerTeam, forms.TeamForm, _l("Volunteer service teams"), prepare=_prepare_team,
+        load=_load_team_form, apply=_apply_team, describe=_describe_team,
+        options=(joinedload(VolunteerTeam.department), joinedload(VolunteerTeam.community)),
+    ),
+}
+
+
+def _kind(kind: str) -> Kind:
+    return KINDS.get(kind) or abort(404)
+
+
+@bp.get("/admin/directory/<kind>")
+def admin_list(kind: str):
+    spec = _kind(kind)
+    page = db.paginate(
+        db.select(spec.model).options(*spec.options).order_by(
+            spec.model.archived_at.is_not(None), spec.model.name
+        ),
+        per_page=50,
+        error_out=False,
+    )
+    return render_template(
+        "directory/admin_list.html", kind=kind, spec=spec, page=page, kinds=KINDS
+    )
+
+
+@bp.route("/admin/directory/<kind>/new", methods=["GET", "POST"])
+@bp.route("/admin/directory/<kind>/<int:item_id>/edit", methods=["GET", "POST"])
+def admin_edit(kind: str, item_id: int | None = None):
+    spec = _kind(kind)
+    obj = db.get_or_404(spec.model, item_id) if item_id else None
+    form = spec.form(obj=obj)
+    if spec.prepare:
+        spec.prepare(form)
+    if obj is not None and spec.load and request.method == "GET":
+        spec.load(form, obj)
+    if form.validate_on_submit():
+        target = obj or spec.model()
+        with db.session.no_autoflush:
+            form.populate_obj(target)
+            if spec.apply:
+                spec.apply(form, target)
+        try:
+            services.save(current_user, target, f"{kind}.{'update' if obj else 'create'}")
+        except DomainError as exc:
+            db.session.rollback()
+            getattr(form, exc.field or "name").errors.append(str(exc.message))
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("directory.admin_list", kind=kind))
+    return render_template("directory/admin_edit.html", kind=kind, spec=spec, form=form, obj=obj)
+
+
+@bp.post("/admin/directory/<kind>/<int:item_id>/<any(archive,restore):action>")
+def admin_archive(kind: str, item_id: int, action: str):
+    spec = _kind(kind)
+    obj = db.get_or_404(spec.model, item_id)
+    services.set_archived(current_user, obj, archived=action == "archive")
+    db.session.commit()
+    flash(_("Archived.") if action == "archive" else _("Restored."), "success")
+    return redirect(url_for("directory.admin_list", kind=kind))
+
+
+@bp.get("/admin/partnerships")
+def admin_partnerships():
+    rows = db.session.scalars(
+        db.select(Partnership)
+        .options(
+            joinedload(Partnership.department),
+            joinedload(Partnership.community).joinedload(Community.street).joinedload(Street.district),
+        )
+        .order_by(Partnership.archived_at.is_not(None), Partnership.id)
+    ).all()
+    return render_template("directory/admin_partnerships.html", partnerships=rows, kinds=KINDS)
+
+
+@bp.route("/admin/partnerships/new", methods=["GET", "POST"])
+@bp.route("/admin/partnerships/<int:item_id>/edit", methods=["GET", "POST"])
+def admin_partnership_edit(item_id: int | None = None):
+    obj = db.get_or_404(Partnership, item_id) if item_id else None
+    form = forms.PartnershipForm(obj=obj)
+    _prepare_partnership(form)
+    if form.validate_on_submit():
+        clash = db.session.scalar(
+            db.select(Partnership.id).where(
+                Partnership.department_id == form.department_id.data,
+                Partnership.community_id == form.community_id.data,
+                Partnership.id != (obj.id if obj else -1),
+            )
+        )
+        if clash is not None:
+            form.community_id.errors.append(_("This department and community are already partners."))
+        else:
+            target = obj or Partnership()
+            form.populate_obj(target)
+            db.session.add(target)
+            db.session.flush()
+            audit.record(current_user, "partnership.update" if obj else "partnership.create", target)
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("directory.admin_partnerships"))
+    return render_template("directory/admin_partnership_edit.html", form=form, obj=obj, kinds=KINDS)
+
+
+@bp.post("/admin/partnerships/<int:item_id>/<any(archive,restore):action>")
+def admin_partnership_archive(item_id: int, action: str):
+    obj = db.get_or_404(Partnership, item_id)
+    services.set_archived(current_user, obj, archived=action == "archive")
+    db.session.commit()
+    flash(_("Archived.") if action == "archive" else _("Restored."), "success")
+    return redirect(url_for("directory.admin_partnerships"))
+
+
+@bp.app_context_processor
+def _directory_kinds():
+    return {"directory_kinds": KINDS}

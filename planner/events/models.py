@@ -1,0 +1,232 @@
+"""Campaigns, events, their hosts, programme, shifts and audience seats."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from planner.directory.models import (
+    Community,
+    Department,
+    PartnerOrganisation,
+    Street,
+    VolunteerTeam,
+    enum_column,
+)
+from planner.extensions import db
+from planner.timeutil import UTCDateTime, utcnow
+
+
+class EventKind(enum.Enum):
+    CLEANUP = "cleanup"
+    SHOW = "show"
+    BANQUET = "banquet"
+    GALA = "gala"
+    LECTURE = "lecture"
+    QUIZ = "quiz"
+    SERVICE = "service"
+
+
+class EventStatus(enum.Enum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class CampaignStatus(enum.Enum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+
+class HostRole(enum.Enum):
+    HOST = "host"
+    COHOST = "cohost"
+
+
+class Campaign(db.Model):
+    """A themed drive (主题活动) over a date range, led by one or more departments."""
+
+    __table_args__ = (CheckConstraint("ends_on >= starts_on", name="dates_in_order"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    slogan: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    status: Mapped[CampaignStatus] = mapped_column(
+        enum_column(CampaignStatus, name="campaign_status"), default=CampaignStatus.ACTIVE
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    lead_departments: Mapped[list[Department]] = relationship(
+        secondary="campaign_department", order_by="Department.name"
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CampaignDepartment(db.Model):
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), primary_key=True)
+
+
+class Event(db.Model):
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint(
+            "seats_capacity IS NULL OR (seats_capacity BETWEEN 1 AND 100000)", name="seats_in_range"
+        ),
+        CheckConstraint("max_party_size BETWEEN 1 AND 50", name="party_size_in_range"),
+        Index("ix_event_status_starts_at", "status", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Calendar feeds use this as the iCalendar UID: it never changes.
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=lambda: str(uuid.uuid4()))
+    title: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[EventKind] = mapped_column(enum_column(EventKind, name="event_kind"), index=True)
+    status: Mapped[EventStatus] = mapped_column(
+        enum_column(EventStatus, name="event_status"), default=EventStatus.DRAFT
+    )
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id"), index=True)
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("community.id"), index=True)
+    venue: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(200), default="")
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    description: Mapped[str] = mapped_column(Text, default="")
+    cancel_reason: Mapped[str] = mapped_column(String(500), default="")
+    # Goes up whenever time, place or status changes (iCalendar SEQUENCE).
+    revision: Mapped[int] = mapped_column(default=0)
+    series_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    seats_capacity: Mapped[int | None]
+    max_party_size: Mapped[int] = mapped_column(default=4)
+    cancellation_cutoff_minutes: Mapped[int] = mapped_column(default=120)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Any edit at all (LAST-MODIFIED, cache keys).
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+    campaign: Mapped[Campaign | None] = relationship()
+    community: Mapped[Community | None] = relationship()
+    hosts: Mapped[list[EventHost]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="EventHost.id"
+    )
+    programme: Mapped[list[ProgrammeItem]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="ProgrammeItem.position"
+    )
+    shifts: Mapped[list[Shift]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="(Shift.starts_at, Shift.id)"
+    )
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EventHost(db.Model):
+    """An organisation hosting or co-hosting an event (exactly one organisation a row)."""
+
+    __table_args__ = (
+        CheckConstraint(
+            "(CASE WHEN department_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN partner_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN street_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN community_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN team_id IS NULL THEN 0 ELSE 1 END) = 1",
+            name="exactly_one_organisation",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id"), index=True)
+    role: Mapped[HostRole] = mapped_column(
+        enum_column(HostRole, name="host_role"), default=HostRole.HOST
+    )
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
+    partner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partner_organisation.id"), index=True
+    )
+    street_id: Mapped[int | None] = mapped_column(ForeignKey("street.id"), index=True)
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("community.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("volunteer_team.id"), index=True)
+
+    event: Mapped[Event] = relationship(back_populates="hosts")
+    department: Mapped[Department | None] = relationship()
+    partner: Mapped[PartnerOrganisation | None] = relationship()
+    street: Mapped[Street | None] = relationship()
+    community: Mapped[Community | None] = relationship()
+    team: Mapped[VolunteerTeam | None] = relationship()
+
+    @property
+    def organisation(self):
+        return self.department or self.partner or self.street or self.community or self.team
+
+    @organisation.setter
+    def organisation(self, org) -> None:
+        self.department = org if isinstance(org, Department) else None
+        self.partner = org if isinstance(org, PartnerOrganisation) else None
+        self.street = org if isinstance(org, Street) else None
+        self.community = org if isinstance(org, Community) else None
+        self.team = org if isinstance(org, VolunteerTeam) else None
+
+
+class ProgrammeItem(db.Model):
+    """One item of a show's or gala's programme (节目单)."""
+
+    __table_args__ = (
+        UniqueConstraint("event_id", "position"),
+        CheckConstraint(
+            "duration_minutes IS NULL OR duration_minutes BETWEEN 1 AND 600",
+            name="duration_in_range",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id"), index=True)
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(String(120))
+    performer_team_id: Mapped[int | None] = mapped_column(ForeignKey("volunteer_team.id"))
+    performer_text: Mapped[str] = mapped_column(String(120), default="")
+    duration_minutes: Mapped[int | None]
+
+    event: Mapped[Event] = relationship(back_populates="programme")
+    performer_team: Mapped[VolunteerTeam | None] = relationship()
+
+    @property
+    def performer(self) -> str:
+        return self.performer_team.name if self.performer_team else self.performer_text
+
+
+class Shift(db.Model):
+    """A volunteer shift (岗位/时段) inside an event."""
+
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("capacity BETWEEN 1 AND 10000", name="capacity_in_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id"), index=True)
+    role: Mapped[str] = mapped_column(String(80))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    capacity: Mapped[int]
+    requirements: Mapped[str] = mapped_column(String(300), default="")
+    # Confirmed places taken; kept in step with sign-ups inside the same transaction.
+    confirmed_count: Mapped[int] = mapped_column(default=0)
+
+    event: Mapped[Event] = relationship(back_populates="shifts")
+
+    @property
+    def remaining(self) -> int:
+        return max(self.capacity - self.confirmed_count, 0)

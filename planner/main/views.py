@@ -1,0 +1,82 @@
+"""Home page, health check and the language switch."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, make_response, redirect, render_template, request
+from flask_login import current_user
+from sqlalchemy import text
+from sqlalchemy.orm import joinedload, selectinload
+
+from planner.accounts.views import safe_next
+from planner.directory.models import (
+    Department,
+    District,
+    PartnerOrganisation,
+    Street,
+    VolunteerTeam,
+)
+from planner.extensions import csrf, db
+from planner.i18n import LOCALE_COOKIE
+
+bp = Blueprint("main", __name__)
+
+HOME_TEAMS = 12
+
+
+@bp.get("/")
+def home():
+    districts = db.session.scalars(
+        db.select(District)
+        .where(District.archived_at.is_(None))
+        .options(selectinload(District.streets).selectinload(Street.communities))
+        .order_by(District.name)
+    ).all()
+    departments = db.session.scalars(
+        db.select(Department).where(Department.archived_at.is_(None)).order_by(Department.name)
+    ).all()
+    partners = db.session.scalars(
+        db.select(PartnerOrganisation)
+        .where(PartnerOrganisation.archived_at.is_(None))
+        .order_by(PartnerOrganisation.name)
+    ).all()
+    teams = db.session.scalars(
+        db.select(VolunteerTeam)
+        .where(VolunteerTeam.archived_at.is_(None))
+        .options(joinedload(VolunteerTeam.department), joinedload(VolunteerTeam.community))
+        .order_by(VolunteerTeam.department_id.is_not(None), VolunteerTeam.community_id.is_not(None), VolunteerTeam.name)
+        .limit(HOME_TEAMS + 1)
+    ).all()
+    return render_template(
+        "main/home.html",
+        districts=districts,
+        departments=departments,
+        partners=partners,
+        teams=teams[:HOME_TEAMS],
+        more_teams=len(teams) > HOME_TEAMS,
+    )
+
+
+@bp.get("/healthz")
+@csrf.exempt
+def healthz():
+    db.session.execute(text("SELECT 1"))
+    response = make_response("ok", 200)
+    response.mimetype = "text/plain"
+    return response
+
+
+@bp.post("/language")
+def set_language():
+    """Switch the page language; remembered in a cookie and, when logged in, on the profile."""
+    locale = request.form.get("locale", "")
+    if locale not in current_app.config["PLANNER_LOCALES"]:
+        locale = current_app.config["PLANNER_DEFAULT_LOCALE"]
+    if current_user.is_authenticated:
+        current_user.locale = locale
+        db.session.commit()
+    response = redirect(safe_next())
+    response.set_cookie(
+        LOCALE_COOKIE, locale, max_age=365 * 24 * 3600, httponly=True, samesite="Lax",
+        secure=request.is_secure,
+    )
+    return response

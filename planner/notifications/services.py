@@ -1,0 +1,84 @@
+"""Queueing messages in the outbox and handing them to a transport."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from email.message import EmailMessage
+
+from flask import current_app
+
+from planner.extensions import db
+from planner.notifications.models import Channel, Notification, NotificationStatus
+from planner.timeutil import utcnow
+
+log = logging.getLogger("planner.notifications")
+
+
+def queue(recipient, subject: str, body: str, dedupe_key: str | None = None) -> Notification | None:
+    """Write one message to the outbox; with a ``dedupe_key`` already used, write nothing."""
+    if dedupe_key is not None:
+        exists = db.session.scalar(
+            db.select(Notification.id).where(Notification.dedupe_key == dedupe_key)
+        )
+        if exists is not None:
+            return None
+    channel = Channel(current_app.config["PLANNER_MAIL_TRANSPORT"]) if current_app.config[
+        "PLANNER_MAIL_TRANSPORT"
+    ] in {c.value for c in Channel} else Channel.LOG
+    note = Notification(
+        recipient=recipient, channel=channel, subject=subject[:200], body=body, dedupe_key=dedupe_key
+    )
+    db.session.add(note)
+    return note
+
+
+def send_queued(limit: int = 500) -> tuple[int, int]:
+    """Send queued messages through their transport; return (sent, failed). Commits each."""
+    rows = db.session.scalars(
+        db.select(Notification)
+        .where(Notification.status == NotificationStatus.QUEUED)
+        .order_by(Notification.id)
+        .limit(limit)
+    ).all()
+    sent = failed = 0
+    for note in rows:
+        try:
+            TRANSPORTS[note.channel](note)
+        except Exception as exc:  # a transport failure is recorded, never lost
+            note.status = NotificationStatus.FAILED
+            note.error = f"{type(exc).__name__}: {exc}"[:2000]
+            failed += 1
+        else:
+            note.status = NotificationStatus.SENT
+            note.sent_at = utcnow()
+            sent += 1
+        db.session.commit()
+    return sent, failed
+
+
+def _send_log(note: Notification) -> None:
+    log.info("notification %s to user %s: %s", note.id, note.recipient_id, note.subject)
+
+
+def _send_email(note: Notification) -> None:
+    config = current_app.config
+    if not config["PLANNER_SMTP_HOST"]:
+        raise RuntimeError("PLANNER_SMTP_HOST is not set")
+    address = getattr(note.recipient, "email", None)
+    if not address:
+        raise RuntimeError("recipient has no e-mail address")
+    message = EmailMessage()
+    message["From"] = config["PLANNER_MAIL_FROM"]
+    message["To"] = address
+    message["Subject"] = note.subject
+    message.set_content(note.body)
+    with smtplib.SMTP(config["PLANNER_SMTP_HOST"], config["PLANNER_SMTP_PORT"], timeout=10) as smtp:
+        smtp.send_message(message)
+
+
+def _send_sms(note: Notification) -> None:
+    raise RuntimeError("no SMS transport is configured")
+
+
+TRANSPORTS = {Channel.LOG: _send_log, Channel.EMAIL: _send_email, Channel.SMS: _send_sms}

@@ -1,0 +1,110 @@
+"""Who may do what. Every view and template asks here; nothing re-implements a rule."""
+
+from __future__ import annotations
+
+from flask import g
+from flask_login import current_user
+
+from planner.directory.models import (
+    Community,
+    Department,
+    MembershipStatus,
+    Street,
+    TeamMembership,
+    TeamRole,
+    VolunteerTeam,
+)
+from planner.extensions import db
+
+
+def _user(user=None):
+    user = current_user if user is None else user
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def is_admin(user=None) -> bool:
+    user = _user(user)
+    return bool(user and user.is_admin)
+
+
+def _grant_keys(user) -> frozenset[tuple[str, int]]:
+    """The (kind, id) pairs a user organises for, loaded once per request."""
+    cache = g.setdefault("_grant_keys", {})
+    if user.id not in cache:
+        keys = set()
+        for grant in user.grants:
+            if grant.department_id:
+                keys.add(("department", grant.department_id))
+            if grant.street_id:
+                keys.add(("street", grant.street_id))
+            if grant.community_id:
+                keys.add(("community", grant.community_id))
+        cache[user.id] = frozenset(keys)
+    return cache[user.id]
+
+
+def _led_team_ids(user) -> frozenset[int]:
+    cache = g.setdefault("_led_team_ids", {})
+    if user.id not in cache:
+        cache[user.id] = frozenset(
+            db.session.scalars(
+                db.select(TeamMembership.team_id).where(
+                    TeamMembership.user_id == user.id,
+                    TeamMembership.role == TeamRole.LEADER,
+                    TeamMembership.status == MembershipStatus.ACTIVE,
+                )
+            )
+        )
+    return cache[user.id]
+
+
+def is_organiser(user=None) -> bool:
+    """Whether the user organises for any organisation (or administers everything)."""
+    user = _user(user)
+    return bool(user and (user.is_admin or _grant_keys(user)))
+
+
+def leads_team(team: VolunteerTeam, user=None) -> bool:
+    user = _user(user)
+    return bool(user and team.id in _led_team_ids(user))
+
+
+def leads_any_team(user=None) -> bool:
+    user = _user(user)
+    return bool(user and _led_team_ids(user))
+
+
+def can_manage(organisation, user=None) -> bool:
+    """Whether the user may act for ``organisation``.
+
+    Administrators manage everything; an organiser manages the organisations granted to them, and
+    a street organiser also the communities of that street; a team is managed by its leaders and by
+    whoever manages its owner (a city-wide team by administrators only).
+    """
+    user = _user(user)
+    if user is None or organisation is None:
+        return False
+    if user.is_admin:
+        return True
+    keys = _grant_keys(user)
+    if isinstance(organisation, Department):
+        return ("department", organisation.id) in keys
+    if isinstance(organisation, Street):
+        return ("street", organisation.id) in keys
+    if isinstance(organisation, Community):
+        return ("community", organisation.id) in keys or (
+            "street",
+            organisation.street_id,
+        ) in keys
+    if isinstance(organisation, VolunteerTeam):
+        if organisation.id in _led_team_ids(user):
+            return True
+        owner = organisation.owner
+        return owner is not None and can_manage(owner, user)
+    return False
+
+
+def can_see_full_phone(subject_user, user=None) -> bool:
+    """The person themself and administrators; organisers get full numbers through rosters."""
+    user = _user(user)
+    return bool(user and (user.id == subject_user.id or user.is_admin))

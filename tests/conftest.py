@@ -1,0 +1,271 @@
+"""Fixtures in the style of Flask's tutorial: ``app``, ``client``, ``runner``, ``auth`` and factories.
+
+The suite runs on SQLite by default and on PostgreSQL when ``DATABASE_URL`` is set: the session gets
+a database of its own (a unique name, dropped afterwards), built by the migrations; every test starts
+from empty tables.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import uuid
+from contextlib import contextmanager
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+
+from planner import create_app
+from planner.extensions import db
+
+PASSWORD = "correct-horse-9"
+_phone_numbers = itertools.count(1)
+
+
+def _server_url() -> str | None:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return None
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """A database for this test session, with the schema built by the migrations."""
+    server = _server_url()
+    if server is None:
+        url = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
+        drop = None
+    else:
+        base = make_url(server)
+        name = f"xinfeng_test_{uuid.uuid4().hex[:12]}"
+        admin_engine = sa.create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin_engine.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        url = base.set(database=name).render_as_string(hide_password=False)
+
+        def drop():
+            with admin_engine.connect() as conn:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin_engine.dispose()
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+        db.engine.dispose()
+    yield url
+    if drop is not None:
+        drop()
+
+
+def _empty_all_tables() -> None:
+    tables = [t for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def app_config(database_url, tmp_path):
+    """Settings for the ``app`` fixture; a test may override entries before asking for ``app``."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": None,
+    }
+
+
+@pytest.fixture
+def app(app_config):
+    app = create_app(app_config)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_all_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, user_or_phone, password: str = PASSWORD, follow_redirects: bool = False):
+        phone = getattr(user_or_phone, "local_phone", user_or_phone)
+        return self._client.post(
+            "/login", data={"phone": phone, "password": password}, follow_redirects=follow_redirects
+        )
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+# ---------------------------------------------------------------- factories
+
+
+def next_phone() -> str:
+    """A valid, obviously fake mainland mobile number, unique within the session."""
+    return f"139{next(_phone_numbers):08d}"
+
+
+@pytest.fixture
+def make_user(app):
+    from planner.accounts.models import User
+    from planner.timeutil import utcnow
+
+    def make(name: str = "测试用户", phone: str | None = None, admin: bool = False, **fields):
+        user = User(
+            phone="+86" + (phone or next_phone()),
+            real_name=name,
+            is_admin=admin,
+            consented_at=utcnow(),
+            **fields,
+        )
+        user.set_password(PASSWORD)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_community(app):
+    from planner.directory.models import Community, District, Street
+
+    counter = itertools.count(1)
+
+    def make(name: str | None = None, street: Street | None = None, district_name: str = "市南区"):
+        n = next(counter)
+        if street is None:
+            district = db.session.scalar(sa.select(District).where(District.name == district_name))
+            if district is None:
+                district = District(name=district_name)
+                db.session.add(district)
+            street = Street(district=district, name=f"测试街道{n}")
+            db.session.add(street)
+        community = Community(street=street, name=name or f"测试社区{n}", address="测试路1号")
+        db.session.add(community)
+        db.session.commit()
+        return community
+
+    return make
+
+
+@pytest.fixture
+def make_department(app):
+    from planner.directory.models import Department
+
+    counter = itertools.count(1)
+
+    def make(name: str | None = None):
+        department = Department(name=name or f"测试部门{next(counter)}")
+        db.session.add(department)
+        db.session.commit()
+        return department
+
+    return make
+
+
+@pytest.fixture
+def make_team(app):
+    from planner.directory.models import JoinPolicy, VolunteerTeam
+
+    counter = itertools.count(1)
+
+    def make(name: str | None = None, policy: JoinPolicy = JoinPolicy.APPROVAL, **owner):
+        team = VolunteerTeam(name=name or f"测试志愿服务队{next(counter)}", join_policy=policy, **owner)
+        db.session.add(team)
+        db.session.commit()
+        return team
+
+    return make
+
+
+@pytest.fixture
+def make_membership(app):
+    from planner.directory.models import MembershipStatus, TeamMembership, TeamRole
+
+    def make(team, user, role: TeamRole = TeamRole.MEMBER, status=MembershipStatus.ACTIVE):
+        membership = TeamMembership(team=team, user=user, role=role, status=status)
+        db.session.add(membership)
+        db.session.commit()
+        return membership
+
+    return make
+
+
+@pytest.fixture
+def grant(app):
+    from planner.accounts.models import OrganiserGrant
+
+    def make(user, organisation):
+        g = OrganiserGrant(user=user)
+        g.organisation = organisation
+        db.session.add(g)
+        db.session.commit()
+        return g
+
+    return make
+
+
+@pytest.fixture
+def seeded(app):
+    """The demo data, as ``seed-demo`` loads it."""
+    from planner import demo
+
+    demo.seed_all()
+    db.session.commit()
+
+
+@pytest.fixture
+def count_queries(app):
+    """``with count_queries() as counter: …`` then ``counter.count`` is the number of SQL statements."""
+
+    @contextmanager
+    def counting():
+        class Counter:
+            count = 0
+            statements: list[str] = []
+
+        counter = Counter()
+        counter.statements = []
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            counter.count += 1
+            counter.statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            yield counter
+        finally:
+            event.remove(db.engine, "before_cursor_execute", before)
+
+    return counting
