@@ -11,14 +11,23 @@ import itertools
 import os
 import uuid
 from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
+from flask.testing import FlaskClient
+
 from planner import create_app
 from planner.extensions import db
+
+# Each feature's factory fixtures live in tests/fixtures_<feature>.py, loaded here.
+pytest_plugins = sorted(
+    f"tests.{path.stem}" for path in Path(__file__).parent.glob("fixtures_*.py")
+)
 
 PASSWORD = "correct-horse-9"
 _phone_numbers = itertools.count(1)
@@ -88,9 +97,23 @@ def app_config(database_url, tmp_path):
     }
 
 
+class RequestIsolatingClient(FlaskClient):
+    """Gives every request its own app context (and so its own ``g`` and database session),
+    as in production, even though the test itself holds an app context open."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+            db.session.remove()
+        # What the test's own session holds may now be stale.
+        db.session.expire_all()
+        return response
+
+
 @pytest.fixture
 def app(app_config):
     app = create_app(app_config)
+    app.test_client_class = RequestIsolatingClient
     with app.app_context():
         yield app
         db.session.remove()
@@ -232,6 +255,52 @@ def grant(app):
         db.session.add(g)
         db.session.commit()
         return g
+
+    return make
+
+
+@pytest.fixture
+def make_event(app, make_community):
+    """An event (published, starting in three days, two hours long) with optional shifts."""
+    from planner.events.models import Event, EventHost, EventKind, EventStatus, Shift
+    from planner.timeutil import utcnow
+
+    counter = itertools.count(1)
+
+    def make(
+        title: str | None = None,
+        kind: EventKind = EventKind.CLEANUP,
+        status: EventStatus = EventStatus.PUBLISHED,
+        starts_at=None,
+        hours: float = 2,
+        community=None,
+        hosts=(),
+        shifts: tuple[tuple[str, int], ...] = (),
+        **fields,
+    ):
+        starts_at = starts_at or (utcnow() + timedelta(days=3)).replace(microsecond=0)
+        ends_at = starts_at + timedelta(hours=hours)
+        event = Event(
+            title=title or f"测试活动{next(counter)}",
+            kind=kind,
+            status=status,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            community=community if community is not None else make_community(),
+            venue="社区广场",
+            **fields,
+        )
+        for organisation in hosts:
+            host = EventHost()
+            host.organisation = organisation
+            event.hosts.append(host)
+        for role, capacity in shifts:
+            event.shifts.append(
+                Shift(role=role, starts_at=starts_at, ends_at=ends_at, capacity=capacity)
+            )
+        db.session.add(event)
+        db.session.commit()
+        return event
 
     return make
 
