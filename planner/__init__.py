@@ -54,7 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from planner import i18n
+    from planner import i18n, models  # noqa: F401  (every table registered)
     from planner.accounts.models import User
     from planner.timeutil import render_migration_item
 

@@ -1,0 +1,7 @@
+"""Imports every feature's models so the metadata (and so Alembic) knows every table."""
+
+from planner.accounts import models as accounts  # noqa: F401
+from planner.audit import models as audit  # noqa: F401
+from planner.directory import models as directory  # noqa: F401
+from planner.events import models as events  # noqa: F401
+from planner.notifications import models as notifications  # noqa: F401
