@@ -16,10 +16,9 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-
-from flask.testing import FlaskClient
 
 from planner import create_app
 from planner.extensions import db

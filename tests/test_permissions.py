@@ -76,10 +76,7 @@ def test_permission_matrix(role, world, client, auth):
     failures = []
     for rule in all_rules():
         path = rule.path.format(**world)
-        if rule.method == "GET":
-            response = client.get(path)
-        else:
-            response = client.post(path, data=rule.data)
+        response = client.get(path) if rule.method == "GET" else client.post(path, data=rule.data)
         response.close()
         if response.status_code not in rule.expected(role):
             failures.append(f"{rule.method} {path} ({rule.endpoint}): {response.status_code}, expected {sorted(rule.expected(role))}")

@@ -53,7 +53,7 @@ class PartnershipForm(Form):
 
 
 class TeamForm(NameForm):
-    owner = SelectField(_l("Owned by"), validators=[required()])
+    owner_key = SelectField(_l("Owned by"), validators=[required()])
     description = TextAreaField(
         _l("Description"), filters=[strip], validators=[Optional(), length(2000)]
     )

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint
 from typing import TYPE_CHECKING
 
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db

@@ -340,7 +340,7 @@ def _apply_community(form, obj):
 
 
 def _prepare_team(form):
-    form.owner.choices = (
+    form.owner_key.choices = (
         [("city", _("The city (city-wide team)"))]
         + [(f"department:{i}", n) for i, n in _choices(Department)]
         + [(f"community:{i}", n) for i, n in _community_choices()]
@@ -349,16 +349,16 @@ def _prepare_team(form):
 
 def _load_team_form(form, obj):
     if obj.department_id:
-        form.owner.data = f"department:{obj.department_id}"
+        form.owner_key.data = f"department:{obj.department_id}"
     elif obj.community_id:
-        form.owner.data = f"community:{obj.community_id}"
+        form.owner_key.data = f"community:{obj.community_id}"
     else:
-        form.owner.data = "city"
+        form.owner_key.data = "city"
     form.join_policy.data = obj.join_policy.value
 
 
 def _apply_team(form, obj):
-    kind, _sep, ident = form.owner.data.partition(":")
+    kind, _sep, ident = form.owner_key.data.partition(":")
     obj.department_id = int(ident) if kind == "department" else None
     obj.community_id = int(ident) if kind == "community" else None
     obj.join_policy = JoinPolicy(form.join_policy.data)
