@@ -48,12 +48,12 @@ run: install instance/secret_key compile-translations
 
 # Chromium for the browser tests: installed with apt when root, else those tests are skipped.
 chromium:
-	@if [ ! -x $(CHROMIUM) ]; then \
+	@if [ ! -x $(CHROMIUM) ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-			echo "Installing Chromium for the browser tests (apt-get install chromium)"; \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+			echo "Installing Chromium and CJK fonts for the browser tests (apt-get install chromium fonts-noto-cjk)"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 		else \
-			echo "NOTICE: $(CHROMIUM) is missing and this is not root: browser tests will be skipped."; \
+			echo "NOTICE: not root, so Chromium and CJK fonts cannot be installed; browser tests are skipped where $(CHROMIUM) is missing."; \
 		fi; \
 	fi
 
@@ -66,3 +66,6 @@ lint: install-test
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+screenshots: install-test compile-translations chromium
+	$(BIN)/python scripts/screenshots.py

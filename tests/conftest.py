@@ -41,35 +41,43 @@ def _server_url() -> str | None:
     return url
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
-    """A database for this test session, with the schema built by the migrations."""
+def create_database(tmp_path_factory, label: str):
+    """A new, empty database for this run: (url, drop) — SQLite in a temporary folder, or a
+    uniquely named PostgreSQL database on the server ``DATABASE_URL`` names."""
     server = _server_url()
     if server is None:
-        url = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
-        drop = None
-    else:
-        base = make_url(server)
-        name = f"xinfeng_test_{uuid.uuid4().hex[:12]}"
-        admin_engine = sa.create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin_engine.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        url = base.set(database=name).render_as_string(hide_password=False)
+        return "sqlite:///" + str(tmp_path_factory.mktemp(label) / f"{label}.db"), lambda: None
+    base = make_url(server)
+    name = f"xinfeng_{label}_{uuid.uuid4().hex[:12]}"
+    admin_engine = sa.create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin_engine.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
 
-        def drop():
-            with admin_engine.connect() as conn:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin_engine.dispose()
+    def drop():
+        with admin_engine.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin_engine.dispose()
+
+    return base.set(database=name).render_as_string(hide_password=False), drop
+
+
+def upgrade_database(url: str) -> None:
+    """Build the schema with the migrations, as ``flask db upgrade`` does."""
+    from flask_migrate import upgrade
 
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
-        from flask_migrate import upgrade
-
         upgrade()
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """The unit tests' database for this session, with the schema built by the migrations."""
+    url, drop = create_database(tmp_path_factory, "test")
+    upgrade_database(url)
     yield url
-    if drop is not None:
-        drop()
+    drop()
 
 
 def _empty_all_tables() -> None:

@@ -1,0 +1,76 @@
+"""Regenerate phone-size screenshots of the key pages into docs/screenshots/ (``make screenshots``)."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, LiveServer  # noqa: E402
+from tests.conftest import upgrade_database  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+         "device_scale_factor": 2, "locale": "zh-CN"}
+DEMO_PASSWORD = "xinfeng-demo"
+
+# (file name, path or callable(page, base) returning a path, who is logged in: demo phone or None)
+PAGES = [
+    ("home", "/", None),
+    ("community", "/communities/{community:凤凰山社区}", None),
+    ("team", "/teams/{team:精编通政志愿服务队}", None),
+    ("register", "/register", None),
+    ("team-roster", "/teams/{team:精编通政志愿服务队}/members", "13800000004"),
+]
+
+
+def _resolve(app, path: str) -> str:
+    """Fill ``{community:name}``-style placeholders with ids from the seeded database."""
+    import re
+
+    from planner.directory.models import Community, VolunteerTeam
+    from planner.extensions import db
+
+    models = {"community": Community, "team": VolunteerTeam}
+
+    def lookup(match):
+        model = models[match.group(1)]
+        with app.app_context():
+            return str(db.session.scalar(db.select(model.id).where(model.name == match.group(2))))
+
+    return re.sub(r"\{(\w+):([^}]+)\}", lookup, path)
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/screens.db"
+        upgrade_database(url)
+        server = LiveServer(url).start()
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+                for name, path, user in PAGES:
+                    context = browser.new_context(base_url=server.url, **PHONE)
+                    page = context.new_page()
+                    if user:
+                        page.goto("/login")
+                        page.fill("#phone", user)
+                        page.fill("#password", DEMO_PASSWORD)
+                        page.click("#submit")
+                    page.goto(_resolve(server.app, path))
+                    page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
+                    context.close()
+                    print(f"docs/screenshots/{name}.png")
+                browser.close()
+        finally:
+            server.stop()
+
+
+if __name__ == "__main__":
+    main()
