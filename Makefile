@@ -58,6 +58,7 @@ chromium:
 	fi
 
 test: install-test compile-translations chromium
+	$(BIN)/ruff check planner tests scripts
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-test

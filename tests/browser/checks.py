@@ -20,12 +20,13 @@ _FONT_JS = """
 () => Array.from(document.querySelectorAll('main p, main li, main td, main label, main a, main button, main dd, main dt'))
   .filter(el => el.offsetParent !== null && el.innerText && el.innerText.trim())
   .map(el => ({text: el.innerText.trim().slice(0, 30), size: parseFloat(getComputedStyle(el).fontSize)}))
-  .filter(x => x.size < %d)
-""" % MIN_FONT_PX
+  .filter(x => x.size < MIN)
+""".replace("MIN", str(MIN_FONT_PX))
 
 
 def check_page(page) -> None:
     """Assert the page fits its width, has 44 px targets, 14 px text and no serious axe findings."""
+    page.wait_for_load_state("load")
     width = page.evaluate("() => document.documentElement.scrollWidth")
     viewport = page.viewport_size["width"]
     assert width <= viewport, f"{page.url}: sideways scroll ({width} px in a {viewport} px screen)"
