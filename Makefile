@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app app
 TRANSLATIONS := planner/translations
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test install install-test translations extract-messages update-translations compile-translations chromium screenshots lint clean
+.PHONY: run test install install-test translations extract-messages update-translations compile-translations chromium screenshots lint clean wrk bench bench-smoke
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,3 +70,14 @@ clean:
 
 screenshots: install-test compile-translations chromium
 	$(BIN)/python scripts/screenshots.py
+
+# Load runs against the app's own /healthz ceiling (bench/README.md). BENCH_ARGS e.g. --scale city.
+wrk:
+	@command -v wrk >/dev/null || { if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; else echo "wrk is missing: apt-get install wrk"; exit 1; fi; }
+
+bench: install compile-translations wrk
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# A few seconds at small scale in a throw-away folder: proves the harness works, asserts no speed.
+bench-smoke: install compile-translations wrk
+	PLANNER_BENCH_INSTANCE=$$(mktemp -d) $(BIN)/python bench/run.py --scale small --seconds 1 --out -

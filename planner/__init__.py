@@ -45,11 +45,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from planner import cli, errors, navigation
+    from planner import bench, cli, errors, navigation
 
     errors.register(app)
     navigation.register(app)
     cli.register(app)
+    bench.register(app)
     return app
 
 

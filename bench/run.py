@@ -1,0 +1,245 @@
+"""Load-test Xinfeng against its own /healthz ceiling (``make bench``; see bench/README.md).
+
+Starts gunicorn on a free loopback port against SQLite (default) or ``DATABASE_URL``, seeds the
+benchmark data set once, then drives each endpoint with wrk from a second process for a bounded
+time and reports requests per second, p50 and p99 latency, the ratio to /healthz measured in the
+same run, and each worker's peak RSS. Results go to docs/PERFORMANCE.md and docs/performance.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+LUA = """
+local reqs = {REQUESTS}
+local i = 0
+request = function()
+  i = i % #reqs + 1
+  local r = reqs[i]
+  return wrk.format(r[1], r[2], r[3], r[4])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('\\nRESULT {"requests":%d,"duration_us":%d,"socket_errors":%d,"status_errors":%d,"p50_us":%d,"p99_us":%d}\\n',
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout, e.status,
+    latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+
+def lua_string(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n") + "'"
+
+
+def lua_requests(requests: list[dict]) -> str:
+    items = []
+    for r in requests:
+        headers = "{" + ", ".join(f"[{lua_string(k)}]={lua_string(v)}" for k, v in r.get("headers", {}).items()) + "}"
+        body = lua_string(r["body"]) if r.get("body") else "nil"
+        items.append(f"{{{lua_string(r.get('method', 'GET'))}, {lua_string(r['path'])}, {headers}, {body}}}")
+    return "{" + ",\n".join(items) + "}"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def flask(env: dict, *args: str) -> str:
+    result = subprocess.run([str(BIN / "flask"), "--app", "app", *args], cwd=ROOT, env=env,
+                            capture_output=True, text=True, check=True)
+    return result.stdout
+
+
+def peak_rss_mb(pid: int) -> float:
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    match = re.search(r"VmHWM:\s+(\d+) kB", text)
+    return int(match.group(1)) / 1024 if match else 0.0
+
+
+def worker_pids(master: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(master)], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
+def run_wrk(base: str, requests: list[dict], seconds: float, connections: int, threads: int) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(LUA.replace("{REQUESTS}", lua_requests(requests)))
+        script = f.name
+    try:
+        out = subprocess.run(
+            ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{int(seconds)}s", "--timeout", "10s",
+             "-s", script, base],
+            capture_output=True, text=True, timeout=seconds + 60,
+        ).stdout
+    finally:
+        os.unlink(script)
+    match = re.search(r"RESULT (\{.*\})", out)
+    if not match:
+        raise RuntimeError(f"wrk gave no result:\n{out}")
+    result = json.loads(match.group(1))
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    return result
+
+
+class Session:
+    """A logged-in browser session prepared before the load: cookie and CSRF token."""
+
+    def __init__(self, base: str, phone: str, password: str):
+        self.jar = CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        page = self.get(base + "/login")
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        data = urllib.parse.urlencode({"csrf_token": token, "phone": phone, "password": password}).encode()
+        self.opener.open(base + "/login", data=data, timeout=30).read()
+        page = self.get(base + "/account")
+        self.csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+    def get(self, url: str) -> str:
+        return self.opener.open(url, timeout=30).read().decode()
+
+    @property
+    def cookie(self) -> str:
+        return "; ".join(f"{c.name}={c.value}" for c in self.jar)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", choices=["small", "city"], default="small")
+    parser.add_argument("--seconds", type=int, default=10, help="load per endpoint")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--out", default=str(ROOT / "docs"), help="folder for PERFORMANCE.md and performance.json; '-' prints only")
+    args = parser.parse_args()
+
+    if not shutil.which("wrk"):
+        print("wrk is missing: apt-get install wrk (make bench does this as root)", file=sys.stderr)
+        return 2
+    env = dict(os.environ)
+    instance = Path(env.get("PLANNER_BENCH_INSTANCE", ROOT / "instance" / "bench"))
+    instance.mkdir(parents=True, exist_ok=True)
+    env["PLANNER_INSTANCE_PATH"] = str(instance)
+    env.setdefault("SECRET_KEY", "benchmark-only")
+    if not env.get("DATABASE_URL"):
+        env["DATABASE_URL"] = f"sqlite:///{instance}/bench-{args.scale}.db"
+    database = env["DATABASE_URL"].split(":", 1)[0].split("+")[0]
+
+    flask(env, "db", "upgrade")
+    marker = instance / f"seeded-{args.scale}-{hashlib.sha1(env['DATABASE_URL'].encode()).hexdigest()[:10]}"
+    seed_report = ""
+    if not marker.exists():
+        seed_report = flask(env, "bench-seed", "--scale", args.scale).strip()
+        marker.write_text(seed_report)
+    else:
+        seed_report = marker.read_text()
+    print(seed_report)
+
+    from bench.scenarios import prepare  # noqa: E402 - needs sys.path set by the caller
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "--workers", str(args.workers), "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning", "app:app"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("gunicorn did not come up")
+        scenarios = prepare(base, env, Session)
+        results = []
+        for name, requests in scenarios:
+            result = run_wrk(base, requests, args.seconds, args.connections, args.threads)
+            result["name"] = name
+            results.append(result)
+            print(f"{name:40s} {result['rps']:8.1f} req/s  p50 {result['p50_us']/1000:7.1f} ms  p99 {result['p99_us']/1000:7.1f} ms"
+                  f"  errors {result['socket_errors'] + result['status_errors']}")
+        rss = [round(peak_rss_mb(pid), 1) for pid in worker_pids(server.pid)]
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    ceiling = next(r["rps"] for r in results if r["name"] == "/healthz")
+    for r in results:
+        r["ratio"] = r["rps"] / ceiling if ceiling else 0.0
+    report = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "database": database,
+        "scale": args.scale,
+        "cores": os.cpu_count(),
+        "machine": platform.machine(),
+        "python": platform.python_version(),
+        "workers": args.workers,
+        "connections": args.connections,
+        "seconds": args.seconds,
+        "seed": seed_report,
+        "worker_peak_rss_mb": rss,
+        "results": results,
+    }
+    print(f"worker peak RSS (MB): {rss}")
+    if args.out != "-":
+        write_report(Path(args.out), report)
+    return 0
+
+
+def write_report(out: Path, report: dict) -> None:
+    """Keep one result per (database, scale) in performance.json and render PERFORMANCE.md's tables."""
+    out.mkdir(parents=True, exist_ok=True)
+    data_file = out / "performance.json"
+    data = json.loads(data_file.read_text()) if data_file.exists() else {"runs": {}}
+    data["runs"][f"{report['database']}-{report['scale']}"] = report
+    data_file.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    lines = ["# Performance", "",
+             "Measured by `make bench` (bench/README.md). Absolute numbers vary between machines;",
+             "the ratio to `/healthz`, measured in the same run, is what travels.", ""]
+    notes = out / "PERFORMANCE-notes.md"
+    for key in sorted(data["runs"]):
+        run = data["runs"][key]
+        lines += [f"## {run['database']}, {run['scale']} scale", "",
+                  f"{run['date']} · {run['cores']} cores ({run['machine']}) · Python {run['python']} · "
+                  f"gunicorn {run['workers']} sync workers · wrk {run['connections']} connections, {run['seconds']} s per endpoint · "
+                  f"worker peak RSS {', '.join(f'{m:.0f} MB' for m in run['worker_peak_rss_mb'])}", "",
+                  f"Data: {run['seed']}", "",
+                  "| endpoint | req/s | p50 ms | p99 ms | ratio to /healthz | errors |",
+                  "|---|---:|---:|---:|---:|---:|"]
+        for r in run["results"]:
+            lines.append(f"| {r['name']} | {r['rps']:.1f} | {r['p50_us']/1000:.1f} | {r['p99_us']/1000:.1f} | "
+                         f"{r['ratio']:.2f} | {r['socket_errors'] + r['status_errors']} |")
+        lines.append("")
+    if notes.exists():
+        lines += [notes.read_text()]
+    (out / "PERFORMANCE.md").write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    raise SystemExit(main())
