@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 
 PREFIX = "xinfeng:ics:"
 REDIS_TTL_SECONDS = 24 * 3600
-LOCAL_ENTRIES = 64
+LOCAL_ENTRIES = 32  # a 1,000-event feed is about 1 MB
 
 _local: OrderedDict[str, bytes] = OrderedDict()
 _local_lock = threading.Lock()

@@ -16,7 +16,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -45,8 +45,6 @@ def public_base_url() -> str:
 @bp.app_template_global()
 def feed_url(endpoint: str, **values) -> str:
     """An absolute https-or-http URL of a feed, in the page's language."""
-    from flask_babel import get_locale
-
     values.setdefault("lang", "en" if str(get_locale()) == "en" else "zh")
     return public_base_url().rstrip("/") + url_for(endpoint, **values)
 
@@ -91,8 +89,9 @@ def _serve(feed: services.Feed, *, filename: str | None = None) -> Response:
     """Answer 304 from the data version alone, else the rendered feed (cached by that version)."""
     locale = _feed_locale()
     base_url = public_base_url()
+    refresh_hours = current_app.config["PLANNER_CALENDAR_REFRESH_HOURS"]
     window = services.Window.current()
-    version = services.feed_version(feed, window, extra=(locale, base_url))
+    version = services.feed_version(feed, window, extra=(locale, base_url, refresh_hours))
     if _not_modified(version):
         response = Response(status=304)
     else:
@@ -100,12 +99,7 @@ def _serve(feed: services.Feed, *, filename: str | None = None) -> Response:
         if body is None:
             with force_locale(locale):
                 events = services.load_events(feed, window)
-                body = ics.render(
-                    feed,
-                    events,
-                    base_url=base_url,
-                    refresh_hours=current_app.config["PLANNER_CALENDAR_REFRESH_HOURS"],
-                )
+                body = ics.render(feed, events, base_url=base_url, refresh_hours=refresh_hours)
             cache.put(version.etag, body)
         response = Response(body, content_type="text/calendar; charset=utf-8")
         if filename:
