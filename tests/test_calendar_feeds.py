@@ -333,6 +333,7 @@ def test_uid_stays_and_sequence_and_last_modified_move_only_on_significant_chang
     db.session.commit()
     moved = by_uid(fetch(client, url))[show.uuid]
     assert moved["SEQUENCE"] == 1
+    assert moved["DTSTAMP"].dt >= moved["LAST-MODIFIED"].dt
     assert moved["LAST-MODIFIED"].dt > before["LAST-MODIFIED"].dt
     assert moved["DTSTART"].dt == datetime(2030, 10, 1, 10, 30, tzinfo=SHANGHAI)
 
@@ -389,3 +390,18 @@ def test_the_same_body_whatever_the_accept_header(client, world):
         response = client.get(url, headers={"Accept": accept, "Accept-Language": "en"})
         assert response.data == plain.data
         assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+
+
+def test_bumping_the_revision_stamps_revised_at_and_nothing_else_does(make_event):
+    event = make_event()
+    assert event.revised_at is None
+    event.title = "新标题"
+    db.session.commit()
+    assert event.revised_at is None
+    event.revision += 1
+    db.session.commit()
+    first = event.revised_at
+    assert first is not None and abs(first - utcnow()) < timedelta(seconds=5)
+    event.revision = event.revision  # same value: no new stamp
+    db.session.commit()
+    assert event.revised_at == first

@@ -64,7 +64,8 @@ def _vevent(event: Event, feed: Feed, base_url: str, zone) -> icalendar.Event:
     summary = _("[Cancelled]") + " " + event.title if cancelled else event.title
     component = icalendar.Event()
     component.add("uid", event.uuid)
-    component.add("dtstamp", event.updated_at)
+    # The latest change of any kind; never before LAST-MODIFIED.
+    component.add("dtstamp", max(event.updated_at, event.revised_at or event.updated_at))
     component.add("dtstart", event.starts_at.astimezone(zone))
     component.add("dtend", event.ends_at.astimezone(zone))
     component.add("sequence", event.revision)
