@@ -104,8 +104,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def _register_blueprints(app: Flask) -> None:
     from planner.accounts.views import bp as accounts_bp
     from planner.admin.views import bp as admin_bp
+    from planner.calendar.views import bp as calendar_bp
     from planner.directory.views import bp as directory_bp
     from planner.main.views import bp as main_bp
 
-    for blueprint in (main_bp, accounts_bp, directory_bp, admin_bp):
+    for blueprint in (main_bp, accounts_bp, directory_bp, admin_bp, calendar_bp):
         app.register_blueprint(blueprint)

@@ -55,6 +55,12 @@ def load(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Calendar feeds: how often clients should refetch, how far back feeds reach, how long a
+        # cancelled event stays visible, and the limit on each personal feed token.
+        "PLANNER_CALENDAR_REFRESH_HOURS": 6,
+        "PLANNER_CALENDAR_PAST_DAYS": 30,
+        "PLANNER_CALENDAR_CANCELLED_DAYS": 30,
+        "PLANNER_CALENDAR_PERSONAL_LIMIT": "60 per hour",
     }
     for key, value in env.items():
         if key.startswith(ENV_PREFIX) and key in config:

@@ -108,6 +108,9 @@ class Event(db.Model):
     cancel_reason: Mapped[str] = mapped_column(String(500), default="")
     # Goes up whenever time, place or status changes (iCalendar SEQUENCE).
     revision: Mapped[int] = mapped_column(default=0)
+    # When revision last went up (iCalendar LAST-MODIFIED); stamped automatically by a listener in
+    # planner/calendar/models.py, so services only ever bump revision.
+    revised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     series_id: Mapped[str | None] = mapped_column(String(36), index=True)
     seats_capacity: Mapped[int | None]
     max_party_size: Mapped[int] = mapped_column(default=4)

@@ -1,0 +1,407 @@
+"""Calendar feeds: which events each feed holds, its data version, and personal feed tokens.
+
+How events must change for feeds to stay right (the contract with the events services):
+``event.revision += 1`` whenever time, place or status changes (that also stamps
+``Event.revised_at``, the LAST-MODIFIED), and ``event.updated_at = utcnow()`` on every edit at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, and_, case, false, func, or_, union
+from sqlalchemy.orm import joinedload, subqueryload
+
+from planner.accounts.models import User
+from planner.calendar.models import CalendarToken
+from planner.directory.models import (
+    Community,
+    Department,
+    District,
+    Street,
+    VolunteerTeam,
+)
+from planner.events.models import (
+    Campaign,
+    Event,
+    EventHost,
+    EventKind,
+    EventStatus,
+    ProgrammeItem,
+    Shift,
+)
+from planner.exceptions import DomainError
+from planner.extensions import db
+from planner.timeutil import utcnow
+
+# Bump when the rendered body changes for the same data, so cached bodies and ETags move on.
+FORMAT_VERSION = 1
+
+# The sign-up feature appends callables ``user -> select of Event ids`` here; the personal feed
+# holds the union of what they return (nothing at all while the list is empty).
+PersonalSource = Callable[[User], Select]
+PERSONAL_EVENT_SOURCES: list[PersonalSource] = []
+
+KIND_LABELS = {
+    EventKind.CLEANUP: _l("Cleanup drive"),
+    EventKind.SHOW: _l("Opera and drama show"),
+    EventKind.BANQUET: _l("Neighbourhood banquet"),
+    EventKind.GALA: _l("Gala"),
+    EventKind.LECTURE: _l("Lecture"),
+    EventKind.QUIZ: _l("Prize quiz"),
+    EventKind.SERVICE: _l("Volunteer service"),
+}
+
+# A namespace of our own for feed UIDs (uuid5 of the feed's key): stable, derived from nothing
+# that can change.
+FEED_UID_NAMESPACE = uuid.UUID("5c1b2a3e-9f04-4d7e-8a61-6e0f3b1c2d4a")
+
+
+class TokenMissing(DomainError):
+    message = _l("You have no calendar link yet.")
+
+
+# ---------------------------------------------------------------- which events a feed holds
+
+
+def _hosted(*conditions) -> object:
+    """Events with a host row matching ``conditions``."""
+    return db.select(EventHost.id).where(EventHost.event_id == Event.id, *conditions).exists()
+
+
+def _community_ids_of_street(street_id: int):
+    return db.select(Community.id).where(Community.street_id == street_id)
+
+
+def _community_ids_of_district(district_id: int):
+    return (
+        db.select(Community.id)
+        .join(Street, Community.street_id == Street.id)
+        .where(Street.district_id == district_id)
+    )
+
+
+def _in_community(community_id: int):
+    return or_(Event.community_id == community_id, _hosted(EventHost.community_id == community_id))
+
+
+def _in_street(street_id: int):
+    communities = _community_ids_of_street(street_id)
+    return or_(
+        Event.community_id.in_(communities),
+        _hosted(EventHost.street_id == street_id),
+        _hosted(EventHost.community_id.in_(communities)),
+    )
+
+
+def _in_district(district_id: int):
+    communities = _community_ids_of_district(district_id)
+    streets = db.select(Street.id).where(Street.district_id == district_id)
+    return or_(
+        Event.community_id.in_(communities),
+        _hosted(EventHost.street_id.in_(streets)),
+        _hosted(EventHost.community_id.in_(communities)),
+    )
+
+
+def _of_department(department_id: int):
+    teams = db.select(VolunteerTeam.id).where(VolunteerTeam.department_id == department_id)
+    return or_(
+        _hosted(EventHost.department_id == department_id), _hosted(EventHost.team_id.in_(teams))
+    )
+
+
+def _of_team(team_id: int):
+    performs = (
+        db.select(ProgrammeItem.id)
+        .where(ProgrammeItem.event_id == Event.id, ProgrammeItem.performer_team_id == team_id)
+        .exists()
+    )
+    return or_(_hosted(EventHost.team_id == team_id), performs)
+
+
+def _of_campaign(campaign_id: int):
+    return Event.campaign_id == campaign_id
+
+
+@dataclass(frozen=True)
+class Scope:
+    model: type
+    condition: Callable[[int], object]
+
+
+# URL segment → what it names. The URL contract (DESIGN §3) fixes these names.
+SCOPES: dict[str, Scope] = {
+    "districts": Scope(District, _in_district),
+    "streets": Scope(Street, _in_street),
+    "communities": Scope(Community, _in_community),
+    "departments": Scope(Department, _of_department),
+    "teams": Scope(VolunteerTeam, _of_team),
+    "campaigns": Scope(Campaign, _of_campaign),
+}
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One feed: its stable key, its title, the events it may hold, and its options."""
+
+    key: str
+    name: object  # a lazy string, rendered in the feed's language
+    label: str  # the names inside ``name`` (they are part of the version)
+    condition: object
+    kind: EventKind | None = None
+    windowed: bool = True  # False for a single event's download: any date
+    remind_day_before: bool = False
+    personal: bool = False
+    changed_at: datetime | None = None  # when the feed's own settings last changed
+
+    @property
+    def uid(self) -> str:
+        return str(uuid.uuid5(FEED_UID_NAMESPACE, self.key))
+
+
+def _with_kind(name, kind: EventKind | None):
+    if kind is None:
+        return name
+    return _l("%(name)s · %(kind)s", name=name, kind=KIND_LABELS[kind])
+
+
+def all_feed(kind: EventKind | None = None) -> Feed:
+    key = "all" + (f"?kind={kind.value}" if kind else "")
+    return Feed(key, _with_kind(_l("Xinfeng: all events"), kind), "", db.true(), kind=kind)
+
+
+def scope_feed(scope: str, item, kind: EventKind | None = None) -> Feed:
+    key = f"{scope}/{item.id}" + (f"?kind={kind.value}" if kind else "")
+    name = _with_kind(_l("%(name)s · Xinfeng events", name=item.name), kind)
+    return Feed(key, name, item.name, SCOPES[scope].condition(item.id), kind=kind)
+
+
+def event_feed(event: Event) -> Feed:
+    return Feed(
+        f"events/{event.id}", event.title, event.title, Event.id == event.id, windowed=False
+    )
+
+
+def personal_feed(token: CalendarToken) -> Feed:
+    selects = [source(token.user) for source in PERSONAL_EVENT_SOURCES]
+    if not selects:
+        condition = false()
+    elif len(selects) == 1:
+        condition = Event.id.in_(selects[0])
+    else:
+        condition = Event.id.in_(union(*selects))
+    return Feed(
+        f"me/{token.user_id}",
+        _l("My Xinfeng calendar"),
+        "",
+        condition,
+        remind_day_before=token.remind_day_before,
+        personal=True,
+        changed_at=token.updated_at,
+    )
+
+
+def find_scope_item(scope: str, item_id: int):
+    """The district, street, … a scope feed is about; ``None`` when there is none."""
+    spec = SCOPES.get(scope)
+    return db.session.get(spec.model, item_id) if spec else None
+
+
+def parse_kind(raw: str | None) -> EventKind | None:
+    """``?kind=`` as an EventKind; ``ValueError`` for a value that names no kind."""
+    if not raw:
+        return None
+    return EventKind(raw)
+
+
+# ---------------------------------------------------------------- window and version
+
+
+@dataclass(frozen=True)
+class Window:
+    """Which events a feed shows now: from ``past`` on; cancelled ones only since ``cancelled``."""
+
+    now: datetime
+    past: datetime
+    cancelled: datetime
+    past_days: int
+    cancelled_days: int
+
+    @classmethod
+    def current(cls) -> Window:
+        config = current_app.config
+        now = utcnow()
+        past_days = int(config["PLANNER_CALENDAR_PAST_DAYS"])
+        cancelled_days = int(config["PLANNER_CALENDAR_CANCELLED_DAYS"])
+        return cls(
+            now,
+            now - timedelta(days=past_days),
+            now - timedelta(days=cancelled_days),
+            past_days,
+            cancelled_days,
+        )
+
+
+def _cancelled_at():
+    # Cancelling bumps the revision, so revised_at dates the cancellation.
+    return func.coalesce(Event.revised_at, Event.updated_at)
+
+
+def _base_condition(feed: Feed):
+    conditions = [feed.condition, Event.status != EventStatus.DRAFT]
+    if feed.kind is not None:
+        conditions.append(Event.kind == feed.kind)
+    return and_(*conditions)
+
+
+def _in_window(feed: Feed, window: Window):
+    if not feed.windowed:
+        return db.true()
+    return and_(
+        Event.ends_at >= window.past,
+        or_(Event.status != EventStatus.CANCELLED, _cancelled_at() >= window.cancelled),
+    )
+
+
+@dataclass(frozen=True)
+class FeedVersion:
+    etag: str
+    last_modified: datetime | None
+
+
+def feed_version(feed: Feed, window: Window, *, extra: tuple = ()) -> FeedVersion:
+    """The feed's data version from one aggregate query: nothing is rendered to know it.
+
+    Counts and latest changes of the events in the window, with their shifts' places (sign-ups
+    change remaining places without editing the event), and when events last left the window.
+    """
+    shown = _in_window(feed, window)
+    gone_by_date = and_(Event.ends_at < window.past) if feed.windowed else false()
+    gone_cancelled = (
+        and_(Event.status == EventStatus.CANCELLED, _cancelled_at() < window.cancelled)
+        if feed.windowed
+        else false()
+    )
+    row = db.session.execute(
+        db.select(
+            func.count(func.distinct(case((shown, Event.id)))),
+            func.max(case((shown, Event.updated_at))),
+            func.max(case((shown, Event.revised_at))),
+            func.max(case((gone_by_date, Event.ends_at))),
+            func.max(case((gone_cancelled, _cancelled_at()))),
+            func.count(case((shown, Shift.id))),
+            func.sum(case((shown, Shift.capacity))),
+            func.sum(case((shown, Shift.confirmed_count))),
+        )
+        .select_from(Event)
+        .outerjoin(Shift, Shift.event_id == Event.id)
+        .where(_base_condition(feed))
+    ).one()
+    count, updated, revised, ended, cancelled, *shift_sums = row
+    stamps = [updated, revised, feed.changed_at]
+    if ended is not None:
+        stamps.append(min(ended + timedelta(days=window.past_days), window.now))
+    if cancelled is not None:
+        stamps.append(min(cancelled + timedelta(days=window.cancelled_days), window.now))
+    stamps = [stamp for stamp in stamps if stamp is not None]
+    last_modified = max(stamps) if stamps else None
+    parts = (
+        FORMAT_VERSION,
+        feed.key,
+        feed.label,
+        feed.remind_day_before,
+        count,
+        updated,
+        revised,
+        last_modified,
+        *shift_sums,
+        *extra,
+    )
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return FeedVersion(etag=digest, last_modified=last_modified)
+
+
+def load_events(feed: Feed, window: Window) -> list[Event]:
+    """The feed's events with everything rendering needs, in a fixed number of queries."""
+    # subqueryload, not selectinload: selectinload splits long id lists into several queries.
+    return list(
+        db.session.scalars(
+            db.select(Event)
+            .where(_base_condition(feed), _in_window(feed, window))
+            .options(
+                joinedload(Event.community)
+                .joinedload(Community.street)
+                .joinedload(Street.district),
+                joinedload(Event.campaign),
+                subqueryload(Event.hosts).options(
+                    joinedload(EventHost.department),
+                    joinedload(EventHost.partner),
+                    joinedload(EventHost.street),
+                    joinedload(EventHost.community),
+                    joinedload(EventHost.team),
+                ),
+                subqueryload(Event.programme).joinedload(ProgrammeItem.performer_team),
+                subqueryload(Event.shifts),
+            )
+            .order_by(Event.starts_at, Event.id)
+        ).unique()
+    )
+
+
+# ---------------------------------------------------------------- personal feed tokens
+
+
+def live_token(user: User) -> CalendarToken | None:
+    return db.session.scalar(
+        db.select(CalendarToken).where(
+            CalendarToken.user_id == user.id, CalendarToken.revoked_at.is_(None)
+        )
+    )
+
+
+def find_live_token(token: str) -> CalendarToken | None:
+    """The live token with this secret (and its user); ``None`` if unknown or revoked."""
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(
+        db.select(CalendarToken)
+        .where(CalendarToken.token == token, CalendarToken.revoked_at.is_(None))
+        .options(joinedload(CalendarToken.user))
+    )
+
+
+def regenerate_token(user: User) -> CalendarToken:
+    """Give the user a new feed secret; the old one (if any) stops working. Keeps the settings."""
+    old = revoke_token(user)
+    token = CalendarToken(user=user, remind_day_before=old.remind_day_before if old else False)
+    db.session.add(token)
+    db.session.flush()
+    return token
+
+
+def revoke_token(user: User) -> CalendarToken | None:
+    """Stop the user's personal feed; returns the revoked token, if there was one."""
+    token = live_token(user)
+    if token is not None:
+        token.revoked_at = utcnow()
+        db.session.flush()  # before a new live token, for the one-live-token index
+    return token
+
+
+def set_day_before_reminder(user: User, enabled: bool) -> CalendarToken:
+    """Switch the day-before reminder of the user's personal feed on or off."""
+    token = live_token(user)
+    if token is None:
+        raise TokenMissing()
+    if token.remind_day_before != enabled:
+        token.remind_day_before = enabled
+        token.updated_at = utcnow()
+    db.session.flush()
+    return token

@@ -1,0 +1,233 @@
+"""Calendar feeds (.ics), the page listing them, and the user's own calendar page."""
+
+from __future__ import annotations
+
+import hashlib
+
+import segno
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from markupsafe import Markup
+from sqlalchemy.orm import selectinload
+
+from planner.calendar import cache, ics, services
+from planner.calendar.forms import ReminderForm
+from planner.directory.models import Department, District, Street, VolunteerTeam
+from planner.events.models import Campaign, CampaignStatus, Event, EventKind, EventStatus
+from planner.extensions import db, limiter
+
+bp = Blueprint("calendar", __name__)
+
+SCOPE_NAMES = "districts,streets,communities,departments,teams,campaigns"
+LANGS = {"zh": "zh_Hans_CN", "en": "en"}
+
+
+# ---------------------------------------------------------------- helpers for feeds and pages
+
+
+def public_base_url() -> str:
+    """Where this site is reached from outside (``PLANNER_PUBLIC_URL``, else this request's host)."""
+    return (current_app.config.get("PLANNER_PUBLIC_URL") or request.host_url).rstrip("/") + "/"
+
+
+@bp.app_template_global()
+def feed_url(endpoint: str, **values) -> str:
+    """An absolute https-or-http URL of a feed, in the page's language."""
+    values.setdefault("lang", "en" if str(get_locale()) == "en" else "zh")
+    return public_base_url().rstrip("/") + url_for(endpoint, **values)
+
+
+@bp.app_template_filter()
+def webcal(url: str) -> str:
+    """The same feed as a ``webcal://`` link, which phones hand to their calendar app."""
+    return "webcal://" + url.split("://", 1)[-1]
+
+
+@bp.app_template_global()
+def qr_svg(data: str, label: str = "") -> Markup:
+    """A QR code of ``data`` as inline SVG (scales with CSS, prints sharply)."""
+    qr = segno.make(data, error="m")
+    svg = qr.svg_inline(scale=4, border=2, title=label or None, svgclass="qr-code", omitsize=True)
+    return Markup(svg)  # noqa: S704 - segno's output, with the title escaped by segno
+
+
+def _feed_locale() -> str:
+    """``?lang=zh|en``, else the site's default: calendar clients send no cookies."""
+    return LANGS.get(request.args.get("lang", ""), current_app.config["PLANNER_DEFAULT_LOCALE"])
+
+
+def _kind_or_404() -> EventKind | None:
+    try:
+        return services.parse_kind(request.args.get("kind"))
+    except ValueError:
+        abort(404)
+
+
+def _not_modified(version: services.FeedVersion) -> bool:
+    """RFC 9110: If-None-Match decides when present; else If-Modified-Since."""
+    if request.if_none_match:
+        return request.if_none_match.contains_weak(version.etag)
+    since = request.if_modified_since
+    if since is not None and version.last_modified is not None:
+        return version.last_modified.replace(microsecond=0) <= since
+    return False
+
+
+def _serve(feed: services.Feed, *, filename: str | None = None) -> Response:
+    """Answer 304 from the data version alone, else the rendered feed (cached by that version)."""
+    locale = _feed_locale()
+    base_url = public_base_url()
+    refresh_hours = current_app.config["PLANNER_CALENDAR_REFRESH_HOURS"]
+    window = services.Window.current()
+    version = services.feed_version(feed, window, extra=(locale, base_url, refresh_hours))
+    if _not_modified(version):
+        response = Response(status=304)
+    else:
+        body = cache.get(version.etag)
+        if body is None:
+            with force_locale(locale):
+                events = services.load_events(feed, window)
+                body = ics.render(feed, events, base_url=base_url, refresh_hours=refresh_hours)
+            cache.put(version.etag, body)
+        response = Response(body, content_type="text/calendar; charset=utf-8")
+        if filename:
+            response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.set_etag(version.etag)
+    if version.last_modified is not None:
+        response.last_modified = version.last_modified
+    response.headers["Cache-Control"] = ("private" if feed.personal else "public") + ", no-cache"
+    return response
+
+
+def _token_key() -> str:
+    token = (request.view_args or {}).get("token", "")
+    return "calendar-token:" + hashlib.sha256(token.encode()).hexdigest()[:24]
+
+
+def _personal_limit() -> str:
+    return current_app.config["PLANNER_CALENDAR_PERSONAL_LIMIT"]
+
+
+# ---------------------------------------------------------------- feeds
+
+
+@bp.get("/events/<int:event_id>.ics")
+def event_ics(event_id: int):
+    event = db.session.get(Event, event_id)
+    if event is None or event.status == EventStatus.DRAFT:
+        abort(404)
+    return _serve(services.event_feed(event), filename=f"xinfeng-event-{event.id}.ics")
+
+
+@bp.get("/calendar/all.ics")
+def all_feed():
+    return _serve(services.all_feed(_kind_or_404()))
+
+
+@bp.get(f"/calendar/<any({SCOPE_NAMES}):scope>/<int:item_id>.ics")
+def scope_feed(scope: str, item_id: int):
+    kind = _kind_or_404()
+    item = services.find_scope_item(scope, item_id)
+    if item is None or (isinstance(item, Campaign) and item.status == CampaignStatus.DRAFT):
+        abort(404)
+    return _serve(services.scope_feed(scope, item, kind))
+
+
+@bp.get("/calendar/me/<token>.ics")
+@limiter.limit(_personal_limit, key_func=_token_key, scope="calendar-personal")
+def personal_feed(token: str):
+    row = services.find_live_token(token)
+    if row is None or not row.user.is_active:
+        abort(404)
+    return _serve(services.personal_feed(row))
+
+
+# ---------------------------------------------------------------- pages
+
+
+@bp.get("/calendar")
+def index():
+    districts = db.session.scalars(
+        db.select(District)
+        .where(District.archived_at.is_(None))
+        .options(selectinload(District.streets).selectinload(Street.communities))
+        .order_by(District.name)
+    ).all()
+    departments = db.session.scalars(
+        db.select(Department).where(Department.archived_at.is_(None)).order_by(Department.name)
+    ).all()
+    teams = db.session.scalars(
+        db.select(VolunteerTeam)
+        .where(VolunteerTeam.archived_at.is_(None))
+        .order_by(VolunteerTeam.name)
+    ).all()
+    campaigns = db.session.scalars(
+        db.select(Campaign)
+        .where(Campaign.status != CampaignStatus.DRAFT)
+        .order_by(Campaign.starts_on.desc(), Campaign.name)
+    ).all()
+    return render_template(
+        "calendar/index.html",
+        districts=districts,
+        departments=departments,
+        teams=teams,
+        campaigns=campaigns,
+        kinds=list(services.KIND_LABELS.items()),
+    )
+
+
+@bp.get("/calendar/mine")
+@login_required
+def mine():
+    token = services.live_token(current_user)
+    form = ReminderForm(remind_day_before=token.remind_day_before if token else False)
+    return render_template("calendar/mine.html", token=token, form=form)
+
+
+@bp.post("/calendar/mine/link")
+@login_required
+def regenerate_token():
+    had_link = services.live_token(current_user) is not None
+    services.regenerate_token(current_user)
+    db.session.commit()
+    if had_link:
+        flash(_("Your calendar has a new link. The old link no longer works."), "success")
+    else:
+        flash(_("Your calendar link is ready."), "success")
+    return redirect(url_for("calendar.mine"))
+
+
+@bp.post("/calendar/mine/revoke")
+@login_required
+def revoke_token():
+    if services.revoke_token(current_user) is not None:
+        db.session.commit()
+        flash(_("Your calendar link has been switched off."), "success")
+    return redirect(url_for("calendar.mine"))
+
+
+@bp.post("/calendar/mine/reminder")
+@login_required
+def set_reminder():
+    form = ReminderForm()
+    if form.validate_on_submit():
+        try:
+            services.set_day_before_reminder(current_user, form.remind_day_before.data)
+        except services.TokenMissing as exc:
+            flash(str(exc.message), "warning")
+        else:
+            db.session.commit()
+            flash(_("Your reminder setting has been saved."), "success")
+    return redirect(url_for("calendar.mine"))
