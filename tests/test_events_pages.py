@@ -41,7 +41,8 @@ def queries_for(client, count_queries, path) -> int:
 
 
 @pytest.mark.parametrize("path", ["/events", "/events?past=1", "/campaigns/{campaign}", "/events/{event}",
-                                  "/communities/{community}", "/departments/{department}", "/events/mine"])
+                                  "/communities/{community}", "/departments/{department}", "/events/mine",
+                                  "/streets/{street}", "/districts/{district}"])
 def test_pages_run_the_same_number_of_queries_for_20_and_500_events(
     client, auth, count_queries, make_community, make_department, make_campaign, make_event, grant, make_user, path
 ):
@@ -51,7 +52,8 @@ def test_pages_run_the_same_number_of_queries_for_20_and_500_events(
     user = make_user()
     grant(user, department)
     auth.login(user)
-    values = {"campaign": campaign.id, "event": event.id, "community": community.id, "department": department.id}
+    values = {"campaign": campaign.id, "event": event.id, "community": community.id, "department": department.id,
+              "street": community.street_id, "district": community.street.district_id}
     bulk_events(20, community, department, campaign)
     few = queries_for(client, count_queries, path.format(**values))
     db.session.execute(db.delete(Shift).where(Shift.event_id != event.id))
@@ -146,3 +148,15 @@ def test_an_organiser_creates_a_campaign_for_their_department(client, auth, orga
     from planner.events.models import Campaign
 
     assert db.session.scalar(db.select(db.func.count(Campaign.id))) == 1
+
+
+def test_directory_pages_list_their_upcoming_and_recent_events(client, make_event, make_community, make_department, make_team):
+    community, department, team = make_community(), make_department(), make_team()
+    make_event(title="下周的清扫", community=community, hosts=(department, team))
+    make_event(title="上周的晚会", community=community, hosts=(department, team), starts_at=utcnow() - timedelta(days=7),
+               status=EventStatus.COMPLETED)
+    make_event(title="草稿活动", community=community, hosts=(department, team), status=EventStatus.DRAFT)
+    for path in (f"/communities/{community.id}", f"/streets/{community.street_id}",
+                 f"/districts/{community.street.district_id}", f"/departments/{department.id}", f"/teams/{team.id}"):
+        text = client.get(path).get_data(as_text=True)
+        assert "下周的清扫" in text and "上周的晚会" in text and "草稿活动" not in text, path
