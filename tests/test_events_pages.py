@@ -94,6 +94,7 @@ def test_filters_by_district_street_community_kind_campaign_and_host(
     assert titles(f"campaign={campaign.id}") == {"市南清扫"}
     assert titles(f"host=department:{department.id}") == {"市南清扫"}
     assert titles("kind=nonsense&district=abc&host=x:y&page=zz&date_from=2024-13-40") == {"市南清扫", "李沧晚会"}
+    assert titles("when=range&date_from=0001-01-01&date_to=9999-12-31") == {"市南清扫", "李沧晚会"}
 
 
 def test_search_finds_chinese_text_in_title_and_description(client, make_event):

@@ -66,6 +66,8 @@ def test_an_organiser_creates_an_event_from_the_form(client, logged_in_organiser
         ({"latitude": "91"}, "Enter a number from -90 to 90."),
         ({"community_id": "abc"}, "Invalid Choice"),
         ({"title": "x" * 121}, "Enter at most 120 characters."),
+        ({"starts_at": "0001-01-01T00:00"}, "Enter a date between the years 2000 and 2100."),
+        ({"ends_at": "9999-12-31T23:59"}, "Enter a date between the years 2000 and 2100."),
     ],
 )
 def test_bad_input_is_shown_next_to_the_field_and_nothing_is_saved(

@@ -15,7 +15,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import NumberRange
+from wtforms.validators import NumberRange, ValidationError
 
 from planner.events import services
 from planner.events.kinds import kind_choices
@@ -29,9 +29,15 @@ def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
+def sensible_year(form, field):
+    """Refuse far-off years, which no event has (and which time-zone arithmetic cannot take)."""
+    if field.data is not None and not 2000 <= field.data.year <= 2100:
+        raise ValidationError(_l("Enter a date between the years 2000 and 2100."))
+
+
 def _datetime(label):
     return DateTimeLocalField(
-        label, format=DATETIME_FORMAT, validators=[required_input()],
+        label, format=DATETIME_FORMAT, validators=[required_input(), sensible_year],
         render_kw={"step": 300},
     )
 
@@ -152,7 +158,7 @@ class SeriesForm(Form):
         default=services.Frequency.WEEKLY,
         validators=[required()],
     )
-    until = DateField(_l("Until"), validators=[required_input()])
+    until = DateField(_l("Until"), validators=[required_input(), sensible_year])
     submit = SubmitField(_l("Create the series"))
 
 
@@ -163,8 +169,8 @@ class CampaignForm(Form):
         _l("Description"), filters=[strip], validators=[Optional(), length(services.DESCRIPTION_MAX)],
         render_kw={"rows": 4},
     )
-    starts_on = DateField(_l("First day"), validators=[required_input()])
-    ends_on = DateField(_l("Last day"), validators=[required_input()])
+    starts_on = DateField(_l("First day"), validators=[required_input(), sensible_year])
+    ends_on = DateField(_l("Last day"), validators=[required_input(), sensible_year])
     lead_department_ids = SelectMultipleField(
         _l("Lead departments"), coerce=int, validators=[required()], render_kw={"size": 6}
     )
@@ -202,8 +208,8 @@ class EventFilterForm(Form):
     campaign = SelectField(_l("Campaign"), coerce=_optional_int, validators=[Optional()])
     host = SelectField(_l("Host"), validators=[Optional()])
     when = SelectField(_l("When"), choices=WHEN_CHOICES, validators=[Optional()])
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To"), validators=[Optional()])
+    date_from = DateField(_l("From"), validators=[Optional(), sensible_year])
+    date_to = DateField(_l("To"), validators=[Optional(), sensible_year])
     past = SelectField(
         _l("Show"), choices=[("", _l("Upcoming")), ("1", _l("Past"))], validators=[Optional()]
     )

@@ -143,6 +143,11 @@ class Event(db.Model):
         return self.status in (EventStatus.DRAFT, EventStatus.PUBLISHED)
 
     @property
+    def takes_volunteers(self) -> bool:
+        """Published and not over yet: remaining places are worth showing."""
+        return self.status is EventStatus.PUBLISHED and self.ends_at > utcnow()
+
+    @property
     def volunteer_capacity(self) -> int:
         return sum(shift.capacity for shift in self.shifts)
 
