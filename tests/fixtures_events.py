@@ -50,7 +50,10 @@ def participant_source():
     people: dict[int, list] = {}
 
     def source(event):
-        return people.get(event.id, [])
+        from planner.accounts.models import User
+
+        # Read again through the current session: a request has a session of its own.
+        return [db.session.get(User, user.id) for user in people.get(event.id, [])]
 
     services.PARTICIPANT_SOURCES.append(source)
     yield people

@@ -218,3 +218,43 @@ def test_the_detail_page_shows_programme_shifts_hosts_and_address(client, make_e
     for expected in ("小戏《彩礼》", "观众引导", "市委宣传部", f"/departments/{department.id}", "崂山区株洲路", "小戏小剧展演"):
         assert expected in text
     assert "剩余 6 个名额" in text or "6 places left" in text
+
+
+def test_a_team_leader_plans_an_event_for_their_team_and_sees_the_draft(client, auth, make_user, make_team, make_membership):
+    from planner.directory.models import TeamRole
+
+    team = make_team("文明引导志愿服务队")
+    leader = make_user("队长")
+    make_membership(team, leader, role=TeamRole.LEADER)
+    auth.login(leader)
+    data = event_form(team, host=f"team:{team.id}")
+    assert client.post("/events/new", data=data).status_code == 302
+    event = db.session.scalar(db.select(Event))
+    assert client.get(f"/events/{event.id}").status_code == 200  # a draft, seen by who manages it
+    auth.logout()
+    assert client.get(f"/events/{event.id}").status_code == 404
+
+
+def test_adding_a_team_already_booked_at_that_time_warns(client, logged_in_organiser, make_event, make_team):
+    _user, department = logged_in_organiser
+    team = make_team()
+    other = make_event(title="队伍已有安排", hosts=(team,))
+    event = make_event(hosts=(department,), starts_at=other.starts_at)
+    response = client.post(f"/events/{event.id}/hosts", data={"organisation": f"team:{team.id}", "role": "cohost"},
+                           follow_redirects=True, headers={"Accept-Language": "en"})
+    assert "队伍已有安排" in response.get_data(as_text=True)
+
+
+def test_changing_the_venue_of_a_published_event_notifies_participants(client, logged_in_organiser, make_event, make_user, participant_source):
+    from planner.notifications.models import Notification
+
+    _user, department = logged_in_organiser
+    event = make_event(hosts=(department,), starts_at=soon())
+    participant_source[event.id] = [make_user("报名者")]
+    data = event_form(department, title=event.title, venue="新场地", community_id=str(event.community_id),
+                      starts_at=local_input(event.starts_at), ends_at=local_input(event.ends_at))
+    assert client.post(f"/events/{event.id}/edit", data=data).status_code == 302
+    event = db.session.get(Event, event.id)
+    assert event.venue == "新场地" and event.revision == 1
+    note = db.session.scalar(db.select(Notification))
+    assert note is not None and "新场地" in note.body

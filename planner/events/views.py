@@ -499,6 +499,7 @@ def add_host(event_id: int):
             event = services.load_event(event_id)
             _field_error(form, exc, "organisation")
         else:
+            _warn_overlaps(event)
             db.session.commit()
             flash(_("Host added."), "success")
             return redirect(url_for("events.manage", event_id=event.id) + "#hosts")
