@@ -296,3 +296,15 @@ def test_who_may_manage_an_event(app, make_event, make_user, make_department, gr
     assert permissions.can_manage_event(event, make_user(admin=True))
     assert db.session.scalar(db.select(db.func.count(Event.id)).where(services.managed_condition(organiser))) == 1
     assert db.session.scalar(db.select(db.func.count(Event.id)).where(services.managed_condition(stranger))) == 0
+
+
+def test_programme_items_move_up_and_down(make_event):
+    event = make_event(kind=EventKind.GALA)
+    for title in ("舞蹈《美丽中国》", "太极", "葫芦丝"):
+        services.add_programme_item(None, event, title, None, "", None)
+    db.session.commit()
+    services.move_programme_item(None, event, event.programme[2], -1)
+    services.move_programme_item(None, event, event.programme[0], -1)  # already first: stays
+    db.session.commit()
+    db.session.expire(event)
+    assert [p.title for p in event.programme] == ["舞蹈《美丽中国》", "葫芦丝", "太极"]

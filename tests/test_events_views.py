@@ -64,6 +64,7 @@ def test_an_organiser_creates_an_event_from_the_form(client, logged_in_organiser
         ({"max_party_size": "0"}, "Enter a number from 1 to 50."),
         ({"seats_capacity": "100001"}, "Enter a number from 1 to 100000."),
         ({"latitude": "91"}, "Enter a number from -90 to 90."),
+        ({"longitude": "nan"}, "Enter a number."),
         ({"community_id": "abc"}, "Invalid Choice"),
         ({"title": "x" * 121}, "Enter at most 120 characters."),
         ({"starts_at": "0001-01-01T00:00"}, "Enter a date between the years 2000 and 2100."),

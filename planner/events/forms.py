@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
@@ -35,6 +37,11 @@ def sensible_year(form, field):
         raise ValidationError(_l("Enter a date between the years 2000 and 2100."))
 
 
+def finite(form, field):
+    if field.data is not None and not math.isfinite(field.data):
+        raise ValidationError(_l("Enter a number."))
+
+
 def _datetime(label):
     return DateTimeLocalField(
         label, format=DATETIME_FORMAT, validators=[required_input(), sensible_year],
@@ -55,11 +62,11 @@ class EventForm(Form):
     venue = StringField(_l("Venue"), filters=[strip], validators=[Optional(), length(services.PLACE_MAX)])
     address = StringField(_l("Address"), filters=[strip], validators=[Optional(), length(services.PLACE_MAX)])
     latitude = FloatField(
-        _l("Latitude"), validators=[Optional(), NumberRange(-90, 90, _l("Enter a number from %(min)s to %(max)s."))]
+        _l("Latitude"), validators=[Optional(), finite, NumberRange(-90, 90, _l("Enter a number from %(min)s to %(max)s."))]
     )
     longitude = FloatField(
         _l("Longitude"),
-        validators=[Optional(), NumberRange(-180, 180, _l("Enter a number from %(min)s to %(max)s."))],
+        validators=[Optional(), finite, NumberRange(-180, 180, _l("Enter a number from %(min)s to %(max)s."))],
     )
     campaign_id = SelectField(_l("Campaign"), coerce=_optional_int, validators=[Optional()])
     description = TextAreaField(

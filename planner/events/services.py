@@ -429,6 +429,27 @@ def remove_programme_item(actor, event: Event, item: ProgrammeItem) -> None:
     audit.record(actor, "event.programme.remove", event, title=item.title)
 
 
+def move_programme_item(actor, event: Event, item: ProgrammeItem, step: int) -> None:
+    """Swap an item with its neighbour above (step -1) or below (+1); the ends stay put."""
+    _ensure_open(event)
+    items = list(event.programme)
+    index = items.index(item)
+    other_index = index + step
+    if not 0 <= other_index < len(items):
+        return
+    other = items[other_index]
+    # Positions are unique per event: park one item while the other takes its place.
+    first, second = item.position, other.position
+    item.position = -1
+    db.session.flush()
+    other.position = first
+    db.session.flush()
+    item.position = second
+    _touch(event, bump=False)
+    db.session.flush()
+    audit.record(actor, "event.programme.move", event, title=item.title, step=step)
+
+
 def save_shift(
     actor, event: Event, shift: Shift | None, role: str, starts_at: datetime, ends_at: datetime,
     capacity: int, requirements: str = "",

@@ -554,6 +554,17 @@ def remove_programme_item(event_id: int, item_id: int):
     )
 
 
+@bp.post("/events/<int:event_id>/programme/<int:item_id>/<any(up,down):direction>")
+@login_required
+def move_programme_item(event_id: int, item_id: int, direction: str):
+    event = _managed_event(event_id)
+    item = _child(event.programme, item_id)
+    step = -1 if direction == "up" else 1
+    _transition(event_id, lambda actor, ev: services.move_programme_item(actor, ev, item, step),
+                _("The programme order is saved."))
+    return redirect(url_for("events.manage", event_id=event_id) + "#programme")
+
+
 def _shift_times(form):
     return from_local(form.starts_at.data), from_local(form.ends_at.data)
 

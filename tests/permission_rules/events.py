@@ -76,6 +76,7 @@ RULES = [
     Rule("events.complete", "POST", "/events/{started}/complete", **MANAGER_POST),
     Rule("events.duplicate", "POST", "/events/{event}/duplicate", **MANAGER_POST),
     Rule("events.remove_host", "POST", "/events/{event}/hosts/{cohost}/remove", **MANAGER_POST),
+    Rule("events.move_programme_item", "POST", "/events/{event}/programme/{item}/down", **MANAGER_POST),
     Rule("events.remove_programme_item", "POST", "/events/{event}/programme/{item}/remove", **MANAGER_POST),
     Rule("events.remove_shift", "POST", "/events/{event}/shifts/{spare_shift}/remove", **MANAGER_POST),
     Rule("events.cancel", "POST", "/events/{event}/cancel", **MANAGER_POST, data={"reason": "测试"}),
