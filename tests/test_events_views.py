@@ -259,3 +259,16 @@ def test_changing_the_venue_of_a_published_event_notifies_participants(client, l
     assert event.venue == "新场地" and event.revision == 1
     note = db.session.scalar(db.select(Notification))
     assert note is not None and "新场地" in note.body
+
+
+def test_cancelling_this_and_following_from_the_cancel_page(client, logged_in_organiser, make_event):
+    _user, department = logged_in_organiser
+    event = make_event(hosts=(department,))
+    until = (to_local(event.starts_at) + timedelta(days=14)).date().isoformat()
+    client.post(f"/events/{event.id}/repeat", data={"frequency": "weekly", "until": until})
+    rows = db.session.scalars(db.select(Event).order_by(Event.starts_at)).all()
+    client.post(f"/events/{rows[1].id}/publish", data={"scope": "following"})
+    assert "This and the following" in client.get(f"/events/{rows[1].id}/cancel", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert client.post(f"/events/{rows[1].id}/cancel", data={"reason": "场地维修", "scope": "following"}).status_code == 302
+    statuses = db.session.scalars(db.select(Event.status).order_by(Event.starts_at)).all()
+    assert statuses == [EventStatus.PUBLISHED, EventStatus.CANCELLED, EventStatus.CANCELLED]

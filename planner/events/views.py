@@ -43,6 +43,7 @@ def _event_globals(state):
         event_status_labels=STATUS_LABELS,
         event_status_badges=STATUS_BADGES,
         can_manage_event=permissions.can_manage_event,
+        leads_any_team=permissions.leads_any_team,
         to_local=to_local,
     )
 
