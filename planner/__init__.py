@@ -106,7 +106,8 @@ def _register_blueprints(app: Flask) -> None:
     from planner.admin.views import bp as admin_bp
     from planner.calendar.views import bp as calendar_bp
     from planner.directory.views import bp as directory_bp
+    from planner.events.views import bp as events_bp
     from planner.main.views import bp as main_bp
 
-    for blueprint in (main_bp, accounts_bp, directory_bp, admin_bp, calendar_bp):
+    for blueprint in (main_bp, accounts_bp, directory_bp, events_bp, calendar_bp, admin_bp):
         app.register_blueprint(blueprint)

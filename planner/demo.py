@@ -19,6 +19,7 @@ from planner.directory.models import (
     TeamRole,
     VolunteerTeam,
 )
+from planner.events.demo import seed_events
 from planner.extensions import db
 from planner.timeutil import utcnow
 
@@ -180,7 +181,7 @@ def seed_accounts() -> None:
 
 
 # Features append their seeders; they run in this order.
-SEEDERS = [seed_directory, seed_accounts]
+SEEDERS = [seed_directory, seed_accounts, seed_events]
 
 
 def seed_all() -> None:

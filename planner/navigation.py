@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 MAIN_NAV: list[tuple[str, object]] = [
+    ("events.listing", _l("Events")),
+    ("events.campaigns", _l("Campaigns")),
     ("directory.districts", _l("Communities")),
     ("directory.departments", _l("Departments")),
     ("directory.teams", _l("Teams")),

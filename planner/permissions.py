@@ -108,3 +108,29 @@ def can_see_full_phone(subject_user, user=None) -> bool:
     """The person themself and administrators; organisers get full numbers through rosters."""
     user = _user(user)
     return bool(user and (user.id == subject_user.id or user.is_admin))
+
+
+def organiser_scope(user=None) -> tuple[frozenset[tuple[str, int]], frozenset[int]]:
+    """The (kind, id) organisation grants and the led team ids of a user, for building queries."""
+    user = _user(user)
+    if user is None:
+        return frozenset(), frozenset()
+    return _grant_keys(user), _led_team_ids(user)
+
+
+def can_manage_event(event, user=None) -> bool:
+    """Administrators, and whoever manages one of the event's host organisations."""
+    user = _user(user)
+    if user is None:
+        return False
+    if user.is_admin:
+        return True
+    return any(can_manage(host.organisation, user) for host in event.hosts)
+
+
+def can_manage_campaign(campaign, user=None) -> bool:
+    """Administrators, and organisers of one of the campaign's lead departments."""
+    user = _user(user)
+    if user is None:
+        return False
+    return user.is_admin or any(can_manage(d, user) for d in campaign.lead_departments)

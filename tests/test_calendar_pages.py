@@ -12,7 +12,7 @@ from planner.extensions import db
 def test_the_calendar_page_lists_every_feed(client, seeded, make_calendar_campaign, count_queries):
     from planner.directory.models import Community, Department, District, Street, VolunteerTeam
 
-    campaign = make_calendar_campaign("洁净家园·喜迎国庆")
+    campaign = make_calendar_campaign("文明过节 欢度新年")
     draft = make_calendar_campaign("还在筹备的主题活动", status=CampaignStatus.DRAFT)
     expected = ["/calendar/all.ics", "/calendar/all.ics?kind=cleanup"]
     for model, scope in (

@@ -27,6 +27,7 @@ from planner.directory.models import (
     Street,
     VolunteerTeam,
 )
+from planner.events.kinds import KINDS
 from planner.events.models import (
     Campaign,
     Event,
@@ -48,15 +49,7 @@ FORMAT_VERSION = 1
 PersonalSource = Callable[[User], Select]
 PERSONAL_EVENT_SOURCES: list[PersonalSource] = []
 
-KIND_LABELS = {
-    EventKind.CLEANUP: _l("Cleanup drive"),
-    EventKind.SHOW: _l("Opera and drama show"),
-    EventKind.BANQUET: _l("Neighbourhood banquet"),
-    EventKind.GALA: _l("Gala"),
-    EventKind.LECTURE: _l("Lecture"),
-    EventKind.QUIZ: _l("Prize quiz"),
-    EventKind.SERVICE: _l("Volunteer service"),
-}
+KIND_LABELS = {kind: style.label for kind, style in KINDS.items()}
 
 # A namespace of our own for feed UIDs (uuid5 of the feed's key): stable, derived from nothing
 # that can change.

@@ -27,6 +27,7 @@ from planner.directory.models import (
     TeamRole,
     VolunteerTeam,
 )
+from planner.events.services import upcoming_and_recent
 from planner.exceptions import DomainError
 from planner.extensions import db, login_manager
 
@@ -34,6 +35,12 @@ bp = Blueprint("directory", __name__)
 
 
 # ---------------------------------------------------------------- public pages
+
+
+def _events_of(organisation) -> dict:
+    """The upcoming and recent events a directory page lists (two queries and their loads)."""
+    upcoming, recent = upcoming_and_recent(organisation)
+    return {"upcoming_events": upcoming, "recent_events": recent}
 
 
 @bp.get("/districts")
@@ -54,7 +61,7 @@ def district(district_id: int):
         .where(District.id == district_id)
         .options(selectinload(District.streets).selectinload(Street.communities))
     ) or abort(404)
-    return render_template("directory/district.html", district=item)
+    return render_template("directory/district.html", district=item, **_events_of(item))
 
 
 @bp.get("/streets/<int:street_id>")
@@ -64,7 +71,7 @@ def street(street_id: int):
         .where(Street.id == street_id)
         .options(joinedload(Street.district), selectinload(Street.communities))
     ) or abort(404)
-    return render_template("directory/street.html", street=item)
+    return render_template("directory/street.html", street=item, **_events_of(item))
 
 
 @bp.get("/communities/<int:community_id>")
@@ -89,7 +96,8 @@ def community(community_id: int):
         .order_by(VolunteerTeam.name)
     ).all()
     return render_template(
-        "directory/community.html", community=item, partnerships=partnerships, teams=teams
+        "directory/community.html", community=item, partnerships=partnerships, teams=teams,
+        **_events_of(item),
     )
 
 
@@ -123,14 +131,15 @@ def department(department_id: int):
         .order_by(VolunteerTeam.name)
     ).all()
     return render_template(
-        "directory/department.html", department=item, partnerships=partnerships, teams=teams
+        "directory/department.html", department=item, partnerships=partnerships, teams=teams,
+        **_events_of(item),
     )
 
 
 @bp.get("/partners/<int:partner_id>")
 def partner(partner_id: int):
     item = db.get_or_404(PartnerOrganisation, partner_id)
-    return render_template("directory/partner.html", partner=item)
+    return render_template("directory/partner.html", partner=item, **_events_of(item))
 
 
 @bp.get("/teams")
@@ -189,6 +198,7 @@ def team(team_id: int):
         member_count=member_count,
         membership=_membership_of(item),
         can_manage=permissions.can_manage(item),
+        **_events_of(item),
     )
 
 

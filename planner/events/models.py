@@ -135,6 +135,30 @@ class Event(db.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_public(self) -> bool:
+        """Everyone may see it (drafts only those who manage the event)."""
+        return self.status is not EventStatus.DRAFT
+
+    @property
+    def is_open(self) -> bool:
+        """Still being planned or run: drafts and published events may be edited."""
+        return self.status in (EventStatus.DRAFT, EventStatus.PUBLISHED)
+
+    @property
+    def takes_volunteers(self) -> bool:
+        """Published and not over yet: remaining places are worth showing."""
+        return self.status is EventStatus.PUBLISHED and self.ends_at > utcnow()
+
+    @property
+    def volunteer_capacity(self) -> int:
+        return sum(shift.capacity for shift in self.shifts)
+
+    @property
+    def volunteer_places_left(self) -> int:
+        """Volunteer places still free over all shifts (needs ``shifts`` loaded)."""
+        return sum(shift.remaining for shift in self.shifts)
+
 
 class EventHost(db.Model):
     """An organisation hosting or co-hosting an event (exactly one organisation a row)."""

@@ -49,7 +49,7 @@ def build(world):
 
     community = db.session.get(Community, world["community"])
     campaign = Campaign(
-        name="洁净家园·喜迎国庆", starts_on=date(2026, 1, 1), ends_on=date(2027, 12, 31)
+        name="日历权限测试主题活动", starts_on=date(2026, 1, 1), ends_on=date(2027, 12, 31)
     )
     starts_at = utcnow().replace(microsecond=0) + timedelta(days=3)
     published = Event(
