@@ -108,3 +108,11 @@ def can_see_full_phone(subject_user, user=None) -> bool:
     """The person themself and administrators; organisers get full numbers through rosters."""
     user = _user(user)
     return bool(user and (user.id == subject_user.id or user.is_admin))
+
+
+def can_manage_event(event, user=None) -> bool:
+    """Administrators, and whoever may act for any host organisation of the event."""
+    user = _user(user)
+    if user is None:
+        return False
+    return user.is_admin or any(can_manage(host.organisation, user) for host in event.hosts)
