@@ -155,6 +155,7 @@ class ServiceRecord(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
+    signup: Mapped[Signup | None] = relationship()
     volunteer: Mapped[User] = relationship(foreign_keys=[volunteer_id])
     recorder: Mapped[User | None] = relationship(foreign_keys=[recorder_id])
     event: Mapped[Event | None] = relationship()

@@ -44,4 +44,6 @@ def modules():
 
 
 def all_rules() -> list[Rule]:
-    return [rule for module in modules() for rule in getattr(module, "RULES", [])]
+    """Every module's rules, in order, with log-out moved last (it ends the session)."""
+    rules = [rule for module in modules() for rule in getattr(module, "RULES", [])]
+    return sorted(rules, key=lambda rule: rule.endpoint == "accounts.logout")
