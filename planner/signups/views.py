@@ -24,8 +24,11 @@ from sqlalchemy import func
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from planner import permissions
+from planner.accounts.models import mask_name
 from planner.directory.models import (
+    Community,
     MembershipStatus,
+    Street,
     TeamMembership,
     TeamRole,
     VolunteerTeam,
@@ -33,9 +36,11 @@ from planner.directory.models import (
 from planner.events.models import Event, EventHost, Shift
 from planner.exceptions import DomainError
 from planner.extensions import db
-from planner.signups import attendance, forms, services
+from planner.signups import attendance, certificates, forms, services
 from planner.signups.models import (
     ACTIVE_STATUSES,
+    Certificate,
+    CertificateStatus,
     CorrectionStatus,
     HoursCorrection,
     SeatBooking,
@@ -606,3 +611,103 @@ STATUS_LABELS = {
     SignupStatus.ATTENDED: _l("Attended"),
     SignupStatus.NO_SHOW: _l("No-show"),
 }
+
+
+# ---------------------------------------------------------------- certificates
+
+
+@bp.route("/my/certificates", methods=["GET", "POST"])
+@login_required
+def my_certificates():
+    issuers = certificates.issuers_for(current_user)
+    form = forms.CertificateRequestForm()
+    form.organisation.choices = [(certificates.organisation_key(o), o.name) for o in issuers]
+    if form.validate_on_submit():
+        org = certificates.organisation_from_key(form.organisation.data)
+        try:
+            certificates.request_certificate(current_user, org, form.starts_on.data, form.ends_on.data)
+        except DomainError as exc:
+            db.session.rollback()
+            form.starts_on.errors.append(str(exc.message))
+        else:
+            db.session.commit()
+            flash(_("Your request has been sent to the organisers."), "success")
+            return redirect(url_for("signups.my_certificates"))
+    rows = db.session.scalars(
+        db.select(Certificate)
+        .where(Certificate.volunteer_id == current_user.id)
+        .options(*_certificate_options())
+        .order_by(Certificate.requested_at.desc())
+    ).all()
+    return render_template("signups/my_certificates.html", form=form, certificates=rows, issuers=issuers)
+
+
+def _certificate_options():
+    return (
+        joinedload(Certificate.department),
+        joinedload(Certificate.street).joinedload(Street.district),
+        joinedload(Certificate.community).joinedload(Community.street),
+        joinedload(Certificate.volunteer),
+    )
+
+
+@bp.get("/certificates/requests")
+@login_required
+def certificate_requests():
+    if not permissions.is_organiser():
+        abort(403)
+    rows = db.session.scalars(
+        db.select(Certificate)
+        .where(Certificate.status == CertificateStatus.REQUESTED)
+        .options(*_certificate_options())
+        .order_by(Certificate.requested_at)
+    ).all()
+    rows = [c for c in rows if permissions.can_manage(c.organisation)]
+    return render_template("signups/certificate_requests.html", certificates=rows)
+
+
+@bp.post("/certificates/<int:certificate_id>/<any(issue,reject):decision>")
+@login_required
+def decide_certificate(certificate_id: int, decision: str):
+    certificate = db.session.scalar(
+        db.select(Certificate).where(Certificate.id == certificate_id).options(*_certificate_options())
+    ) or abort(404)
+    if not permissions.can_manage(certificate.organisation):
+        abort(403)
+    try:
+        if decision == "issue":
+            certificates.issue(current_user, certificate)
+        else:
+            certificates.reject(current_user, certificate)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "warning")
+    else:
+        db.session.commit()
+        flash(_("The request has been decided."), "success")
+    return redirect(url_for("signups.certificate_requests"))
+
+
+@bp.get("/certificates/<int:certificate_id>")
+@login_required
+def certificate(certificate_id: int):
+    item = db.session.scalar(
+        db.select(Certificate)
+        .where(Certificate.id == certificate_id, Certificate.status == CertificateStatus.ISSUED)
+        .options(*_certificate_options())
+    ) or abort(404)
+    if item.volunteer_id != current_user.id and not permissions.can_manage(item.organisation):
+        abort(403)
+    url = url_for("signups.verify", number=item.number, _external=True)
+    svg = attendance.checkin_qr(url).svg_inline(scale=3, dark="#000", light="#fff", omitsize=True)
+    return render_template("signups/certificate.html", certificate=item, svg=svg, verify_url=url)
+
+
+@bp.get("/verify/<number>")
+def verify(number: str):
+    item = db.session.scalar(
+        db.select(Certificate)
+        .where(Certificate.number == number[:40], Certificate.status == CertificateStatus.ISSUED)
+        .options(*_certificate_options())
+    ) or abort(404)
+    return render_template("signups/verify.html", certificate=item, masked_name=mask_name(item.volunteer_name))

@@ -5,7 +5,7 @@ from datetime import timedelta
 from planner.directory.models import Department
 from planner.events.models import Event, EventHost, EventKind, EventStatus, Shift
 from planner.extensions import db
-from planner.signups.models import HoursCorrection, SeatBooking, SeatStatus, Signup, SignupStatus
+from planner.signups.models import Certificate, CertificateStatus, HoursCorrection, SeatBooking, SeatStatus, Signup, SignupStatus
 from planner.timeutil import utcnow
 from tests.permission_rules import Rule
 
@@ -45,9 +45,17 @@ def build(world):
     )
     booking = SeatBooking(event=banquet, user=volunteer, party_size=2, status=SeatStatus.CONFIRMED, arrival=1)
     correction = HoursCorrection(signup=signup, requested_minutes=180, reason="来早了")
-    db.session.add_all([signup, booking, correction])
+    requested = Certificate(volunteer=volunteer, starts_on=starts.date(), ends_on=starts.date())
+    requested.organisation = department
+    issued = Certificate(
+        volunteer=volunteer, starts_on=starts.date(), ends_on=starts.date(), number="XF2024000001ABCDEF",
+        status=CertificateStatus.ISSUED, issued_at=utcnow(), volunteer_name="张三明", records=[],
+    )
+    issued.organisation = department
+    db.session.add_all([signup, booking, correction, requested, issued])
     db.session.flush()
     world.update(
+        requested_certificate=requested.id, issued_certificate=issued.id, certificate_number=issued.number,
         event=event.id, shift=open_shift.id, banquet=banquet.id, vol_signup=signup.id,
         vol_booking=booking.id, correction=correction.id,
     )
@@ -70,5 +78,10 @@ RULES = [
     Rule("signups.confirm_hours", "POST", "/events/{event}/roster/confirm-hours", **MANAGER_POSTS),
     Rule("signups.decide", "POST", "/corrections/{correction}/reject", **MANAGER_POSTS),
     Rule("signups.capacity", "POST", "/shifts/{shift}/capacity", **MANAGER_POSTS, data={"capacity": "30"}),
+    Rule("signups.my_certificates", "GET", "/my/certificates", **EVERYONE),
+    Rule("signups.certificate_requests", "GET", "/certificates/requests", **MANAGERS),
+    Rule("signups.decide_certificate", "POST", "/certificates/{requested_certificate}/reject", **MANAGER_POSTS),
+    Rule("signups.certificate", "GET", "/certificates/{issued_certificate}", LOGIN, 200, 403, 200, 200),
+    Rule("signups.verify", "GET", "/verify/{certificate_number}", 200, 200, 200, 200, 200),
     Rule("signups.cancel", "POST", "/signups/{vol_signup}/cancel", LOGIN, 302, 403, 302, 302),
 ]
