@@ -14,6 +14,7 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
+from wtforms.validators import Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from planner.forms import Form, Optional, length, number_range, required, required_input, strip
@@ -93,5 +94,11 @@ class CertificateRequestForm(Form):
 class HoursReportForm(Form):
     scope = SelectField(_l("Department or team"), validators=[required()])
     month = StringField(
-        _l("Month"), filters=[strip], validators=[Optional(), length(7)], render_kw={"placeholder": "2024-09"}
+        _l("Month"),
+        filters=[strip],
+        validators=[
+            Optional(),
+            Regexp(r"^20\d\d-(0[1-9]|1[0-2])$", message=_l("Enter a month as 2024-09.")),
+        ],
+        render_kw={"placeholder": "2024-09"},
     )

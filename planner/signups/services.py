@@ -567,3 +567,87 @@ def cancel_seats(booking: SeatBooking, *, now=None) -> list[SeatBooking]:
         promoted.append(waiting)
     db.session.flush()
     return promoted
+
+
+# ---------------------------------------------------------------- reminders
+
+
+def notify_reminder(signup: Signup) -> None:
+    shift = signup.shift
+    _notify(
+        signup.user,
+        f"reminder:{signup.id}:{shift.starts_at.date().isoformat()}",
+        lambda: (
+            _("Tomorrow: %(event)s", event=shift.event.title),
+            _(
+                "A reminder: “%(shift)s” of “%(event)s” starts %(when)s at %(venue)s.",
+                shift=shift.role,
+                event=shift.event.title,
+                when=_when(shift),
+                venue=shift.event.venue or shift.event.address,
+            ),
+        ),
+    )
+
+
+def send_reminders(now=None) -> int:
+    """Queue a reminder for every confirmed sign-up on a shift starting tomorrow (local time).
+
+    Safe to run twice: each reminder has a dedupe key. Returns how many sign-ups were considered.
+    """
+    from datetime import datetime, time, timedelta
+
+    from planner.timeutil import from_local, to_local
+
+    today = to_local(now or utcnow()).date()
+    start = from_local(datetime.combine(today + timedelta(days=1), time.min))
+    signups = db.session.scalars(
+        db.select(Signup)
+        .join(Shift, Shift.id == Signup.shift_id)
+        .join(Event, Event.id == Shift.event_id)
+        .where(
+            Signup.status == SignupStatus.CONFIRMED,
+            Event.status == EventStatus.PUBLISHED,
+            Shift.starts_at >= start,
+            Shift.starts_at < start + timedelta(days=1),
+        )
+        .options(joinedload(Signup.user), joinedload(Signup.shift).joinedload(Shift.event))
+        .order_by(Signup.id)
+    ).all()
+    for signup in signups:
+        notify_reminder(signup)
+    return len(signups)
+
+
+# ---------------------------------------------------------------- reports
+
+
+def hours_report(scope, month: str | None = None) -> list[tuple[User, int, int]]:
+    """Per volunteer: (user, service records, minutes) for a department's events or a team."""
+    from planner.directory.models import Department
+    from planner.events.models import EventHost
+    from planner.signups.models import ServiceRecord
+
+    query = db.select(
+        ServiceRecord.volunteer_id, func.count(ServiceRecord.id), func.sum(ServiceRecord.minutes)
+    ).group_by(ServiceRecord.volunteer_id)
+    if isinstance(scope, Department):
+        hosted = db.select(EventHost.event_id).where(EventHost.department_id == scope.id)
+        query = query.where(ServiceRecord.event_id.in_(hosted))
+    else:
+        query = query.where(ServiceRecord.team_id == scope.id)
+    if month:
+        from datetime import date
+
+        year, number = (int(part) for part in month.split("-"))
+        first = date(year, number, 1)
+        after = date(year + number // 12, number % 12 + 1, 1)
+        query = query.where(ServiceRecord.service_date >= first, ServiceRecord.service_date < after)
+    rows = db.session.execute(query).all()
+    users = {
+        u.id: u for u in db.session.scalars(db.select(User).where(User.id.in_([r[0] for r in rows])))
+    }
+    return sorted(
+        ((users[uid], count, int(minutes or 0)) for uid, count, minutes in rows),
+        key=lambda row: (-row[2], row[0].real_name),
+    )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+from contextlib import contextmanager
 
 from flask import (
     Blueprint,
@@ -18,7 +20,7 @@ from flask import (
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, logout_user
 from openpyxl import Workbook
 from sqlalchemy import func
 from sqlalchemy.orm import aliased, joinedload, selectinload
@@ -27,6 +29,7 @@ from planner import permissions
 from planner.accounts.models import mask_name
 from planner.directory.models import (
     Community,
+    Department,
     MembershipStatus,
     Street,
     TeamMembership,
@@ -36,7 +39,7 @@ from planner.directory.models import (
 from planner.events.models import Event, EventHost, Shift
 from planner.exceptions import DomainError
 from planner.extensions import db
-from planner.signups import attendance, certificates, forms, services
+from planner.signups import attendance, certificates, forms, privacy, services
 from planner.signups.models import (
     ACTIVE_STATUSES,
     Certificate,
@@ -51,7 +54,7 @@ from planner.signups.models import (
 )
 from planner.timeutil import to_local, utcnow
 
-bp = Blueprint("signups", __name__)
+bp = Blueprint("signups", __name__, cli_group=None)
 
 
 @bp.app_context_processor
@@ -68,6 +71,15 @@ def _template_helpers():
 def fmt_hours(minutes: int) -> str:
     """Minutes as hours with up to two decimals (2.25)."""
     return format_decimal(minutes / 60, format="#,##0.##")
+
+
+@contextmanager
+def bp_request_context():
+    """A request context for command-line work (translations and formatting need one)."""
+    from flask import current_app
+
+    with current_app.test_request_context("/"):
+        yield
 
 
 def _event_path(event_id: int) -> str:
@@ -711,3 +723,94 @@ def verify(number: str):
         .options(*_certificate_options())
     ) or abort(404)
     return render_template("signups/verify.html", certificate=item, masked_name=mask_name(item.volunteer_name))
+
+
+# ---------------------------------------------------------------- reports and privacy
+
+
+def _report_scopes() -> list[tuple[str, str, object]]:
+    departments = db.session.scalars(
+        db.select(Department).where(Department.archived_at.is_(None)).order_by(Department.name)
+    ).all()
+    teams = db.session.scalars(
+        db.select(VolunteerTeam)
+        .where(VolunteerTeam.archived_at.is_(None))
+        .options(joinedload(VolunteerTeam.department), joinedload(VolunteerTeam.community))
+        .order_by(VolunteerTeam.name)
+    ).all()
+    return [(f"department:{d.id}", d.name, d) for d in departments if permissions.can_manage(d)] + [
+        (f"team:{t.id}", t.name, t) for t in teams if permissions.can_manage(t)
+    ]
+
+
+@bp.get("/reports/hours")
+@login_required
+def hours_report():
+    scopes = _report_scopes()
+    if not scopes:
+        abort(403)
+    form = forms.HoursReportForm(request.args, meta={"csrf": False})
+    form.scope.choices = [(key, label) for key, label, _obj in scopes]
+    rows = None
+    if request.args and form.validate():
+        month = form.month.data or None
+        scope = next(obj for key, _label, obj in scopes if key == form.scope.data)
+        rows = services.hours_report(scope, month)
+        if request.args.get("format") in ("csv", "xlsx"):
+            header = [str(_l("Name")), str(_l("Mobile number")), str(_l("Records")), str(_l("Hours"))]
+            table = [header] + [[u.real_name, u.local_phone, n, m / 60] for u, n, m in rows]
+            return _download(table, f"hours-{form.scope.data.replace(':', '-')}-{month or 'all'}", request.args["format"])
+    return render_template("signups/hours_report.html", form=form, rows=rows)
+
+
+def _download(table: list[list], stem: str, fmt: str) -> Response:
+    if fmt == "csv":
+        out = io.StringIO()
+        out.write("\ufeff")
+        csv.writer(out).writerows(table)
+        body, mimetype = out.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
+    else:
+        book = Workbook()
+        for row in table:
+            book.active.append(row)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        body = buffer.getvalue()
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={stem}.{fmt}"})
+
+
+@bp.get("/my/data.json")
+@login_required
+def my_data():
+    return Response(
+        json.dumps(privacy.export(current_user), ensure_ascii=False, indent=2),
+        mimetype="application/json",
+        headers={"Content-Disposition": "attachment; filename=xinfeng-my-data.json"},
+    )
+
+
+@bp.route("/my/account/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    if request.method == "POST":
+        if request.form.get("confirm") != "yes":
+            flash(_("Tick the box to confirm."), "warning")
+        else:
+            privacy.delete_account(current_user)
+            db.session.commit()
+            logout_user()
+            flash(_("Your account has been deleted. Your service records stay, without your name."), "info")
+            return redirect(url_for("main.home"))
+    return render_template("signups/delete_account.html")
+
+
+@bp.cli.command("send-reminders")
+def send_reminders_command():
+    """Queue reminders for shifts starting tomorrow (safe to run twice; meant for cron)."""
+    import click
+
+    with bp_request_context():
+        count = services.send_reminders()
+        db.session.commit()
+    click.echo(f"reminders checked for {count} sign-ups")

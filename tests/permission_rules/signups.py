@@ -5,7 +5,15 @@ from datetime import timedelta
 from planner.directory.models import Department
 from planner.events.models import Event, EventHost, EventKind, EventStatus, Shift
 from planner.extensions import db
-from planner.signups.models import Certificate, CertificateStatus, HoursCorrection, SeatBooking, SeatStatus, Signup, SignupStatus
+from planner.signups.models import (
+    Certificate,
+    CertificateStatus,
+    HoursCorrection,
+    SeatBooking,
+    SeatStatus,
+    Signup,
+    SignupStatus,
+)
 from planner.timeutil import utcnow
 from tests.permission_rules import Rule
 
@@ -83,5 +91,8 @@ RULES = [
     Rule("signups.decide_certificate", "POST", "/certificates/{requested_certificate}/reject", **MANAGER_POSTS),
     Rule("signups.certificate", "GET", "/certificates/{issued_certificate}", LOGIN, 200, 403, 200, 200),
     Rule("signups.verify", "GET", "/verify/{certificate_number}", 200, 200, 200, 200, 200),
+    Rule("signups.hours_report", "GET", "/reports/hours?scope=department:{department}&month=2024-09", LOGIN, 403, 200, 200, 200),
+    Rule("signups.my_data", "GET", "/my/data.json", **EVERYONE),
+    Rule("signups.delete_account", "GET", "/my/account/delete", **EVERYONE),
     Rule("signups.cancel", "POST", "/signups/{vol_signup}/cancel", LOGIN, 302, 403, 302, 302),
 ]
