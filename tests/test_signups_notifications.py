@@ -106,3 +106,24 @@ def test_deleting_an_account_anonymises_it_but_keeps_the_records(
     assert db.session.get(Signup, mine.id).status is SignupStatus.CANCELLED
     assert db.session.get(Signup, waiting.id).status is SignupStatus.CONFIRMED
     assert client.get("/my/volunteering").status_code == 302  # logged out
+
+
+def test_the_demo_seeder_signs_up_credits_and_certifies_idempotently(app, seeded, make_event):
+    from planner import demo
+    from planner.directory.models import Department
+    from planner.signups.models import Certificate
+    from planner.timeutil import utcnow
+
+    department = db.session.scalar(db.select(Department).where(Department.name == "市委编办"))
+    make_event(hosts=(department,), shifts=(("清扫", 10),))
+    past = make_event(hosts=(department,), shifts=(("引导", 10),), starts_at=utcnow() + timedelta(days=5))
+    for item in (past, past.shifts[0]):
+        item.starts_at -= timedelta(days=30)
+        item.ends_at -= timedelta(days=30)
+    db.session.commit()
+    for _ in range(2):
+        demo.seed_all()
+        db.session.commit()
+    assert db.session.scalar(db.select(db.func.count(Signup.id))) == 5
+    assert db.session.scalar(db.select(db.func.count(ServiceRecord.id))) == 3
+    assert db.session.scalar(db.select(db.func.count(Certificate.id))) == 1
