@@ -219,3 +219,35 @@ def test_a_started_shift_takes_no_signups(make_event, make_volunteers):
     with pytest.raises(services.AlreadyStarted):
         services.sign_up(event.shifts[0].id, make_volunteers(1)[0])
     db.session.rollback()
+
+
+def test_concurrent_seat_bookings_never_exceed_the_seats(app, make_event, make_volunteers):
+    from planner.events.models import Event, EventKind
+    from planner.signups.models import SeatBooking, SeatStatus
+
+    event = make_event(kind=EventKind.BANQUET, seats_capacity=20, max_party_size=4)
+    user_ids = [u.id for u in make_volunteers(30)]
+    start = threading.Barrier(len(user_ids))
+    errors = []
+
+    def worker(user_id):
+        with app.app_context():
+            try:
+                start.wait(timeout=60)
+                services.book_seats(event.id, db.session.get(User, user_id), 3)
+                db.session.commit()
+            except Exception as exc:
+                errors.append(repr(exc))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker, args=(uid,)) for uid in user_ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    db.session.expire_all()
+    statuses = db.session.scalars(db.select(SeatBooking.status)).all()
+    assert statuses.count(SeatStatus.CONFIRMED) == 6 and statuses.count(SeatStatus.WAITLISTED) == 24
+    assert db.session.get(Event, event.id).seats_confirmed == 18

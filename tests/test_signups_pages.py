@@ -227,3 +227,25 @@ def test_booking_seats_with_a_bad_party_size_saves_nothing(client, auth, make_us
 
 def test_participants_is_exposed_for_the_events_service(make_event):
     assert callable(services.participants)
+
+
+def test_the_seat_partial_shows_seats_left_and_the_users_booking(app, make_event, make_volunteers, count_queries):
+    event = make_event(kind=EventKind.BANQUET, seats_capacity=10, max_party_size=4)
+    me = make_volunteers(1)[0]
+    with app.test_request_context("/"):
+        services.book_seats(event.id, me, 3)
+        db.session.commit()
+        login_user(me)
+        event = db.session.get(Event, event.id)
+        with count_queries() as counter:
+            html = render_template_string("{% include 'events/_seat_actions.html' %}", event=event)
+    assert counter.count == 1 and f"/events/{event.id}/seats" in html and "3" in html
+
+
+def test_an_organiser_cancels_from_the_roster_and_returns_to_it(client, auth, roster_world, make_volunteers, sign_up):
+    event, organiser = roster_world
+    signup = sign_up(event.shifts[0], make_volunteers(1)[0])
+    auth.login(organiser)
+    response = client.post(f"/signups/{signup.id}/cancel", data={"next": f"/events/{event.id}/roster"})
+    assert response.location.endswith(f"/events/{event.id}/roster")
+    assert db.session.get(Signup, signup.id).status is SignupStatus.CANCELLED

@@ -445,6 +445,23 @@ def my_signups_for(event: Event, user=None) -> dict[int, tuple[Signup, int | Non
     return cache[event.id]
 
 
+def my_seats_for(event: Event, user=None) -> SeatBooking | None:
+    """The user's live seat booking for ``event``; one query a request."""
+    user = current_user if user is None else user
+    if not getattr(user, "is_authenticated", False):
+        return None
+    cache = g.setdefault("_my_seats", {})
+    if event.id not in cache:
+        cache[event.id] = db.session.scalar(
+            db.select(SeatBooking).where(
+                SeatBooking.event_id == event.id,
+                SeatBooking.user_id == user.id,
+                SeatBooking.status != SeatStatus.CANCELLED,
+            )
+        )
+    return cache[event.id]
+
+
 def participants(event: Event) -> list[User]:
     """Everyone holding or waiting for a place at ``event`` (shift sign-ups and seat bookings).
 

@@ -61,6 +61,7 @@ bp = Blueprint("signups", __name__, cli_group=None)
 def _template_helpers():
     return {
         "my_signups_for": services.my_signups_for,
+        "my_seats_for": services.my_seats_for,
         "can_manage_event": permissions.can_manage_event,
         "signup_status_label": status_label,
         "fmt_hours": fmt_hours,
