@@ -233,3 +233,11 @@ def test_nobody_may_ask_to_correct_someone_elses_or_unconfirmed_hours(on_shift, 
     signup.minutes = 120
     with pytest.raises(attendance.CorrectionNotAllowed):
         attendance.request_correction(make_volunteers(1)[0], signup, 60, "not mine")
+
+
+def test_the_checkin_code_uses_the_public_address_when_configured(app, client, auth, make_user, make_event):
+    app.config["PLANNER_PUBLIC_URL"] = "https://xinfeng.example.cn/"
+    event = make_event(shifts=(("清扫", 5),))
+    auth.login(make_user(admin=True))
+    text = client.get(f"/events/{event.id}/checkin-screen").get_data(as_text=True)
+    assert 'data-url="https://xinfeng.example.cn/checkin/' in text
