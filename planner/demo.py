@@ -181,7 +181,13 @@ def seed_accounts() -> None:
 
 
 # Features append their seeders; they run in this order.
-SEEDERS = [seed_directory, seed_accounts, seed_events]
+def seed_signups() -> None:
+    from planner.signups import demo as signups_demo
+
+    signups_demo.seed()
+
+
+SEEDERS = [seed_directory, seed_accounts, seed_events, seed_signups]
 
 
 def seed_all() -> None:

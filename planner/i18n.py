@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask_babel import format_date, format_datetime, format_time
 from flask_login import current_user
 
@@ -17,6 +17,8 @@ def supported_locales() -> list[str]:
 def select_locale() -> str:
     """The user's preference, then the switch's cookie, then Accept-Language, then the default."""
     locales = supported_locales()
+    if not has_request_context():  # CLI jobs and services run outside a request
+        return current_app.config["PLANNER_DEFAULT_LOCALE"]
     user = current_user if current_user and current_user.is_authenticated else None
     if user is not None and user.locale in locales:
         return user.locale

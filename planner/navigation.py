@@ -10,6 +10,7 @@ MAIN_NAV: list[tuple[str, object]] = [
     ("directory.districts", _l("Communities")),
     ("directory.departments", _l("Departments")),
     ("directory.teams", _l("Teams")),
+    ("signups.mine", _l("My volunteering")),
     ("calendar.index", _l("Calendars")),
 ]
 

@@ -113,6 +113,8 @@ class Event(db.Model):
     revised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     series_id: Mapped[str | None] = mapped_column(String(36), index=True)
     seats_capacity: Mapped[int | None]
+    # Audience seats taken by confirmed bookings; kept in step inside the booking transaction.
+    seats_confirmed: Mapped[int] = mapped_column(default=0, server_default="0")
     max_party_size: Mapped[int] = mapped_column(default=4)
     cancellation_cutoff_minutes: Mapped[int] = mapped_column(default=120)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

@@ -157,6 +157,8 @@ class NoLeadDepartment(DomainError):
 # The sign-up feature appends callables here; each returns the users taking part in an event
 # (volunteers signed up for a shift, residents holding seats). Events alone knows no participants.
 PARTICIPANT_SOURCES: list[Callable[[Event], Iterable]] = []
+# Called with a shift whose capacity went up, so the sign-up feature can promote its waitlist.
+CAPACITY_RAISED: list[Callable[[Shift], object]] = []
 
 
 def participants(event: Event) -> list:
@@ -466,8 +468,13 @@ def save_shift(
     elif capacity < (shift.confirmed_count or 0):
         raise CapacityBelowSignups()
     else:
+        raised = capacity > shift.capacity
         shift.role, shift.starts_at, shift.ends_at = role, starts_at, ends_at
         shift.capacity, shift.requirements = capacity, requirements
+        if raised:
+            db.session.flush()
+            for listener in CAPACITY_RAISED:
+                listener(shift)
     _touch(event, bump=False)
     db.session.flush()
     audit.record(actor, "event.shift.save", event, shift=shift.id, role=role, capacity=capacity)

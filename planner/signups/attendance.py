@@ -1,0 +1,282 @@
+"""Check-in tokens, check-in and check-out, hours, corrections and service records.
+
+Hours rule (documented for volunteers and organisers): the time between check-in and check-out,
+clipped to the shift; with a check-in but no check-out, until the shift's end; with no scans at
+all, the shift's length when the organiser confirms attendance. The result is rounded to the
+nearest quarter hour, exactly half-way rounding up (7½ minutes → 15 minutes).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import segno
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from planner.accounts.models import User
+from planner.audit import services as audit
+from planner.events.models import Event, Shift
+from planner.exceptions import DomainError
+from planner.extensions import db
+from planner.signups.models import (
+    CorrectionStatus,
+    HoursCorrection,
+    ServiceRecord,
+    Signup,
+    SignupStatus,
+)
+from planner.timeutil import to_local, utcnow
+
+ROTATE_SECONDS = 300  # a new check-in code every five minutes; the previous one still works
+CHECKOUT_AFTER = timedelta(minutes=10)
+EARLY_CHECKIN = timedelta(minutes=60)
+QUARTER_SECONDS = 15 * 60
+
+
+class TokenInvalid(DomainError):
+    message = _l("This check-in code is not valid. Scan the code shown at the venue.")
+
+
+class TokenExpired(DomainError):
+    message = _l("This check-in code has expired. Scan the code shown at the venue now.")
+
+
+class NoCurrentShift(DomainError):
+    message = _l("You have no confirmed shift at this event right now.")
+
+
+class TooSoonToCheckOut(DomainError):
+    message = _l("You are checked in. Scan again when you leave (at least 10 minutes later).")
+
+
+class AlreadyCheckedOut(DomainError):
+    message = _l("You have already checked out of this shift.")
+
+
+class NotAttending(DomainError):
+    message = _l("Only a confirmed or attended sign-up can be checked in or credited.")
+
+
+class CorrectionNotAllowed(DomainError):
+    message = _l("Hours can be corrected only once they are confirmed, one request at a time.")
+
+
+class CorrectionDecided(DomainError):
+    message = _l("This request has already been decided.")
+
+
+# ---------------------------------------------------------------- tokens
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt="xinfeng-checkin")
+
+
+def _rotate_seconds() -> int:
+    return int(current_app.config.get("PLANNER_CHECKIN_ROTATE_SECONDS", ROTATE_SECONDS))
+
+
+def _window(now: datetime) -> int:
+    return int(now.timestamp()) // _rotate_seconds()
+
+
+def make_token(event: Event, now: datetime | None = None) -> str:
+    """The signed token the venue's QR code carries: event, local day and time window."""
+    now = now or utcnow()
+    return _serializer().dumps([event.id, to_local(now).date().isoformat(), _window(now)])
+
+
+def checkin_qr(url: str) -> segno.QRCode:
+    """The QR code the check-in screen shows for ``url`` (medium error correction)."""
+    return segno.make(url, error="m")
+
+
+def read_token(token: str, now: datetime | None = None) -> int:
+    """The event id in a valid token of the current or previous window; raises otherwise."""
+    now = now or utcnow()
+    try:
+        event_id, day, window = _serializer().loads(token)
+    except (BadSignature, ValueError, TypeError) as exc:
+        raise TokenInvalid() from exc
+    if not (isinstance(event_id, int) and isinstance(window, int)):
+        raise TokenInvalid()
+    if day != to_local(now).date().isoformat() or window not in (_window(now), _window(now) - 1):
+        raise TokenExpired()
+    return event_id
+
+
+# ---------------------------------------------------------------- check-in and check-out
+
+
+def _current_signup(user: User, event_id: int, now: datetime) -> Signup:
+    rows = db.session.scalars(
+        db.select(Signup)
+        .join(Shift, Shift.id == Signup.shift_id)
+        .where(
+            Shift.event_id == event_id,
+            Signup.user_id == user.id,
+            Signup.status.in_((SignupStatus.CONFIRMED, SignupStatus.ATTENDED)),
+            Shift.starts_at <= now + EARLY_CHECKIN,
+        )
+        .order_by(Shift.starts_at)
+    ).all()
+    open_ = [s for s in rows if s.checked_in_at and not s.checked_out_at]
+    current = [s for s in rows if now <= s.shift.ends_at + EARLY_CHECKIN]
+    if open_:
+        return open_[0]
+    if current:
+        return current[0]
+    raise NoCurrentShift()
+
+
+def scan(user: User, token: str, now: datetime | None = None) -> tuple[Signup, str]:
+    """A volunteer scanned the venue code: check in, or check out 10+ minutes later."""
+    now = now or utcnow()
+    signup = _current_signup(user, read_token(token, now), now)
+    if signup.checked_in_at is None:
+        signup.checked_in_at = now
+        signup.status = SignupStatus.ATTENDED
+        db.session.flush()
+        return signup, "in"
+    if signup.checked_out_at is not None:
+        raise AlreadyCheckedOut()
+    if now - signup.checked_in_at < CHECKOUT_AFTER:
+        raise TooSoonToCheckOut()
+    signup.checked_out_at = now
+    db.session.flush()
+    return signup, "out"
+
+
+def check_in(actor: User, signup: Signup, now: datetime | None = None) -> None:
+    """The organiser checks a volunteer in by hand."""
+    if signup.status not in (SignupStatus.CONFIRMED, SignupStatus.ATTENDED, SignupStatus.NO_SHOW):
+        raise NotAttending()
+    signup.checked_in_at = signup.checked_in_at or now or utcnow()
+    signup.status = SignupStatus.ATTENDED
+    audit.record(actor, "check_in", signup, at=signup.checked_in_at.isoformat())
+
+
+def check_out(actor: User, signup: Signup, now: datetime | None = None) -> None:
+    """The organiser checks a volunteer out by hand (checking them in at the shift start if needed)."""
+    if signup.checked_in_at is None:
+        check_in(actor, signup, signup.shift.starts_at)
+    signup.checked_out_at = now or utcnow()
+    audit.record(actor, "check_out", signup, at=signup.checked_out_at.isoformat())
+
+
+def mark_no_show(actor: User, signup: Signup) -> None:
+    """Record that a confirmed volunteer did not come; the place stays counted."""
+    if signup.status is not SignupStatus.CONFIRMED or signup.checked_in_at is not None:
+        raise NotAttending()
+    signup.status = SignupStatus.NO_SHOW
+    audit.record(actor, "no_show", signup, user=signup.user_id)
+
+
+# ---------------------------------------------------------------- hours
+
+
+def round_to_quarter(seconds: float) -> int:
+    """Minutes rounded to the nearest quarter hour, exactly half-way rounding up."""
+    if seconds <= 0:
+        return 0
+    return int((seconds + QUARTER_SECONDS / 2) // QUARTER_SECONDS) * 15
+
+
+def computed_minutes(signup: Signup) -> int:
+    """Credited minutes by the documented rule (scans clipped to the shift, else its length)."""
+    shift = signup.shift
+    start = max(signup.checked_in_at or shift.starts_at, shift.starts_at)
+    end = min(signup.checked_out_at or shift.ends_at, shift.ends_at)
+    return round_to_quarter((end - start).total_seconds())
+
+
+def _person_in_charge(event: Event, actor: User) -> str:
+    """Whoever created the event answers for it; else the organiser confirming the hours."""
+    creator = db.session.get(User, event.created_by_id) if event.created_by_id else None
+    return (creator or actor).real_name
+
+
+def _record_service(actor: User, signup: Signup) -> ServiceRecord:
+    """Create or update the service record (志愿服务记录) for credited hours."""
+    with db.session.no_autoflush:
+        shift, event = signup.shift, signup.shift.event
+        person_in_charge = _person_in_charge(event, actor)
+        record = db.session.scalar(db.select(ServiceRecord).where(ServiceRecord.signup_id == signup.id))
+        if record is None:
+            record = ServiceRecord(signup=signup)
+            db.session.add(record)
+        place = " · ".join(
+            part for part in (event.community.name if event.community else "", event.venue, event.address) if part
+        )
+        record.volunteer_id = signup.user_id
+        record.event_id = event.id
+        record.team_id = signup.team_id
+        record.activity = event.title[:200]
+        record.service_date = to_local(shift.starts_at).date()
+        record.place = place[:400]
+        record.content = (shift.role + (f"（{shift.requirements}）" if shift.requirements else ""))[:300]
+        record.minutes = signup.minutes or 0
+        record.person_in_charge = person_in_charge[:80]
+        record.organisation = "、".join(str(h.organisation) for h in event.hosts)[:200]
+        record.recorder_id = actor.id
+        record.updated_at = utcnow()
+        return record
+
+
+def set_minutes(actor: User, signup: Signup, minutes: int, why: str) -> ServiceRecord:
+    """Credit ``minutes`` to a sign-up, audited with before, after and why; keeps the record."""
+    if signup.status not in (SignupStatus.CONFIRMED, SignupStatus.ATTENDED):
+        raise NotAttending()
+    before = signup.minutes
+    signup.minutes = minutes
+    signup.status = SignupStatus.ATTENDED
+    signup.hours_confirmed_at = utcnow()
+    signup.confirmed_by_id = actor.id
+    audit.record(actor, "set_hours", signup, before=before, after=minutes, why=why)
+    record = _record_service(actor, signup)
+    db.session.flush()
+    return record
+
+
+def confirm_hours(actor: User, signups: list[Signup]) -> int:
+    """Bulk-confirm attendance: credit each sign-up its computed minutes; returns how many."""
+    count = 0
+    for signup in signups:
+        if signup.status in (SignupStatus.CONFIRMED, SignupStatus.ATTENDED) and signup.minutes is None:
+            set_minutes(actor, signup, computed_minutes(signup), why="confirmed by organiser")
+            count += 1
+    return count
+
+
+def request_correction(user: User, signup: Signup, minutes: int, reason: str) -> HoursCorrection:
+    """A volunteer asks for their credited hours to be corrected, giving a reason."""
+    pending = db.session.scalar(
+        db.select(HoursCorrection.id).where(
+            HoursCorrection.signup_id == signup.id,
+            HoursCorrection.status == CorrectionStatus.PENDING,
+        )
+    )
+    if signup.user_id != user.id or signup.minutes is None or pending is not None:
+        raise CorrectionNotAllowed()
+    correction = HoursCorrection(signup=signup, requested_minutes=minutes, reason=reason)
+    db.session.add(correction)
+    db.session.flush()
+    return correction
+
+
+def decide_correction(actor: User, correction: HoursCorrection, accept: bool, note: str = "") -> None:
+    """An organiser accepts (hours change, audited) or rejects a correction request."""
+    if correction.status is not CorrectionStatus.PENDING:
+        raise CorrectionDecided()
+    correction.status = CorrectionStatus.ACCEPTED if accept else CorrectionStatus.REJECTED
+    correction.decided_by_id = actor.id
+    correction.decided_at = utcnow()
+    correction.decision_note = note
+    if accept:
+        why = f"correction #{correction.id}: {correction.reason}" + (f" / {note}" if note else "")
+        set_minutes(actor, correction.signup, correction.requested_minutes, why=why)
+    else:
+        audit.record(actor, "reject_correction", correction, reason=correction.reason, note=note)
+    db.session.flush()

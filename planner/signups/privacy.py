@@ -1,0 +1,117 @@
+"""A volunteer's own data: download it, or delete the account (records stay, anonymised)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import joinedload
+
+from planner.accounts.models import User, mask_name
+from planner.directory.models import TeamMembership
+from planner.events.models import Shift
+from planner.extensions import db
+from planner.signups import services
+from planner.signups.models import (
+    Certificate,
+    SeatBooking,
+    SeatStatus,
+    ServiceRecord,
+    Signup,
+    SignupStatus,
+)
+from planner.timeutil import utcnow
+
+ANONYMOUS_NAME = "已注销用户"
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def export(user: User) -> dict:
+    """Everything the planner holds about ``user``, as plain JSON-ready data."""
+    signups = db.session.scalars(
+        db.select(Signup)
+        .where(Signup.user_id == user.id)
+        .options(joinedload(Signup.shift).joinedload(Shift.event))
+        .order_by(Signup.id)
+    ).all()
+    records = db.session.scalars(
+        db.select(ServiceRecord).where(ServiceRecord.volunteer_id == user.id).order_by(ServiceRecord.id)
+    ).all()
+    certificates = db.session.scalars(
+        db.select(Certificate).where(Certificate.volunteer_id == user.id).order_by(Certificate.id)
+    ).all()
+    seats = db.session.scalars(
+        db.select(SeatBooking).where(SeatBooking.user_id == user.id).options(joinedload(SeatBooking.event))
+    ).all()
+    return {
+        "account": {
+            "real_name": user.real_name,
+            "nickname": user.nickname,
+            "phone": user.phone,
+            "email": user.email,
+            "created_at": _iso(user.created_at),
+            "consented_at": _iso(user.consented_at),
+        },
+        "signups": [
+            {
+                "event": s.shift.event.title,
+                "shift": s.shift.role,
+                "starts_at": _iso(s.shift.starts_at),
+                "status": s.status.value,
+                "checked_in_at": _iso(s.checked_in_at),
+                "checked_out_at": _iso(s.checked_out_at),
+                "hours": s.hours,
+            }
+            for s in signups
+        ],
+        "service_records": [
+            {
+                "date": _iso(r.service_date),
+                "activity": r.activity,
+                "place": r.place,
+                "content": r.content,
+                "hours": r.hours,
+                "person_in_charge": r.person_in_charge,
+            }
+            for r in records
+        ],
+        "seat_bookings": [
+            {"event": b.event.title, "party_size": b.party_size, "status": b.status.value} for b in seats
+        ],
+        "certificates": [
+            {"number": c.number, "status": c.status.value, "from": _iso(c.starts_on), "to": _iso(c.ends_on)}
+            for c in certificates
+        ],
+    }
+
+
+def delete_account(user: User) -> None:
+    """Remove personal data; service records stay attached to the anonymised account."""
+    now = utcnow()
+    for signup in db.session.scalars(
+        db.select(Signup)
+        .join(Shift, Shift.id == Signup.shift_id)
+        .where(
+            Signup.user_id == user.id,
+            Signup.status.in_((SignupStatus.CONFIRMED, SignupStatus.WAITLISTED)),
+            Shift.starts_at > now,
+        )
+    ).all():
+        services.cancel(signup, user, now=now)
+    for booking in db.session.scalars(
+        db.select(SeatBooking).where(SeatBooking.user_id == user.id, SeatBooking.status != SeatStatus.CANCELLED)
+    ).all():
+        if booking.event.starts_at > now:
+            services.cancel_seats(booking, now=now)
+    for certificate in db.session.scalars(db.select(Certificate).where(Certificate.volunteer_id == user.id)):
+        certificate.volunteer_name = mask_name(certificate.volunteer_name)
+    db.session.execute(db.delete(TeamMembership).where(TeamMembership.user_id == user.id))
+    user.real_name = ANONYMOUS_NAME
+    user.nickname = ""
+    user.phone = None
+    user.email = None
+    user.password_hash = ""
+    user.active = False
+    user.deleted_at = now
+    user.grants.clear()
+    db.session.flush()

@@ -1,0 +1,103 @@
+"""Service certificates: request, approval by the issuing organisation, print page, public check."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import zxingcpp
+
+from planner.extensions import db
+from planner.signups import attendance
+from planner.signups.models import Certificate, CertificateStatus
+
+
+@pytest.fixture
+def served(app, make_user, make_department, make_event, grant, sign_up):
+    """张三明 served 2 h 15 min at an event of a department; its organiser confirmed the hours."""
+    department = make_department("市委编办")
+    organiser = make_user("组织者")
+    grant(organiser, department)
+    volunteer = make_user("张三明")
+    event = make_event(title="洁净家园", hosts=(department,), shifts=(("清扫", 5),))
+    signup = sign_up(event.shifts[0], volunteer)
+    with app.test_request_context("/"):
+        attendance.set_minutes(organiser, signup, 135, "confirmed")
+    db.session.commit()
+    day = event.starts_at.date()
+    return volunteer, organiser, department, day
+
+
+def _request(client, department, day):
+    return client.post(
+        "/my/certificates",
+        data={"organisation": f"department:{department.id}", "starts_on": day.isoformat(), "ends_on": day.isoformat()},
+    )
+
+
+def test_a_volunteer_goes_from_hours_to_a_verified_certificate(client, auth, served):
+    volunteer, organiser, department, day = served
+    auth.login(volunteer)
+    assert _request(client, department, day).status_code == 302
+    certificate = db.session.scalar(db.select(Certificate))
+    assert certificate.status is CertificateStatus.REQUESTED
+    auth.logout()
+    auth.login(organiser)
+    assert "张三明" in client.get("/certificates/requests").get_data(as_text=True)
+    client.post(f"/certificates/{certificate.id}/issue")
+    certificate = db.session.get(Certificate, certificate.id)
+    assert certificate.status is CertificateStatus.ISSUED and certificate.total_minutes == 135
+    assert re.fullmatch(r"XF\d{4}\d{6}[0-9A-F]{6}", certificate.number)
+    auth.logout()
+    auth.login(volunteer)
+    page = client.get(f"/certificates/{certificate.id}").get_data(as_text=True)
+    assert certificate.number in page and "洁净家园" in page and "2.25" in page and "@page" in page
+    verify_url = f"http://localhost/verify/{certificate.number}"
+    qr = attendance.checkin_qr(verify_url)
+    rows = [bytes(0 if dark else 255 for dark in row) for row in qr.matrix_iter(scale=4, border=4)]
+    (barcode,) = zxingcpp.read_barcodes(memoryview(b"".join(rows)).cast("B", shape=(len(rows), len(rows[0]))))
+    assert barcode.text == verify_url and qr.svg_inline(scale=3, dark="#000", light="#fff", omitsize=True) in page
+    auth.logout()
+    public = client.get(f"/verify/{certificate.number}").get_data(as_text=True)
+    assert "张*明" in public and "张三明" not in public and volunteer.local_phone not in public
+    assert "市委编办" in public and "2.25" in public
+
+
+def test_unknown_or_unissued_certificate_numbers_are_404(client, auth, served):
+    volunteer, _organiser, department, day = served
+    assert client.get("/verify/XF2024000099ABCDEF").status_code == 404
+    auth.login(volunteer)
+    _request(client, department, day)
+    certificate = db.session.scalar(db.select(Certificate))
+    assert client.get(f"/certificates/{certificate.id}").status_code == 404
+
+
+def test_a_request_without_records_in_the_range_is_refused_next_to_the_field(client, auth, served):
+    volunteer, _organiser, department, day = served
+    auth.login(volunteer)
+    response = client.post(
+        "/my/certificates",
+        data={"organisation": f"department:{department.id}", "starts_on": "2020-01-01", "ends_on": "2020-01-31"},
+    )
+    assert response.status_code == 200
+    assert db.session.scalar(db.select(db.func.count(Certificate.id))) == 0
+    response = client.post(
+        "/my/certificates",
+        data={"organisation": f"department:{department.id}", "starts_on": day.isoformat(), "ends_on": "2020-01-01"},
+    )
+    assert response.status_code == 200
+    assert db.session.scalar(db.select(db.func.count(Certificate.id))) == 0
+
+
+def test_only_the_issuing_organisation_may_approve(client, auth, served, make_user, make_department, grant):
+    volunteer, _organiser, department, day = served
+    auth.login(volunteer)
+    _request(client, department, day)
+    certificate = db.session.scalar(db.select(Certificate))
+    auth.logout()
+    stranger = make_user("别的组织者")
+    grant(stranger, make_department())
+    auth.login(stranger)
+    assert client.post(f"/certificates/{certificate.id}/issue").status_code == 403
+    assert "张三明" not in client.get("/certificates/requests").get_data(as_text=True)
+    assert db.session.get(Certificate, certificate.id).status is CertificateStatus.REQUESTED
