@@ -105,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
     from planner.admin.views import bp as admin_bp
     from planner.directory.views import bp as directory_bp
     from planner.main.views import bp as main_bp
+    from planner.quizzes.views import bp as quizzes_bp
 
-    for blueprint in (main_bp, accounts_bp, directory_bp, admin_bp):
+    for blueprint in (main_bp, accounts_bp, directory_bp, admin_bp, quizzes_bp):
         app.register_blueprint(blueprint)

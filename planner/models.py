@@ -5,3 +5,4 @@ from planner.audit import models as audit  # noqa: F401
 from planner.directory import models as directory  # noqa: F401
 from planner.events import models as events  # noqa: F401
 from planner.notifications import models as notifications  # noqa: F401
+from planner.quizzes import models as quizzes  # noqa: F401

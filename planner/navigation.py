@@ -8,6 +8,7 @@ MAIN_NAV: list[tuple[str, object]] = [
     ("directory.districts", _l("Communities")),
     ("directory.departments", _l("Departments")),
     ("directory.teams", _l("Teams")),
+    ("quizzes.index", _l("Quizzes")),
 ]
 
 

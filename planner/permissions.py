@@ -108,3 +108,18 @@ def can_see_full_phone(subject_user, user=None) -> bool:
     """The person themself and administrators; organisers get full numbers through rosters."""
     user = _user(user)
     return bool(user and (user.id == subject_user.id or user.is_admin))
+
+
+def can_manage_quiz(quiz, user=None) -> bool:
+    """Administrators, and organisers who manage the quiz's owning organisation."""
+    user = _user(user)
+    if user is None:
+        return False
+    if user.is_admin:
+        return True
+    return quiz.owner is not None and can_manage(quiz.owner, user)
+
+
+def can_edit_question_bank(user=None) -> bool:
+    """The question bank is shared: every organiser may add to it and edit it."""
+    return is_organiser(user)

@@ -44,4 +44,6 @@ def modules():
 
 
 def all_rules() -> list[Rule]:
-    return [rule for module in modules() for rule in getattr(module, "RULES", [])]
+    rules = [rule for module in modules() for rule in getattr(module, "RULES", [])]
+    # Log-out ends the session, so it runs after every other module's rules.
+    return sorted(rules, key=lambda rule: rule.endpoint == "accounts.logout")
