@@ -20,6 +20,7 @@ from planner.directory.models import (
     VolunteerTeam,
 )
 from planner.extensions import db
+from planner.quizzes.demo import seed_quizzes
 from planner.timeutil import utcnow
 
 DEMO_PASSWORD = "xinfeng-demo"
@@ -180,7 +181,7 @@ def seed_accounts() -> None:
 
 
 # Features append their seeders; they run in this order.
-SEEDERS = [seed_directory, seed_accounts]
+SEEDERS = [seed_directory, seed_accounts, seed_quizzes]
 
 
 def seed_all() -> None:
