@@ -456,3 +456,17 @@ def test_english_text_is_shown_in_the_english_locale(client, make_question, make
     page = client.get(f"/quizzes/{quiz.id}/attempts/{attempt_id}").get_data(as_text=True)
     assert "Which wedding does Chengyang promote?" in page
     assert isinstance(db.session.get(Question, question.id), Question)
+
+
+def test_the_attempt_page_runs_a_constant_number_of_queries(
+    client, make_question, make_quiz, count_queries
+):
+    small = make_quiz([make_question()])
+    big = make_quiz([make_question() for _ in range(8)])
+    counts = []
+    for quiz in (small, big):
+        attempt_id = _start_anonymous(client, quiz)
+        with count_queries() as counter:
+            client.get(f"/quizzes/{quiz.id}/attempts/{attempt_id}")
+        counts.append(counter.count)
+    assert counts[0] == counts[1]

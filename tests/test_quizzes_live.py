@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from planner.extensions import db
-from planner.quizzes.models import Attempt, LiveAnswer, LiveRound
+from planner.quizzes.models import Attempt, LiveAnswer, LiveRound, Question
 from planner.timeutil import utcnow
 
 
@@ -152,3 +152,26 @@ def test_a_phone_that_has_not_joined_gets_no_state(app, make_question, make_quiz
     db.session.commit()
     assert app.test_client().get(f"/live/{round_.pin}/state").status_code == 403
     assert app.test_client().get("/live/000000x").status_code == 404
+
+
+def test_polling_runs_a_constant_number_of_queries(
+    app, client, auth, make_question, make_quiz, make_user, count_queries
+):
+    quiz = make_quiz([make_question(), make_question()])
+    auth.login(make_user("主持人", admin=True))
+    client.post(f"/quizzes/{quiz.id}/live", data={"seconds_per_question": 20})
+    round_ = db.session.scalar(db.select(LiveRound))
+    client.post(f"/quizzes/live/{round_.id}/next")
+    phones = [app.test_client() for _ in range(6)]
+    phones[0].post(f"/live/{round_.pin}/join", data={"nickname": "玩家0"})
+    with count_queries() as few:
+        phones[0].get(f"/live/{round_.pin}/state")
+        client.get(f"/quizzes/live/{round_.id}/state")
+    question = db.session.get(Question, round_.question_ids[0])
+    for i, phone in enumerate(phones[1:], start=1):
+        phone.post(f"/live/{round_.pin}/join", data={"nickname": f"玩家{i}"})
+        phone.post(f"/live/{round_.pin}/answer", data={"option": question.options[0].id})
+    with count_queries() as many:
+        phones[0].get(f"/live/{round_.pin}/state")
+        client.get(f"/quizzes/live/{round_.id}/state")
+    assert many.count == few.count

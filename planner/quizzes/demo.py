@@ -29,7 +29,7 @@ PRIZE_TITLE = "移风易俗有奖竞猜"
 LIVE_TITLE = "凤凰山社区迎国庆晚会·移风易俗快问快答"
 
 
-def _draft(row) -> bank.QuestionDraft:
+def _draft(row, index: int = 0) -> bank.QuestionDraft:
     category, qtype, difficulty, text, text_en, answers, explanation, explanation_en = row
     draft = bank.QuestionDraft(
         type=QuestionType(qtype),
@@ -43,7 +43,12 @@ def _draft(row) -> bank.QuestionDraft:
     if draft.type is QuestionType.FILL_IN:
         draft.accepted = list(answers)
     else:
-        draft.options = [bank.OptionDraft(t, c, e) for t, e, c in answers]
+        options = [bank.OptionDraft(t, c, e) for t, e, c in answers]
+        if draft.type is not QuestionType.TRUE_FALSE:
+            # The source lists the right option first; rotate so A is not always right.
+            shift = index % len(options)
+            options = options[shift:] + options[:shift]
+        draft.options = options
     return draft
 
 
@@ -53,9 +58,9 @@ def seed_question_bank() -> dict[str, Question]:
         category = bank.get_or_create_category(name)
         category.name_en = category.name_en or name_en
     existing = {q.text: q for q in db.session.scalars(db.select(Question))}
-    for row in QUESTIONS:
+    for index, row in enumerate(QUESTIONS):
         if row[3] not in existing:
-            draft = _draft(row)
+            draft = _draft(row, index)
             existing[row[3]] = bank.apply_draft(
                 Question(), draft, bank.get_or_create_category(draft.category)
             )
