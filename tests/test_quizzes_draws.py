@@ -154,3 +154,18 @@ def test_an_organiser_of_another_organisation_cannot_run_the_draw(
 def test_the_fairness_page_explains_the_algorithm_in_both_languages(client):
     text = client.get("/quizzes/fairness").get_data(as_text=True)
     assert "HMAC-SHA256" in text and "抽奖算法" in text and "The draw algorithm" in text
+
+
+def test_a_winner_sees_the_prize_and_how_to_claim_it_on_the_result_page(
+    client, auth, make_user, prize_quiz
+):
+    winner_user = make_user("得奖者")
+    _enter(prize_quiz, [winner_user], [100])
+    quiz = _close(prize_quiz)
+    with client.application.test_request_context():
+        draws.run_draw(None, quiz)
+    db.session.commit()
+    attempt = db.session.scalar(db.select(Attempt))
+    auth.login(winner_user)
+    page = client.get(f"/quizzes/{quiz.id}/attempts/{attempt.id}/result").get_data(as_text=True)
+    assert "一等奖" in page and "市文明办" in page

@@ -175,3 +175,21 @@ def test_polling_runs_a_constant_number_of_queries(
         phones[0].get(f"/live/{round_.pin}/state")
         client.get(f"/quizzes/live/{round_.id}/state")
     assert many.count == few.count
+
+
+def test_a_phone_can_type_the_pin_instead_of_scanning(
+    app, client, make_question, make_quiz, make_user
+):
+    from planner.quizzes import live
+
+    quiz = make_quiz([make_question()])
+    with app.test_request_context():
+        round_ = live.create_round(make_user("主持人", admin=True), quiz)
+    db.session.commit()
+    assert client.get("/live").status_code == 200
+    assert client.get(f"/live?pin={round_.pin}").location.endswith(f"/live/{round_.pin}")
+    unknown = "000000" if round_.pin != "000000" else "111111"
+    response = client.get(f"/live?pin={unknown}")
+    assert response.status_code == 200 and "没有使用这个PIN码的快问快答。" in response.get_data(
+        as_text=True
+    )

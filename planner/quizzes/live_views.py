@@ -7,11 +7,12 @@ import json
 
 import segno
 from flask import abort, flash, jsonify, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
 from planner.exceptions import DomainError
-from planner.extensions import db
+from planner.extensions import db, limiter
 from planner.quizzes import live
 from planner.quizzes.blueprint import bp, load_quiz, player_token
 from planner.quizzes.forms import LiveRoundForm, NicknameForm
@@ -107,6 +108,17 @@ def _round_by_pin(pin: str) -> LiveRound:
     return live.load_round(pin=pin) or abort(404)
 
 
+@bp.get("/live")
+def live_enter():
+    """Typing the PIN from the big screen, for phones that cannot scan the QR code."""
+    pin = "".join(ch for ch in request.args.get("pin", "") if ch.isdigit())
+    if pin:
+        if live.load_round(pin=pin) is not None:
+            return redirect(url_for("quizzes.live_play", pin=pin))
+        flash(_("No live round has this PIN."), "warning")
+    return render_template("quizzes/live_enter.html")
+
+
 @bp.get("/live/<pin>")
 def live_play(pin: str):
     round_ = _round_by_pin(pin)
@@ -125,6 +137,7 @@ def live_play(pin: str):
 
 
 @bp.post("/live/<pin>/join")
+@limiter.limit("20 per minute")
 def live_join(pin: str):
     round_ = _round_by_pin(pin)
     form = NicknameForm()

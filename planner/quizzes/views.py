@@ -5,15 +5,16 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from planner import permissions
 from planner.exceptions import DomainError
-from planner.extensions import db
+from planner.extensions import db, limiter
 from planner.quizzes import attempts as attempt_services
 from planner.quizzes import draws, live_views, manage_views  # noqa: F401  (their routes)
 from planner.quizzes.blueprint import bp, load_quiz, player_token
 from planner.quizzes.forms import NicknameForm
-from planner.quizzes.models import Attempt, Quiz
+from planner.quizzes.models import Attempt, PrizeWinner, Quiz
 from planner.timeutil import utcnow
 
 __all__ = ["bp"]
@@ -59,6 +60,7 @@ def detail(quiz_id: int):
 
 
 @bp.post("/quizzes/<int:quiz_id>/start")
+@limiter.limit("20 per minute")  # each start writes an attempt: no floods from one address
 def start(quiz_id: int):
     quiz = load_quiz(quiz_id)
     user = current_user if current_user.is_authenticated else None
@@ -168,10 +170,16 @@ def result(quiz_id: int, attempt_id: int):
         db.session.commit()
     if not attempt.is_finished:
         return redirect(url_for("quizzes.take", quiz_id=quiz_id, attempt_id=attempt.id))
+    won = db.session.scalar(
+        db.select(PrizeWinner)
+        .where(PrizeWinner.attempt_id == attempt.id)
+        .options(joinedload(PrizeWinner.prize))
+    )
     return render_template(
         "quizzes/result.html",
         quiz=attempt.quiz,
         attempt=attempt,
+        won=won,
         reveal=attempt_services.may_reveal(attempt),
         options_by_id={o.id: o for a in attempt.answers for o in a.question.options},
     )

@@ -62,6 +62,7 @@ RULES = [
     Rule("quizzes.live_host", "GET", "/quizzes/live/{live_round}", **ORG),
     Rule("quizzes.live_host_state", "GET", "/quizzes/live/{live_round}/state", **ORG),
     Rule("quizzes.live_control", "POST", "/quizzes/live/{live_round}/next", **ORG_POST),
+    Rule("quizzes.live_enter", "GET", "/live?pin={pin}", **ALL_302),
     Rule("quizzes.live_play", "GET", "/live/{pin}"),
     Rule("quizzes.live_join", "POST", "/live/{pin}/join", **ALL_302, data={"nickname": "观众"}),
     Rule("quizzes.live_state", "GET", "/live/{pin}/state"),
