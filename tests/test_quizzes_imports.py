@@ -159,3 +159,11 @@ def test_bad_gift_questions_are_reported_by_line():
         assert [e.line for e in exc.errors] == [3, 7]
     else:
         raise AssertionError("expected ImportFailed")
+
+
+def test_a_file_over_the_size_limit_is_refused(client, auth, make_user, monkeypatch):
+    monkeypatch.setattr(imports, "MAX_BYTES", 100)  # the real limit is 5 MB
+    _login_admin(auth, make_user)
+    response = _upload(client, "big.csv", GOOD_CSV.encode())
+    assert response.status_code == 400
+    assert db.session.scalar(db.select(db.func.count(Question.id))) == 0

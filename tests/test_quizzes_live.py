@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from planner.extensions import db
-from planner.quizzes.models import Attempt, LiveAnswer, LiveRound, Question
+from planner.quizzes.models import Attempt, LiveAnswer, LivePlayer, LiveRound, Question
 from planner.timeutil import utcnow
 
 
@@ -193,3 +193,37 @@ def test_a_phone_can_type_the_pin_instead_of_scanning(
     assert response.status_code == 200 and "没有使用这个PIN码的快问快答。" in response.get_data(
         as_text=True
     )
+
+
+def test_a_prize_quizs_live_round_takes_logged_in_players_once(
+    app, client, auth, make_question, make_quiz, make_user
+):
+    from planner.quizzes import attempts, live
+
+    question = make_question()
+    quiz = make_quiz([question], is_prize=True)
+    with app.test_request_context():
+        round_ = live.create_round(make_user("主持人", admin=True), quiz)
+    db.session.commit()
+    anonymous = app.test_client()
+    anonymous.post(f"/live/{round_.pin}/join", data={"nickname": "游客"})
+    already, fresh = make_user("已参加"), make_user("新玩家")
+    with app.test_request_context():
+        attempts.start_attempt(quiz, user=already)
+    db.session.commit()
+    auth.login(already)
+    client.post(f"/live/{round_.pin}/join", data={"nickname": "已参加"})
+    newcomer = app.test_client()
+    newcomer.post("/login", data={"phone": fresh.local_phone, "password": "correct-horse-9"})
+    newcomer.post(f"/live/{round_.pin}/join", data={"nickname": "新玩家"})
+    players = db.session.scalars(db.select(LivePlayer.nickname)).all()
+    assert players == ["新玩家"]
+    with app.test_request_context():
+        round_ = db.session.get(LiveRound, round_.id)
+        live.advance(None, round_)
+        live.finish(None, round_)
+    db.session.commit()
+    entries = db.session.scalars(
+        db.select(Attempt.prize_user_id).where(Attempt.quiz_id == quiz.id)
+    ).all()
+    assert sorted(entries) == sorted([already.id, fresh.id])

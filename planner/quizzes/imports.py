@@ -37,6 +37,8 @@ COLUMNS = [
 ]
 LETTERS = "ABCDEFGH"
 MAX_ROWS = 2000
+MAX_BYTES = 5 * 1024 * 1024
+TOO_LARGE = _l("The file is larger than 5 MB.")
 
 
 @dataclass

@@ -50,6 +50,14 @@ class RoundFinished(DomainError):
     message = _l("This round has finished.")
 
 
+class LoginNeededLive(DomainError):
+    message = _l("Log in to play a prize quiz's live round.")
+
+
+class AlreadyEnteredLive(DomainError):
+    message = _l("You have already taken part in this prize quiz: one attempt a person.")
+
+
 class BadNickname(DomainError):
     message = _l("Enter a nickname of 1 to 20 characters.")
     field = "nickname"
@@ -153,6 +161,20 @@ def join(live: LiveRound, token: str, nickname: str, user=None) -> LivePlayer:
     nickname = (nickname or "").strip()
     if not 1 <= len(nickname) <= 20:
         raise BadNickname()
+    if live.quiz.is_prize:
+        # Prize entries are one a person: a live player of a prize quiz is a logged-in user.
+        if user is None:
+            raise LoginNeededLive()
+        entered = db.session.scalar(
+            db.select(Attempt.id).where(Attempt.quiz_id == live.quiz_id, Attempt.user_id == user.id)
+        )
+        playing = db.session.scalar(
+            db.select(LivePlayer.id)
+            .join(LiveRound, LiveRound.id == LivePlayer.round_id)
+            .where(LiveRound.quiz_id == live.quiz_id, LivePlayer.user_id == user.id)
+        )
+        if entered is not None or playing is not None:
+            raise AlreadyEnteredLive()
     player = LivePlayer(
         round_id=live.id, token=token, nickname=nickname, user_id=getattr(user, "id", None)
     )
@@ -233,15 +255,28 @@ def finish(actor, live: LiveRound, now=None) -> list[Attempt]:
     ]
     players = list(db.session.scalars(db.select(LivePlayer).where(LivePlayer.round_id == live.id)))
     answers = list(db.session.scalars(db.select(LiveAnswer).where(LiveAnswer.round_id == live.id)))
+    # A prize quiz holds one attempt a person (a constraint): never write a second one.
+    entered = set(
+        db.session.scalars(
+            db.select(Attempt.prize_user_id).where(
+                Attempt.quiz_id == live.quiz_id, Attempt.prize_user_id.is_not(None)
+            )
+        )
+    )
     by_player: dict[int, dict[int, LiveAnswer]] = {}
     for row in answers:
         by_player.setdefault(row.player_id, {})[row.question_index] = row
     attempts = []
     for player in players:
         mine = by_player.get(player.id, {})
+        prize_user_id = None
+        if live.quiz.is_prize and player.user_id is not None and player.user_id not in entered:
+            prize_user_id = player.user_id
+            entered.add(player.user_id)
         attempt = Attempt(
             quiz_id=live.quiz_id,
             user_id=player.user_id,
+            prize_user_id=prize_user_id,
             nickname=player.nickname,
             player_token=player.token,
             live_round_id=live.id,

@@ -195,7 +195,11 @@ def bank_import():
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            drafts = imports.parse_file(upload.filename or "", upload.read(5 * 1024 * 1024 + 1))
+            data = upload.read(imports.MAX_BYTES + 1)
+            upload.close()  # a large upload is a temporary file: close it now
+            if len(data) > imports.MAX_BYTES:
+                raise imports.UnreadableFile(imports.TOO_LARGE)
+            drafts = imports.parse_file(upload.filename or "", data)
             imports.import_drafts(current_user, drafts)
         except imports.ImportFailed as exc:
             db.session.rollback()

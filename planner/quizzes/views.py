@@ -111,6 +111,10 @@ def take(quiz_id: int, attempt_id: int):
     if attempt.is_finished:
         return redirect(url_for("quizzes.result", quiz_id=quiz_id, attempt_id=attempt.id))
     slot = attempt_services.current_slot(attempt)
+    if slot is None:  # every question answered: nothing left but the result
+        attempt_services.finish(attempt)
+        db.session.commit()
+        return redirect(url_for("quizzes.result", quiz_id=quiz_id, attempt_id=attempt.id))
     feedback_slot = None
     shown = request.args.get("feedback", type=int)
     if shown is not None and 0 <= shown < len(attempt.answers):
