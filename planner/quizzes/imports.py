@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook, load_workbook
+from sqlalchemy.orm import joinedload, selectinload
 
 from planner.exceptions import DomainError
 from planner.extensions import db
@@ -444,8 +445,6 @@ def parse_gift(text: str) -> list[tuple[int, QuestionDraft | DomainError]]:
 
 def bank_questions(category_id: int | None = None) -> list[Question]:
     """Every live bank question (optionally of one category), options loaded, in a stable order."""
-    from sqlalchemy.orm import joinedload, selectinload
-
     query = (
         db.select(Question)
         .where(Question.archived_at.is_(None))

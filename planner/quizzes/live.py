@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from planner.audit import services as audit
 from planner.exceptions import DomainError
@@ -382,8 +382,6 @@ def state(live: LiveRound, player: LivePlayer | None = None, host: bool = False,
 
 
 def load_round(**where) -> LiveRound | None:
-    from sqlalchemy.orm import joinedload
-
     query = db.select(LiveRound).options(joinedload(LiveRound.quiz))
     for key, value in where.items():
         query = query.where(getattr(LiveRound, key) == value)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from openpyxl import Workbook
 from sqlalchemy.orm import joinedload, selectinload
 
 from planner import permissions
@@ -33,7 +37,7 @@ from planner.quizzes.models import (
     Quiz,
     Selection,
 )
-from planner.timeutil import from_local, to_local
+from planner.timeutil import from_local, to_local, utcnow
 
 PER_PAGE = 30
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -177,8 +181,6 @@ def question_edit(question_id: int | None = None):
 def question_archive(question_id: int):
     require_organiser()
     question = db.get_or_404(Question, question_id)
-    from planner.timeutil import utcnow
-
     question.archived_at = utcnow()
     audit.record(current_user, "archive", question)
     db.session.commit()
@@ -236,23 +238,16 @@ def bank_export(fmt: str):
 def bank_template(fmt: str):
     require_organiser()
     if fmt == "csv":
-        import csv
-        import io
-
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(imports.COLUMNS)
         writer.writerows(imports.TEMPLATE_ROWS)
         return _download(("\ufeff" + out.getvalue()).encode(), "question-template.csv", "text/csv")
-    from openpyxl import Workbook
-
     book = Workbook()
     sheet = book.active
     sheet.append(imports.COLUMNS)
     for row in imports.TEMPLATE_ROWS:
         sheet.append(row)
-    import io
-
     out = io.BytesIO()
     book.save(out)
     return _download(out.getvalue(), "question-template.xlsx", XLSX)
