@@ -227,3 +227,22 @@ def test_a_prize_quizs_live_round_takes_logged_in_players_once(
         db.select(Attempt.prize_user_id).where(Attempt.quiz_id == quiz.id)
     ).all()
     assert sorted(entries) == sorted([already.id, fresh.id])
+
+
+def test_skipping_after_a_reveal_keeps_the_revealed_answers(
+    app, client, auth, make_question, make_quiz, make_user
+):
+    first, second = make_question(), make_question()
+    quiz = make_quiz([first, second])
+    auth.login(make_user("主持人", admin=True))
+    client.post(f"/quizzes/{quiz.id}/live", data={"seconds_per_question": 20})
+    round_ = db.session.scalar(db.select(LiveRound))
+    phone = app.test_client()
+    phone.post(f"/live/{round_.pin}/join", data={"nickname": "小红"})
+    client.post(f"/quizzes/live/{round_.id}/next")
+    phone.post(f"/live/{round_.pin}/answer", data={"option": _option(first, "正确选项")})
+    client.post(f"/quizzes/live/{round_.id}/next")  # reveal
+    client.post(f"/quizzes/live/{round_.id}/skip")  # on to the second question
+    client.post(f"/quizzes/live/{round_.id}/end")
+    attempt = db.session.scalar(db.select(Attempt))
+    assert (attempt.score, attempt.max_score) == (1.0, 2.0)

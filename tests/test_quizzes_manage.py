@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from planner.extensions import db
 from planner.quizzes import attempts
-from planner.quizzes.models import Quiz, QuizCategoryRule, Selection
+from planner.quizzes.models import FeedbackPolicy, Quiz, QuizCategoryRule, Selection
 from planner.timeutil import utcnow
 
 FORM = {
@@ -73,6 +73,7 @@ def test_a_prize_quiz_needs_a_closing_time_and_gets_a_commitment(client, auth, m
     assert client.post("/quizzes/new", data=data).status_code == 302
     quiz = db.session.scalar(db.select(Quiz))
     assert quiz.is_prize and len(quiz.seed_hash) == 64 and quiz.attempts_allowed == 1
+    assert quiz.feedback is FeedbackPolicy.AFTER_CLOSE  # no answers leak while others still play
 
 
 def test_bad_numbers_are_refused_next_to_the_field(client, auth, make_user):

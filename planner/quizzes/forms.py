@@ -158,7 +158,10 @@ class QuizForm(Form):
     )
     partial_credit = BooleanField(_l("Partial credit for multiple choice"))
     speed_bonus = BooleanField(_l("Live rounds: faster right answers score more"))
-    is_prize = BooleanField(_l("Prize quiz (login required, one attempt a person, prize draw)"))
+    is_prize = BooleanField(
+        _l("Prize quiz (login required, one attempt a person, prize draw)"),
+        description=_l("Answers are then shown only after the quiz closes."),
+    )
     eligible_min_percent = IntegerField(
         _l("Prize draw: minimum score (%)"),
         default=100,

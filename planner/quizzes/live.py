@@ -132,11 +132,13 @@ def advance(actor, live: LiveRound, now=None) -> None:
 
 
 def skip(actor, live: LiveRound, now=None) -> None:
-    """Host's "skip": drop the current question (its answers do not count) and go on."""
+    """Host's "skip": drop the running question (its answers do not count) and go on."""
     now = now or utcnow()
     if live.phase is LivePhase.FINISHED:
         raise RoundFinished()
-    if live.current_index >= 0 and live.current_index not in live.skipped:
+    running = phase_of(live, now) is LivePhase.QUESTION
+    # Only a running question is voided; after its reveal, "skip" simply moves on.
+    if running and live.current_index not in live.skipped:
         live.skipped = [*live.skipped, live.current_index]
         for row in db.session.scalars(
             db.select(LiveAnswer).where(

@@ -9,6 +9,7 @@ from planner.exceptions import DomainError
 from planner.extensions import db
 from planner.quizzes import draws
 from planner.quizzes.models import (
+    FeedbackPolicy,
     Prize,
     Question,
     QuestionCategory,
@@ -41,6 +42,8 @@ def save_quiz(actor, quiz: Quiz) -> Quiz:
         if quiz.closes_at is None:
             raise PrizeQuizNeedsTimes()
         quiz.attempts_allowed = 1
+        # Answers shown during the quiz could be passed on to entrants still playing.
+        quiz.feedback = FeedbackPolicy.AFTER_CLOSE
         if quiz.seed is None:
             quiz.seed, quiz.seed_hash = draws.new_seed()
     is_new = quiz.id is None
