@@ -26,6 +26,7 @@ def test_a_host_runs_a_round_with_two_players(
     assert created.location.endswith(f"/quizzes/live/{round_.id}")
     host_page = client.get(created.location).get_data(as_text=True)
     assert round_.pin in host_page and "<svg" in host_page and f"/live/{round_.pin}" in host_page
+    assert f"/quizzes/live/{round_.id}" in client.get(f"/quizzes/{quiz.id}").get_data(as_text=True)
 
     alice, bob = app.test_client(), app.test_client()
     for phone, name in ((alice, "阿丽"), (bob, "阿博")):

@@ -14,7 +14,7 @@ from planner.quizzes import attempts as attempt_services
 from planner.quizzes import draws, live_views, manage_views  # noqa: F401  (their routes)
 from planner.quizzes.blueprint import bp, load_quiz, player_token
 from planner.quizzes.forms import NicknameForm
-from planner.quizzes.models import Attempt, PrizeWinner, Quiz
+from planner.quizzes.models import Attempt, LiveRound, PrizeWinner, Quiz
 from planner.timeutil import utcnow
 
 __all__ = ["bp"]
@@ -48,6 +48,15 @@ def detail(quiz_id: int):
         mine = db.session.scalars(
             db.select(Attempt).where(Attempt.quiz_id == quiz.id, who).order_by(Attempt.id.desc())
         ).all()
+    can_manage = permissions.can_manage_quiz(quiz)
+    rounds = []
+    if can_manage:
+        rounds = db.session.scalars(
+            db.select(LiveRound)
+            .where(LiveRound.quiz_id == quiz.id)
+            .order_by(LiveRound.id.desc())
+            .limit(10)
+        ).all()
     return render_template(
         "quizzes/detail.html",
         quiz=quiz,
@@ -55,7 +64,8 @@ def detail(quiz_id: int):
         is_open=attempt_services.is_open(quiz),
         used=used,
         mine=mine,
-        can_manage=permissions.can_manage_quiz(quiz),
+        can_manage=can_manage,
+        rounds=rounds,
     )
 
 
@@ -77,6 +87,7 @@ def start(quiz_id: int):
             used=0,
             mine=[],
             can_manage=permissions.can_manage_quiz(quiz),
+            rounds=[],
         ), 400
     token = player_token(create=user is None)
     try:
