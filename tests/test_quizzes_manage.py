@@ -155,3 +155,17 @@ def test_a_draft_quiz_is_listed_for_its_managers_only(
     auth.login(user)
     page = client.get("/quizzes/manage").get_data(as_text=True)
     assert "草稿竞赛" in page and "别人的草稿" not in page
+
+
+def test_a_street_organiser_may_own_a_quiz_for_a_community_of_the_street(
+    client, auth, make_user, make_community, grant
+):
+    community = make_community("凤凰山社区")
+    user = make_user("街道组织者")
+    grant(user, community.street)
+    auth.login(user)
+    response = client.post("/quizzes/new", data={**FORM, "owner": f"community:{community.id}"})
+    assert response.status_code == 302
+    quiz = db.session.scalar(db.select(Quiz))
+    assert quiz.community_id == community.id
+    assert client.get(f"/quizzes/{quiz.id}/edit").status_code == 200

@@ -269,16 +269,17 @@ def _owner_choices() -> list[tuple[str, str]]:
             )
             choices += [(f"{kind}:{o.id}", o.name) for o in rows]
         return choices
-    return [
-        (f"{kind}:{org.id}", org.name)
-        for grant in current_user.grants
-        for kind, org in (
-            ("department", grant.department),
-            ("street", grant.street),
-            ("community", grant.community),
-        )
-        if org is not None
-    ]
+    choices = []
+    for grant in current_user.grants:
+        if grant.department is not None:
+            choices.append((f"department:{grant.department.id}", grant.department.name))
+        if grant.street is not None:
+            choices.append((f"street:{grant.street.id}", grant.street.name))
+            # A street organiser also organises for the street's communities.
+            choices += [(f"community:{c.id}", c.name) for c in grant.street.communities]
+        if grant.community is not None:
+            choices.append((f"community:{grant.community.id}", grant.community.name))
+    return list(dict.fromkeys(choices))
 
 
 def _owner_from_choice(value: str):
