@@ -108,9 +108,12 @@ def _register_blueprints(app: Flask) -> None:
     from planner.directory.views import bp as directory_bp
     from planner.events.views import bp as events_bp
     from planner.main.views import bp as main_bp
+    from planner.quizzes.views import bp as quizzes_bp
     from planner.signups.views import bp as signups_bp
 
-    for blueprint in (main_bp, accounts_bp, directory_bp, events_bp, signups_bp, calendar_bp, admin_bp):
+    for blueprint in (
+        main_bp, accounts_bp, directory_bp, events_bp, signups_bp, quizzes_bp, calendar_bp, admin_bp
+    ):
         app.register_blueprint(blueprint)
 
     from planner.signups import hooks as signup_hooks

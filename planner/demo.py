@@ -21,6 +21,7 @@ from planner.directory.models import (
 )
 from planner.events.demo import seed_events
 from planner.extensions import db
+from planner.quizzes.demo import seed_quizzes
 from planner.timeutil import utcnow
 
 DEMO_PASSWORD = "xinfeng-demo"
@@ -187,7 +188,7 @@ def seed_signups() -> None:
     signups_demo.seed()
 
 
-SEEDERS = [seed_directory, seed_accounts, seed_events, seed_signups]
+SEEDERS = [seed_directory, seed_accounts, seed_events, seed_signups, seed_quizzes]
 
 
 def seed_all() -> None:

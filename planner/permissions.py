@@ -134,3 +134,18 @@ def can_manage_campaign(campaign, user=None) -> bool:
     if user is None:
         return False
     return user.is_admin or any(can_manage(d, user) for d in campaign.lead_departments)
+
+
+def can_manage_quiz(quiz, user=None) -> bool:
+    """Administrators, and organisers who manage the quiz's owning organisation."""
+    user = _user(user)
+    if user is None:
+        return False
+    if user.is_admin:
+        return True
+    return quiz.owner is not None and can_manage(quiz.owner, user)
+
+
+def can_edit_question_bank(user=None) -> bool:
+    """The question bank is shared: every organiser may add to it and edit it."""
+    return is_organiser(user)

@@ -1,0 +1,1 @@
+"""Customs-reform quizzes: question bank, attempts, prize draws and live rounds."""

@@ -1,0 +1,265 @@
+"""Starting, answering and finishing attempts; the time limit is the server's, not the phone's."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from planner.exceptions import DomainError
+from planner.extensions import db
+from planner.quizzes.models import (
+    Attempt,
+    AttemptAnswer,
+    Audience,
+    FeedbackPolicy,
+    Question,
+    Quiz,
+    Selection,
+)
+from planner.quizzes.scoring import percent, score_answer
+from planner.timeutil import utcnow
+
+GRACE = timedelta(seconds=5)
+
+
+class QuizNotOpen(DomainError):
+    message = _l("This quiz is not open now.")
+
+
+class LoginNeeded(DomainError):
+    message = _l("Log in to take this quiz.")
+
+
+class NicknameNeeded(DomainError):
+    message = _l("Enter a nickname of 1 to 20 characters.")
+    field = "nickname"
+
+
+class NoAttemptsLeft(DomainError):
+    message = _l("You have used every attempt this quiz allows.")
+
+
+class AlreadyEntered(DomainError):
+    message = _l("You have already taken part in this prize quiz: one attempt a person.")
+
+
+class AttemptClosed(DomainError):
+    message = _l("This attempt has ended.")
+
+
+class AlreadyAnswered(DomainError):
+    message = _l("This question has already been answered.")
+
+
+class NoQuestions(DomainError):
+    message = _l("This quiz has no questions yet.")
+
+
+def is_open(quiz: Quiz, now=None) -> bool:
+    now = now or utcnow()
+    return (
+        quiz.published
+        and (quiz.opens_at is None or quiz.opens_at <= now)
+        and (quiz.closes_at is None or now < quiz.closes_at)
+    )
+
+
+def has_closed(quiz: Quiz, now=None) -> bool:
+    now = now or utcnow()
+    return quiz.closes_at is not None and quiz.closes_at <= now
+
+
+def draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
+    """The questions of a new attempt: the fixed list, or N random ones per category rule."""
+    if quiz.selection is Selection.FIXED:
+        chosen = [item.question for item in quiz.items if item.question.archived_at is None]
+    else:
+        chosen = []
+        for rule in sorted(quiz.category_rules, key=lambda r: r.category_id):
+            pool = list(
+                db.session.scalars(
+                    db.select(Question)
+                    .where(Question.category_id == rule.category_id, Question.archived_at.is_(None))
+                    .options(selectinload(Question.options))
+                    .order_by(Question.id)
+                )
+            )
+            chosen += rng.sample(pool, min(rule.count, len(pool)))
+    if quiz.shuffle_questions:
+        rng.shuffle(chosen)
+    return chosen
+
+
+def attempts_used(quiz: Quiz, user=None, player_token: str | None = None) -> int:
+    if user is not None:
+        who = Attempt.user_id == user.id
+    elif player_token:
+        who = Attempt.player_token == player_token
+    else:
+        return 0
+    return db.session.scalar(
+        db.select(db.func.count(Attempt.id)).where(
+            Attempt.quiz_id == quiz.id, who, Attempt.live_round_id.is_(None)
+        )
+    )
+
+
+def start_attempt(
+    quiz: Quiz, user=None, player_token: str | None = None, nickname: str = ""
+) -> Attempt:
+    """Freeze a new attempt's questions and option order; enforce audience and attempt limits."""
+    if not is_open(quiz):
+        raise QuizNotOpen()
+    if user is None and (quiz.is_prize or quiz.audience is Audience.USERS):
+        raise LoginNeeded()
+    nickname = (nickname or "").strip()
+    if user is None and not 1 <= len(nickname) <= 20:
+        raise NicknameNeeded()
+    if quiz.is_prize and attempts_used(quiz, user) >= 1:
+        raise AlreadyEntered()
+    if attempts_used(quiz, user, player_token) >= quiz.attempts_allowed:
+        raise NoAttemptsLeft()
+    rng = random.SystemRandom()
+    questions = draw_questions(quiz, rng)
+    if not questions:
+        raise NoQuestions()
+    now = utcnow()
+    attempt = Attempt(
+        quiz=quiz,
+        user_id=user.id if user is not None else None,
+        prize_user_id=user.id if quiz.is_prize else None,
+        player_token=player_token if user is None else None,
+        nickname=nickname[:20] if user is None else "",
+        started_at=now,
+        deadline_at=now + timedelta(seconds=quiz.time_limit_seconds)
+        if quiz.time_limit_seconds
+        else None,
+    )
+    for position, question in enumerate(questions):
+        order = [o.id for o in question.options]
+        if quiz.shuffle_options:
+            rng.shuffle(order)
+        attempt.answers.append(
+            AttemptAnswer(position=position, question_id=question.id, option_order=order)
+        )
+    db.session.add(attempt)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as exc:  # a concurrent start by the same person won the race
+        raise AlreadyEntered() from exc
+    return attempt
+
+
+def load_attempt(attempt_id: int) -> Attempt | None:
+    return db.session.scalar(
+        db.select(Attempt)
+        .where(Attempt.id == attempt_id)
+        .options(
+            joinedload(Attempt.quiz),
+            joinedload(Attempt.user),
+            selectinload(Attempt.answers)
+            .joinedload(AttemptAnswer.question)
+            .options(selectinload(Question.options), joinedload(Question.category)),
+        )
+    )
+
+
+def is_late(attempt: Attempt, now=None) -> bool:
+    now = now or utcnow()
+    return attempt.deadline_at is not None and now > attempt.deadline_at + GRACE
+
+
+def current_slot(attempt: Attempt) -> AttemptAnswer | None:
+    """The first question not yet answered."""
+    return next((a for a in attempt.answers if a.answered_at is None), None)
+
+
+def answer(
+    attempt: Attempt, slot: AttemptAnswer, chosen: list[int], text: str | None
+) -> AttemptAnswer:
+    """Record the one answer to a slot; after the deadline (plus grace) it is kept but not scored."""
+    if attempt.is_finished:
+        raise AttemptClosed()
+    if slot.answered_at is not None:
+        raise AlreadyAnswered()
+    now = utcnow()
+    valid = set(slot.option_order)
+    chosen = [c for c in chosen if c in valid]
+    # Only one request may answer a slot: the update checks it is still unanswered.
+    result = db.session.execute(
+        db.update(AttemptAnswer)
+        .where(AttemptAnswer.id == slot.id, AttemptAnswer.answered_at.is_(None))
+        .values(answered_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise AlreadyAnswered()
+    slot.answered_at = now
+    slot.chosen = chosen
+    slot.text = (text or "")[:200] if not slot.question.is_choice else None
+    if is_late(attempt, now):
+        slot.late, slot.score, slot.is_correct = True, 0.0, False
+    else:
+        slot.score = score_answer(slot.question, chosen, text, attempt.quiz.partial_credit)
+        slot.is_correct = slot.score == 1.0
+    if slot.late or current_slot(attempt) is None:
+        finish(attempt, now)
+    return slot
+
+
+def finish(attempt: Attempt, now=None) -> Attempt:
+    """Close the attempt and total its score; unanswered questions score nothing."""
+    if attempt.is_finished:
+        return attempt
+    now = now or utcnow()
+    if attempt.deadline_at is not None and now > attempt.deadline_at + GRACE:
+        now = attempt.deadline_at  # time taken never exceeds the limit
+    attempt.finished_at = now
+    attempt.duration_seconds = max(0, int((now - attempt.started_at).total_seconds()))
+    attempt.max_score = float(len(attempt.answers))
+    attempt.score = round(sum(a.score for a in attempt.answers), 2)
+    attempt.percent = percent(attempt.score, attempt.max_score)
+    attempt.passed = attempt.percent >= attempt.quiz.pass_percent
+    db.session.flush()
+    return attempt
+
+
+def close_if_expired(attempt: Attempt) -> bool:
+    """Finish an attempt whose time is up; True when it was."""
+    if not attempt.is_finished and is_late(attempt):
+        finish(attempt)
+        return True
+    return False
+
+
+def may_reveal(attempt: Attempt, slot: AttemptAnswer | None = None) -> bool:
+    """Whether correct answers and explanations may be shown, per the feedback policy.
+
+    Never before the slot (policy "each") or the whole attempt is closed.
+    """
+    quiz = attempt.quiz
+    if quiz.feedback is FeedbackPolicy.EACH and slot is not None:
+        return slot.answered_at is not None
+    if not attempt.is_finished:
+        return False
+    if quiz.feedback is FeedbackPolicy.AFTER_CLOSE:
+        return has_closed(quiz)
+    return True
+
+
+def leaderboard(quiz: Quiz, limit: int = 50) -> list[Attempt]:
+    """Finished attempts by score, then time taken (the shortest first)."""
+    return list(
+        db.session.scalars(
+            db.select(Attempt)
+            .where(Attempt.quiz_id == quiz.id, Attempt.finished_at.is_not(None))
+            .options(joinedload(Attempt.user))
+            .order_by(Attempt.score.desc(), Attempt.duration_seconds, Attempt.id)
+            .limit(limit)
+        )
+    )

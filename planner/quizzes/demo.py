@@ -1,0 +1,164 @@
+"""Demo quizzes: the customs-reform bank, an online quiz, a prize quiz and the gala's live round."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from planner.directory.models import Community, Department
+from planner.events.models import Event
+from planner.extensions import db
+from planner.quizzes import bank, live, services
+from planner.quizzes.demo_questions import CATEGORIES, QUESTIONS
+from planner.quizzes.models import (
+    Audience,
+    Difficulty,
+    FeedbackPolicy,
+    LiveRound,
+    Prize,
+    Question,
+    QuestionCategory,
+    QuestionType,
+    Quiz,
+    QuizQuestion,
+    Selection,
+)
+from planner.timeutil import utcnow
+
+ONLINE_TITLE = "移风易俗知识问答"
+PRIZE_TITLE = "移风易俗有奖竞猜"
+LIVE_TITLE = "凤凰山社区迎国庆晚会·移风易俗快问快答"
+
+
+def _draft(row, index: int = 0) -> bank.QuestionDraft:
+    category, qtype, difficulty, text, text_en, answers, explanation, explanation_en = row
+    draft = bank.QuestionDraft(
+        type=QuestionType(qtype),
+        text=text,
+        category=category,
+        text_en=text_en,
+        explanation=explanation,
+        explanation_en=explanation_en,
+        difficulty=Difficulty(difficulty),
+    )
+    if draft.type is QuestionType.FILL_IN:
+        draft.accepted = list(answers)
+    else:
+        options = [bank.OptionDraft(t, c, e) for t, e, c in answers]
+        if draft.type is not QuestionType.TRUE_FALSE:
+            # The source lists the right option first; rotate so A is not always right.
+            shift = index % len(options)
+            options = options[shift:] + options[:shift]
+        draft.options = options
+    return draft
+
+
+def seed_question_bank() -> dict[str, Question]:
+    """The 44 questions, each added once (matched by its text)."""
+    for name, name_en in CATEGORIES.items():
+        category = bank.get_or_create_category(name)
+        category.name_en = category.name_en or name_en
+    existing = {q.text: q for q in db.session.scalars(db.select(Question))}
+    for index, row in enumerate(QUESTIONS):
+        if row[3] not in existing:
+            draft = _draft(row, index)
+            existing[row[3]] = bank.apply_draft(
+                Question(), draft, bank.get_or_create_category(draft.category)
+            )
+    return existing
+
+
+def _quiz(title: str, owner, questions: list[Question], **settings) -> Quiz:
+    quiz = db.session.scalar(db.select(Quiz).where(Quiz.title == title))
+    if quiz is not None:
+        return quiz
+    quiz = Quiz(title=title, published=True, **settings)
+    quiz.owner = owner
+    for position, question in enumerate(questions):
+        quiz.items.append(QuizQuestion(question_id=question.id, position=position))
+    return services.save_quiz(None, quiz)
+
+
+def seed_quizzes() -> None:
+    questions = seed_question_bank()
+    ordered = [questions[row[3]] for row in QUESTIONS]
+    now = utcnow().replace(second=0, microsecond=0)
+    office = db.session.scalar(db.select(Department).where(Department.name == "市文明办"))
+    publicity = db.session.scalar(db.select(Department).where(Department.name == "市委宣传部"))
+    fenghuangshan = db.session.scalar(db.select(Community).where(Community.name == "凤凰山社区"))
+
+    _quiz(
+        ONLINE_TITLE,
+        office,
+        [q for q in ordered if q.difficulty is not Difficulty.HARD][::3][:10],
+        title_en="Customs-reform knowledge quiz",
+        description="十道题，了解婚事新办、丧事简办、文明祭扫和社区文明公约。每题答完即可看到答案解析。",
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=60),
+        shuffle_options=True,
+        pass_percent=60,
+        attempts_allowed=3,
+        feedback=FeedbackPolicy.EACH,
+        audience=Audience.ANYONE,
+        partial_credit=True,
+    )
+
+    prize = db.session.scalar(db.select(Quiz).where(Quiz.title == PRIZE_TITLE))
+    if prize is None:
+        prize = _quiz(
+            PRIZE_TITLE,
+            publicity,
+            [],
+            title_en="Customs-reform prize quiz",
+            description="“移风易俗树新风 文明风尚我先行”有奖竞猜：每个分类随机抽两题，限时10分钟，"
+            "得分80%以上即可参加抽奖。开奖结果可公开验证。",
+            opens_at=now - timedelta(hours=1),
+            closes_at=now + timedelta(days=14),
+            selection=Selection.RANDOM,
+            shuffle_questions=True,
+            shuffle_options=True,
+            time_limit_seconds=600,
+            pass_percent=60,
+            feedback=FeedbackPolicy.AFTER_CLOSE,
+            audience=Audience.USERS,
+            is_prize=True,
+            eligible_min_percent=80,
+        )
+        categories = db.session.scalars(
+            db.select(QuestionCategory).where(QuestionCategory.name.in_(CATEGORIES))
+        )
+        services.set_category_rules(None, prize, {c.id: 2 for c in categories})
+        prize.prizes.extend(
+            [
+                Prize(name="文明家庭纪念品", quantity=3, position=0),
+                Prize(name="移风易俗主题书签", quantity=10, position=1),
+            ]
+        )
+
+    gala = db.session.scalar(
+        db.select(Event).where(Event.title.contains("晚会")).order_by(Event.starts_at)
+    )
+    gala_questions = [
+        q
+        for q in ordered
+        if q.type in live.LIVE_TYPES
+        and q.category.name in ("婚事新办", "社区文明公约", "反对高价彩礼")
+    ][:8]
+    live_quiz = _quiz(
+        LIVE_TITLE,
+        fenghuangshan,
+        gala_questions,
+        title_en="Fenghuangshan National Day gala: customs-reform quick-fire round",
+        description="晚会现场快问快答：扫描大屏幕上的二维码或输入PIN码加入，答得又快又准得分更高。",
+        event_id=gala.id if gala else None,
+        opens_at=now - timedelta(hours=1),
+        closes_at=now + timedelta(days=30),
+        speed_bonus=True,
+        attempts_allowed=1,
+        feedback=FeedbackPolicy.END,
+    )
+    if live_quiz.event_id is None and gala is not None:  # the gala was seeded after the quiz
+        live_quiz.event_id = gala.id
+    has_round = db.session.scalar(db.select(LiveRound.id).where(LiveRound.quiz_id == live_quiz.id))
+    if has_round is None:
+        live.create_round(None, live_quiz, seconds_per_question=20)
+    db.session.flush()

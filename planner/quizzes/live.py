@@ -1,0 +1,390 @@
+"""Live quick-fire rounds (快问快答): every state lives in the database; the server clock decides."""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from planner.audit import services as audit
+from planner.exceptions import DomainError
+from planner.extensions import db
+from planner.quizzes.models import (
+    Attempt,
+    AttemptAnswer,
+    LiveAnswer,
+    LivePhase,
+    LivePlayer,
+    LiveRound,
+    Question,
+    QuestionType,
+    Quiz,
+)
+from planner.quizzes.scoring import percent
+from planner.timeutil import utcnow
+
+LIVE_TYPES = (QuestionType.SINGLE, QuestionType.TRUE_FALSE)
+LETTERS = "ABCDEFGH"
+# Shapes as well as colours, so nobody depends on telling colours apart.
+SHAPES = ("▲", "◆", "●", "■", "★", "✚", "⬟", "⬢")
+BASE_POINTS = 1000
+
+
+class NoLiveQuestions(DomainError):
+    message = _l("A live round needs the quiz to have fixed single-choice or true/false questions.")
+
+
+class NotAccepting(DomainError):
+    message = _l("This question is not taking answers now.")
+
+
+class AlreadyAnsweredLive(DomainError):
+    message = _l("You have already answered this question.")
+
+
+class RoundFinished(DomainError):
+    message = _l("This round has finished.")
+
+
+class LoginNeededLive(DomainError):
+    message = _l("Log in to play a prize quiz's live round.")
+
+
+class AlreadyEnteredLive(DomainError):
+    message = _l("You have already taken part in this prize quiz: one attempt a person.")
+
+
+class BadNickname(DomainError):
+    message = _l("Enter a nickname of 1 to 20 characters.")
+    field = "nickname"
+
+
+def _new_pin() -> str:
+    for _ in range(20):
+        pin = f"{secrets.randbelow(1_000_000):06d}"
+        if db.session.scalar(db.select(LiveRound.id).where(LiveRound.pin == pin)) is None:
+            return pin
+    raise RuntimeError("no free PIN")  # a million PINs in use: not a realistic state
+
+
+def create_round(actor, quiz: Quiz, seconds_per_question: int = 20) -> LiveRound:
+    """A round over the quiz's fixed single-choice and true/false questions, in order."""
+    ids = [item.question_id for item in quiz.items if item.question.type in LIVE_TYPES]
+    if not ids:
+        raise NoLiveQuestions()
+    live = LiveRound(
+        quiz=quiz,
+        pin=_new_pin(),
+        question_ids=ids,
+        seconds_per_question=seconds_per_question,
+        host_id=getattr(actor, "id", None),
+    )
+    db.session.add(live)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:  # another round took the PIN in between: try once more
+        live.pin = _new_pin()
+        db.session.add(live)
+        db.session.flush()
+    audit.record(actor, "create_live", quiz, pin=live.pin)
+    return live
+
+
+def phase_of(live: LiveRound, now=None) -> LivePhase:
+    """The phase as the clock sees it: a question whose time is up is being revealed."""
+    now = now or utcnow()
+    if live.phase is LivePhase.QUESTION and live.question_ends_at and now >= live.question_ends_at:
+        return LivePhase.REVEAL
+    return live.phase
+
+
+def _touch(live: LiveRound) -> None:
+    live.version += 1
+
+
+def _open_question(live: LiveRound, index: int, now) -> None:
+    live.current_index = index
+    live.phase = LivePhase.QUESTION
+    live.question_started_at = now
+    live.question_ends_at = now + timedelta(seconds=live.seconds_per_question)
+
+
+def advance(actor, live: LiveRound, now=None) -> None:
+    """Host's "next": close a running question early, or open the next one (or finish)."""
+    now = now or utcnow()
+    phase = phase_of(live, now)
+    if phase is LivePhase.FINISHED:
+        raise RoundFinished()
+    if phase is LivePhase.QUESTION:
+        live.question_ends_at = now
+        live.phase = LivePhase.REVEAL
+    elif live.current_index + 1 < len(live.question_ids):
+        _open_question(live, live.current_index + 1, now)
+    else:
+        finish(actor, live, now)
+        return
+    _touch(live)
+
+
+def skip(actor, live: LiveRound, now=None) -> None:
+    """Host's "skip": drop the running question (its answers do not count) and go on."""
+    now = now or utcnow()
+    if live.phase is LivePhase.FINISHED:
+        raise RoundFinished()
+    running = phase_of(live, now) is LivePhase.QUESTION
+    # Only a running question is voided; after its reveal, "skip" simply moves on.
+    if running and live.current_index not in live.skipped:
+        live.skipped = [*live.skipped, live.current_index]
+        for row in db.session.scalars(
+            db.select(LiveAnswer).where(
+                LiveAnswer.round_id == live.id, LiveAnswer.question_index == live.current_index
+            )
+        ):
+            row.is_correct, row.points = False, 0
+    if live.current_index + 1 < len(live.question_ids):
+        _open_question(live, live.current_index + 1, now)
+        _touch(live)
+    else:
+        finish(actor, live, now)
+
+
+def join(live: LiveRound, token: str, nickname: str, user=None) -> LivePlayer:
+    """Join (or, with the same cookie, rejoin as the same player)."""
+    player = player_of(live, token)
+    if player is not None:
+        return player
+    if live.phase is LivePhase.FINISHED:
+        raise RoundFinished()
+    nickname = (nickname or "").strip()
+    if not 1 <= len(nickname) <= 20:
+        raise BadNickname()
+    if live.quiz.is_prize:
+        # Prize entries are one a person: a live player of a prize quiz is a logged-in user.
+        if user is None:
+            raise LoginNeededLive()
+        entered = db.session.scalar(
+            db.select(Attempt.id).where(Attempt.quiz_id == live.quiz_id, Attempt.user_id == user.id)
+        )
+        playing = db.session.scalar(
+            db.select(LivePlayer.id)
+            .join(LiveRound, LiveRound.id == LivePlayer.round_id)
+            .where(LiveRound.quiz_id == live.quiz_id, LivePlayer.user_id == user.id)
+        )
+        if entered is not None or playing is not None:
+            raise AlreadyEnteredLive()
+    player = LivePlayer(
+        round_id=live.id, token=token, nickname=nickname, user_id=getattr(user, "id", None)
+    )
+    db.session.add(player)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:  # the same phone joined twice at once
+        return player_of(live, token)
+    _touch(live)
+    return player
+
+
+def player_of(live: LiveRound, token: str | None) -> LivePlayer | None:
+    if not token:
+        return None
+    return db.session.scalar(
+        db.select(LivePlayer).where(LivePlayer.round_id == live.id, LivePlayer.token == token)
+    )
+
+
+def current_question(live: LiveRound) -> Question | None:
+    if not 0 <= live.current_index < len(live.question_ids):
+        return None
+    return db.session.scalar(
+        db.select(Question)
+        .where(Question.id == live.question_ids[live.current_index])
+        .options(selectinload(Question.options))
+    )
+
+
+def submit(live: LiveRound, player: LivePlayer, option_id: int, now=None) -> LiveAnswer:
+    """One answer per player per question, while the question runs; speed may add points."""
+    now = now or utcnow()
+    if phase_of(live, now) is not LivePhase.QUESTION:
+        raise NotAccepting()
+    question = current_question(live)
+    option = next((o for o in question.options if o.id == option_id), None)
+    if option is None:
+        raise NotAccepting()
+    points = 0
+    if option.is_correct:
+        points = BASE_POINTS
+        if live.quiz.speed_bonus:
+            total = (live.question_ends_at - live.question_started_at).total_seconds() or 1
+            left = max(0.0, (live.question_ends_at - now).total_seconds())
+            points = round(BASE_POINTS / 2 + BASE_POINTS / 2 * left / total)
+    row = LiveAnswer(
+        round_id=live.id,
+        player_id=player.id,
+        question_index=live.current_index,
+        option_id=option.id,
+        answered_at=now,
+        is_correct=option.is_correct,
+        points=points,
+    )
+    db.session.add(row)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as exc:
+        raise AlreadyAnsweredLive() from exc
+    return row
+
+
+def finish(actor, live: LiveRound, now=None) -> list[Attempt]:
+    """End the round and save each player's answers as a finished attempt of the quiz."""
+    now = now or utcnow()
+    if live.phase is LivePhase.FINISHED:
+        return []
+    live.phase = LivePhase.FINISHED
+    live.finished_at = now
+    _touch(live)
+    asked = [
+        i
+        for i in range(min(live.current_index + 1, len(live.question_ids)))
+        if i not in live.skipped
+    ]
+    players = list(db.session.scalars(db.select(LivePlayer).where(LivePlayer.round_id == live.id)))
+    answers = list(db.session.scalars(db.select(LiveAnswer).where(LiveAnswer.round_id == live.id)))
+    # A prize quiz holds one attempt a person (a constraint): never write a second one.
+    entered = set(
+        db.session.scalars(
+            db.select(Attempt.prize_user_id).where(
+                Attempt.quiz_id == live.quiz_id, Attempt.prize_user_id.is_not(None)
+            )
+        )
+    )
+    by_player: dict[int, dict[int, LiveAnswer]] = {}
+    for row in answers:
+        by_player.setdefault(row.player_id, {})[row.question_index] = row
+    attempts = []
+    for player in players:
+        mine = by_player.get(player.id, {})
+        prize_user_id = None
+        if live.quiz.is_prize and player.user_id is not None and player.user_id not in entered:
+            prize_user_id = player.user_id
+            entered.add(player.user_id)
+        attempt = Attempt(
+            quiz_id=live.quiz_id,
+            user_id=player.user_id,
+            prize_user_id=prize_user_id,
+            nickname=player.nickname,
+            player_token=player.token,
+            live_round_id=live.id,
+            started_at=live.created_at,
+            finished_at=now,
+            duration_seconds=sum(
+                int((mine[i].answered_at - live.created_at).total_seconds())
+                for i in asked
+                if i in mine
+            ),
+        )
+        for position, index in enumerate(asked):
+            row = mine.get(index)
+            attempt.answers.append(
+                AttemptAnswer(
+                    position=position,
+                    question_id=live.question_ids[index],
+                    option_order=[],
+                    chosen=[row.option_id] if row else None,
+                    answered_at=row.answered_at if row else None,
+                    score=1.0 if row and row.is_correct else 0.0,
+                    is_correct=bool(row and row.is_correct),
+                )
+            )
+        attempt.max_score = float(len(asked))
+        attempt.score = float(sum(1 for a in attempt.answers if a.is_correct))
+        attempt.percent = percent(attempt.score, attempt.max_score)
+        attempt.passed = attempt.percent >= live.quiz.pass_percent
+        player.points = sum(r.points for r in mine.values())
+        db.session.add(attempt)
+        attempts.append(attempt)
+    db.session.flush()
+    audit.record(actor, "finish_live", live.quiz, pin=live.pin, players=len(players))
+    return attempts
+
+
+def _leaderboard(live: LiveRound, players: list[LivePlayer], answers: list[LiveAnswer], limit=10):
+    points = Counter()
+    for row in answers:
+        points[row.player_id] += row.points
+    ordered = sorted(players, key=lambda p: (-points[p.id], p.id))
+    return [{"nickname": p.nickname, "points": points[p.id]} for p in ordered[:limit]]
+
+
+def state(live: LiveRound, player: LivePlayer | None = None, host: bool = False, now=None) -> dict:
+    """What a phone (or the host's screen) shows now; correct answers only after closing."""
+    now = now or utcnow()
+    phase = phase_of(live, now)
+    data: dict = {
+        "phase": phase.value,
+        "version": live.version,
+        "index": live.current_index,
+        "total": len(live.question_ids),
+    }
+    players = list(db.session.scalars(db.select(LivePlayer).where(LivePlayer.round_id == live.id)))
+    answers = list(db.session.scalars(db.select(LiveAnswer).where(LiveAnswer.round_id == live.id)))
+    data["players"] = len(players)
+    # Points of a running question would tell who was right: they count once it closes.
+    scored = [
+        a
+        for a in answers
+        if not (phase is LivePhase.QUESTION and a.question_index == live.current_index)
+    ]
+    if player is not None:
+        data["me"] = {
+            "nickname": player.nickname,
+            "points": sum(a.points for a in scored if a.player_id == player.id),
+        }
+    question = current_question(live) if phase in (LivePhase.QUESTION, LivePhase.REVEAL) else None
+    if question is not None:
+        current = [a for a in answers if a.question_index == live.current_index]
+        data["question"] = {
+            "text": question.text,
+            "text_en": question.text_en,
+            "options": [
+                {
+                    "id": o.id,
+                    "letter": LETTERS[i],
+                    "shape": SHAPES[i],
+                    "text": o.text,
+                    "text_en": o.text_en,
+                }
+                for i, o in enumerate(question.options)
+            ],
+        }
+        data["ends_at"] = live.question_ends_at.timestamp() if live.question_ends_at else None
+        data["answered"] = len(current)
+        if player is not None:
+            mine = next((a for a in current if a.player_id == player.id), None)
+            data["my_answer"] = mine.option_id if mine else None
+        if phase is LivePhase.REVEAL:
+            counts = Counter(a.option_id for a in current)
+            data["skipped"] = live.current_index in live.skipped
+            data["correct"] = [o.id for o in question.options if o.is_correct]
+            data["distribution"] = {str(o.id): counts[o.id] for o in question.options}
+            data["explanation"] = question.explanation
+            data["explanation_en"] = question.explanation_en
+            if player is not None and data["my_answer"] is not None:
+                data["my_correct"] = data["my_answer"] in data["correct"]
+    if phase in (LivePhase.REVEAL, LivePhase.FINISHED, LivePhase.LOBBY) or host:
+        data["leaderboard"] = _leaderboard(live, players, scored)
+    return data
+
+
+def load_round(**where) -> LiveRound | None:
+    query = db.select(LiveRound).options(joinedload(LiveRound.quiz))
+    for key, value in where.items():
+        query = query.where(getattr(LiveRound, key) == value)
+    return db.session.scalar(query)

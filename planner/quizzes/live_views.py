@@ -1,0 +1,186 @@
+"""Live rounds: the host's big screen and the players' phones, polling with conditional GETs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import segno
+from flask import abort, flash, jsonify, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+
+from planner.exceptions import DomainError
+from planner.extensions import db, limiter
+from planner.quizzes import live
+from planner.quizzes.blueprint import bp, load_quiz, player_token
+from planner.quizzes.forms import LiveRoundForm, NicknameForm
+from planner.quizzes.models import LiveRound
+from planner.timeutil import utcnow
+
+POLL_MS = 1500
+
+
+def _state_response(data: dict):
+    """JSON with a strong ETag over the state; the same state again answers 304."""
+    body = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    etag = hashlib.sha256(body.encode()).hexdigest()[:32]
+    if etag in request.if_none_match:
+        response = make_response("", 304)
+    else:
+        payload = dict(data, now=utcnow().timestamp())
+        response = make_response(jsonify(payload))
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+# ---------------------------------------------------------------- host
+
+
+def _hosted_round(round_id: int) -> LiveRound:
+    round_ = live.load_round(id=round_id) or abort(404)
+    load_quiz(round_.quiz_id, manage=True)
+    return round_
+
+
+@bp.post("/quizzes/<int:quiz_id>/live")
+def live_create(quiz_id: int):
+    quiz = load_quiz(quiz_id, manage=True)
+    form = LiveRoundForm()
+    if not form.validate_on_submit():
+        flash(str(next(iter(form.errors.values()))[0]), "warning")
+        return redirect(url_for("quizzes.detail", quiz_id=quiz.id))
+    try:
+        round_ = live.create_round(current_user, quiz, form.seconds_per_question.data)
+    except DomainError as exc:
+        flash(str(exc.message), "warning")
+        return redirect(url_for("quizzes.detail", quiz_id=quiz.id))
+    db.session.commit()
+    return redirect(url_for("quizzes.live_host", round_id=round_.id))
+
+
+@bp.get("/quizzes/live/<int:round_id>")
+def live_host(round_id: int):
+    round_ = _hosted_round(round_id)
+    join_url = url_for("quizzes.live_play", pin=round_.pin, _external=True)
+    qr = Markup(segno.make(join_url, error="m").svg_inline(scale=6, border=2))  # noqa: S704 (segno's own SVG)
+    return render_template(
+        "quizzes/live_host.html",
+        round=round_,
+        quiz=round_.quiz,
+        join_url=join_url,
+        qr=qr,
+        poll_ms=POLL_MS,
+    )
+
+
+@bp.get("/quizzes/live/<int:round_id>/state")
+def live_host_state(round_id: int):
+    round_ = _hosted_round(round_id)
+    return _state_response(live.state(round_, host=True))
+
+
+@bp.post("/quizzes/live/<int:round_id>/<any(next,skip,end):action>")
+def live_control(round_id: int, action: str):
+    round_ = _hosted_round(round_id)
+    try:
+        if action == "next":
+            live.advance(current_user, round_)
+        elif action == "skip":
+            live.skip(current_user, round_)
+        else:
+            live.finish(current_user, round_)
+    except DomainError as exc:
+        flash(str(exc.message), "warning")
+    else:
+        db.session.commit()
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(live.state(round_, host=True))
+    return redirect(url_for("quizzes.live_host", round_id=round_.id))
+
+
+# ---------------------------------------------------------------- players
+
+
+def _round_by_pin(pin: str) -> LiveRound:
+    return live.load_round(pin=pin) or abort(404)
+
+
+@bp.get("/live")
+def live_enter():
+    """Typing the PIN from the big screen, for phones that cannot scan the QR code."""
+    pin = "".join(ch for ch in request.args.get("pin", "") if ch.isdigit())
+    if pin:
+        if live.load_round(pin=pin) is not None:
+            return redirect(url_for("quizzes.live_play", pin=pin))
+        flash(_("No live round has this PIN."), "warning")
+    return render_template("quizzes/live_enter.html")
+
+
+@bp.get("/live/<pin>")
+def live_play(pin: str):
+    round_ = _round_by_pin(pin)
+    player = live.player_of(round_, player_token())
+    form = NicknameForm()
+    if current_user.is_authenticated and not form.nickname.data:
+        form.nickname.data = current_user.nickname or current_user.masked_name
+    return render_template(
+        "quizzes/live_play.html",
+        round=round_,
+        player=player,
+        form=form,
+        poll_ms=POLL_MS,
+        state=live.state(round_, player) if player else None,
+    )
+
+
+@bp.post("/live/<pin>/join")
+@limiter.limit("20 per minute")
+def live_join(pin: str):
+    round_ = _round_by_pin(pin)
+    form = NicknameForm()
+    token = player_token(create=True)
+    try:
+        live.join(
+            round_,
+            token,
+            form.nickname.data or "",
+            current_user if current_user.is_authenticated else None,
+        )
+    except DomainError as exc:
+        flash(str(exc.message), "warning")
+        return redirect(url_for("quizzes.live_play", pin=pin))
+    db.session.commit()
+    return redirect(url_for("quizzes.live_play", pin=pin))
+
+
+@bp.get("/live/<pin>/state")
+def live_state(pin: str):
+    round_ = _round_by_pin(pin)
+    player = live.player_of(round_, player_token()) or abort(403)
+    return _state_response(live.state(round_, player))
+
+
+@bp.post("/live/<pin>/answer")
+def live_answer(pin: str):
+    round_ = _round_by_pin(pin)
+    player = live.player_of(round_, player_token()) or abort(403)
+    option_id = request.form.get("option", type=int)
+    error = None
+    try:
+        if option_id is None:
+            raise live.NotAccepting()
+        live.submit(round_, player, option_id)
+    except DomainError as exc:
+        db.session.rollback()
+        error = str(exc.message)
+    else:
+        round_.version += 1
+        db.session.commit()
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify({"ok": error is None, "error": error}), (409 if error else 200)
+    if error:
+        flash(error, "warning")
+    return redirect(url_for("quizzes.live_play", pin=pin))

@@ -1,0 +1,521 @@
+"""Organiser pages: the question bank, import/export, quiz settings, prizes, draws, statistics."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from openpyxl import Workbook
+from sqlalchemy.orm import joinedload, selectinload
+
+from planner import permissions
+from planner.audit import services as audit
+from planner.directory.models import Community, Department, Street
+from planner.events.models import Event, EventStatus
+from planner.exceptions import DomainError
+from planner.extensions import db
+from planner.quizzes import bank, draws, imports, services, stats
+from planner.quizzes.blueprint import bp, load_quiz, require_organiser
+from planner.quizzes.forms import (
+    CategoryForm,
+    ImportForm,
+    PrizeForm,
+    QuestionForm,
+    QuizForm,
+)
+from planner.quizzes.models import (
+    Audience,
+    Difficulty,
+    FeedbackPolicy,
+    PrizeWinner,
+    Question,
+    QuestionCategory,
+    QuestionType,
+    Quiz,
+    Selection,
+)
+from planner.timeutil import from_local, to_local, utcnow
+
+PER_PAGE = 30
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(data, filename: str, mimetype: str) -> Response:
+    return Response(
+        data,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f"attachment; filename={filename}"},
+    )
+
+
+# ---------------------------------------------------------------- question bank
+
+
+def _category_choices() -> list[tuple[int, str]]:
+    return [
+        (c.id, c.name)
+        for c in db.session.scalars(db.select(QuestionCategory).order_by(QuestionCategory.name))
+    ]
+
+
+@bp.get("/quizzes/bank")
+def bank_list():
+    require_organiser()
+    category_id = request.args.get("category", type=int)
+    query = (
+        db.select(Question)
+        .where(Question.archived_at.is_(None))
+        .options(joinedload(Question.category))
+        .order_by(Question.id.desc())
+    )
+    if category_id:
+        query = query.where(Question.category_id == category_id)
+    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    return render_template(
+        "quizzes/bank.html",
+        page=page,
+        categories=_category_choices(),
+        category_id=category_id,
+        category_form=CategoryForm(),
+    )
+
+
+@bp.post("/quizzes/bank/categories")
+def add_category():
+    require_organiser()
+    form = CategoryForm()
+    if form.validate():
+        try:
+            bank.add_category(current_user, form.name.data, form.name_en.data or "")
+        except DomainError as exc:
+            flash(str(exc.message), "warning")
+        else:
+            db.session.commit()
+            flash(_("The category has been added."), "success")
+    else:
+        for errors in form.errors.values():
+            flash(str(errors[0]), "warning")
+    return redirect(url_for("quizzes.bank_list"))
+
+
+def _draft_from_form(form: QuestionForm) -> bank.QuestionDraft:
+    qtype = QuestionType(form.type.data)
+    draft = bank.QuestionDraft(
+        type=qtype,
+        text=form.text.data or "",
+        text_en=form.text_en.data or "",
+        explanation=form.explanation.data or "",
+        explanation_en=form.explanation_en.data or "",
+        difficulty=Difficulty(form.difficulty.data),
+    )
+    if qtype is QuestionType.TRUE_FALSE:
+        draft.options = bank.true_false_options(form.true_false.data == "true")
+    elif qtype is QuestionType.FILL_IN:
+        draft.accepted = [line.strip() for line in (form.accepted_answers.data or "").splitlines()]
+    else:
+        lines = [line.strip() for line in (form.options.data or "").splitlines() if line.strip()]
+        english = [
+            line.strip() for line in (form.options_en.data or "").splitlines() if line.strip()
+        ]
+        for i, line in enumerate(lines):
+            correct = line.startswith(("*", "＊"))
+            draft.options.append(
+                bank.OptionDraft(
+                    line.lstrip("*＊").strip(), correct, english[i] if i < len(english) else ""
+                )
+            )
+    return draft
+
+
+def _fill_question_form(form: QuestionForm, question: Question) -> None:
+    form.category_id.data = question.category_id
+    form.type.data = question.type.value
+    form.difficulty.data = question.difficulty.value
+    form.text.data, form.text_en.data = question.text, question.text_en
+    form.explanation.data, form.explanation_en.data = question.explanation, question.explanation_en
+    form.options.data = "\n".join(("*" if o.is_correct else "") + o.text for o in question.options)
+    form.options_en.data = "\n".join(o.text_en for o in question.options if o.text_en)
+    form.true_false.data = (
+        "true" if question.options and question.options[0].is_correct else "false"
+    )
+    form.accepted_answers.data = "\n".join(question.answers)
+
+
+@bp.route("/quizzes/bank/new", methods=["GET", "POST"], endpoint="question_new")
+@bp.route("/quizzes/bank/<int:question_id>/edit", methods=["GET", "POST"])
+def question_edit(question_id: int | None = None):
+    require_organiser()
+    question = (
+        db.session.scalar(
+            db.select(Question)
+            .where(Question.id == question_id)
+            .options(selectinload(Question.options))
+        )
+        or abort(404)
+        if question_id
+        else Question()
+    )
+    form = QuestionForm()
+    form.category_id.choices = _category_choices()
+    if request.method == "GET" and question.id:
+        _fill_question_form(form, question)
+    if form.validate_on_submit():
+        category = db.session.get(QuestionCategory, form.category_id.data) or abort(400)
+        try:
+            bank.save_question(current_user, question, _draft_from_form(form), category)
+        except DomainError as exc:
+            db.session.rollback()
+            getattr(form, exc.field or "text").errors.append(str(exc.message))
+        else:
+            db.session.commit()
+            flash(_("The question has been saved."), "success")
+            return redirect(url_for("quizzes.bank_list"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("quizzes/question_edit.html", form=form, question=question), status
+
+
+@bp.post("/quizzes/bank/<int:question_id>/archive")
+def question_archive(question_id: int):
+    require_organiser()
+    question = db.get_or_404(Question, question_id)
+    question.archived_at = utcnow()
+    audit.record(current_user, "archive", question)
+    db.session.commit()
+    flash(_("The question has been removed from the bank."), "info")
+    return redirect(url_for("quizzes.bank_list"))
+
+
+@bp.route("/quizzes/bank/import", methods=["GET", "POST"])
+def bank_import():
+    require_organiser()
+    form = ImportForm()
+    errors = []
+    status = 200
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            data = upload.read(imports.MAX_BYTES + 1)
+            upload.close()  # a large upload is a temporary file: close it now
+            if len(data) > imports.MAX_BYTES:
+                raise imports.UnreadableFile(imports.TOO_LARGE)
+            drafts = imports.parse_file(upload.filename or "", data)
+            imports.import_drafts(current_user, drafts)
+        except imports.ImportFailed as exc:
+            db.session.rollback()
+            errors = exc.errors
+            flash(str(exc.message), "danger")
+            status = 400
+        except DomainError as exc:
+            db.session.rollback()
+            form.file.errors.append(str(exc.message))
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("%(count)d questions have been imported.", count=len(drafts)), "success")
+            return redirect(url_for("quizzes.bank_list"))
+    elif request.method == "POST":
+        status = 400
+    return render_template(
+        "quizzes/import.html", form=form, errors=errors, columns=imports.COLUMNS
+    ), status
+
+
+@bp.get("/quizzes/bank/export.<any(csv,xlsx,gift):fmt>")
+def bank_export(fmt: str):
+    require_organiser()
+    questions = imports.bank_questions(request.args.get("category", type=int))
+    if fmt == "csv":
+        return _download(imports.export_csv(questions), "questions.csv", "text/csv")
+    if fmt == "xlsx":
+        return _download(imports.export_xlsx(questions), "questions.xlsx", XLSX)
+    return _download(imports.export_gift(questions).encode(), "questions.gift.txt", "text/plain")
+
+
+@bp.get("/quizzes/bank/template.<any(csv,xlsx):fmt>")
+def bank_template(fmt: str):
+    require_organiser()
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(imports.COLUMNS)
+        writer.writerows(imports.TEMPLATE_ROWS)
+        return _download(("\ufeff" + out.getvalue()).encode(), "question-template.csv", "text/csv")
+    book = Workbook()
+    sheet = book.active
+    sheet.append(imports.COLUMNS)
+    for row in imports.TEMPLATE_ROWS:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return _download(out.getvalue(), "question-template.xlsx", XLSX)
+
+
+# ---------------------------------------------------------------- quizzes
+
+
+def _owner_choices() -> list[tuple[str, str]]:
+    if permissions.is_admin():
+        choices = [("city", _("City (administrators)"))]
+        for model, kind in (
+            (Department, "department"),
+            (Street, "street"),
+            (Community, "community"),
+        ):
+            rows = db.session.scalars(
+                db.select(model).where(model.archived_at.is_(None)).order_by(model.name)
+            )
+            choices += [(f"{kind}:{o.id}", o.name) for o in rows]
+        return choices
+    choices = []
+    for grant in current_user.grants:
+        if grant.department is not None:
+            choices.append((f"department:{grant.department.id}", grant.department.name))
+        if grant.street is not None:
+            choices.append((f"street:{grant.street.id}", grant.street.name))
+            # A street organiser also organises for the street's communities.
+            choices += [(f"community:{c.id}", c.name) for c in grant.street.communities]
+        if grant.community is not None:
+            choices.append((f"community:{grant.community.id}", grant.community.name))
+    return list(dict.fromkeys(choices))
+
+
+def _owner_from_choice(value: str):
+    kind, _sep, ident = (value or "").partition(":")
+    model = {"department": Department, "street": Street, "community": Community}.get(kind)
+    if model is None or not ident.isdigit():
+        return None
+    return db.session.get(model, int(ident))
+
+
+def _owner_value(quiz: Quiz) -> str:
+    if quiz.department_id:
+        return f"department:{quiz.department_id}"
+    if quiz.street_id:
+        return f"street:{quiz.street_id}"
+    if quiz.community_id:
+        return f"community:{quiz.community_id}"
+    return "city"
+
+
+def _event_choices() -> list[tuple[int, str]]:
+    rows = db.session.scalars(
+        db.select(Event)
+        .where(Event.status != EventStatus.CANCELLED)
+        .order_by(Event.starts_at.desc())
+        .limit(200)
+    )
+    return [(0, _("No event"))] + [
+        (e.id, f"{e.title} ({to_local(e.starts_at):%Y-%m-%d})") for e in rows
+    ]
+
+
+@bp.get("/quizzes/manage")
+def manage():
+    require_organiser()
+    quizzes = db.session.scalars(
+        db.select(Quiz)
+        .options(joinedload(Quiz.department), joinedload(Quiz.street), joinedload(Quiz.community))
+        .order_by(Quiz.id.desc())
+    ).all()
+    quizzes = [q for q in quizzes if permissions.can_manage_quiz(q)]
+    return render_template("quizzes/manage.html", quizzes=quizzes)
+
+
+@bp.route("/quizzes/new", methods=["GET", "POST"], endpoint="quiz_new")
+@bp.route("/quizzes/<int:quiz_id>/edit", methods=["GET", "POST"])
+def quiz_edit(quiz_id: int | None = None):
+    if quiz_id is None:
+        require_organiser()
+        quiz = Quiz()
+    else:
+        quiz = load_quiz(quiz_id, manage=True)
+    form = QuizForm()
+    form.owner.choices = _owner_choices()
+    form.event_id.choices = _event_choices()
+    if request.method == "GET" and quiz.id:
+        form.process(
+            obj=quiz,
+            owner=_owner_value(quiz),
+            event_id=quiz.event_id or 0,
+            selection=quiz.selection.value,
+            feedback=quiz.feedback.value,
+            audience=quiz.audience.value,
+            opens_at=to_local(quiz.opens_at).replace(tzinfo=None) if quiz.opens_at else None,
+            closes_at=to_local(quiz.closes_at).replace(tzinfo=None) if quiz.closes_at else None,
+            time_limit_minutes=(quiz.time_limit_seconds or 0) // 60 or None,
+        )
+    if form.validate_on_submit():
+        owner = _owner_from_choice(form.owner.data)
+        if form.owner.data != "city" and owner is None:
+            abort(400)
+        if quiz.id and quiz.drawn_at is not None:
+            flash(_("The draw has been run: this quiz can no longer change."), "warning")
+            return redirect(url_for("quizzes.detail", quiz_id=quiz.id))
+        locked = quiz.id is not None and services.prize_rules_locked(quiz)
+        quiz.title, quiz.title_en = form.title.data, form.title_en.data or ""
+        quiz.description = form.description.data or ""
+        quiz.owner = owner
+        quiz.event_id = form.event_id.data or None
+        quiz.published = form.published.data
+        quiz.opens_at = from_local(form.opens_at.data) if form.opens_at.data else None
+        quiz.closes_at = from_local(form.closes_at.data) if form.closes_at.data else None
+        quiz.selection = Selection(form.selection.data)
+        quiz.shuffle_questions = form.shuffle_questions.data
+        quiz.shuffle_options = form.shuffle_options.data
+        quiz.time_limit_seconds = (
+            form.time_limit_minutes.data * 60 if form.time_limit_minutes.data else None
+        )
+        quiz.pass_percent = form.pass_percent.data
+        quiz.attempts_allowed = form.attempts_allowed.data
+        quiz.feedback = FeedbackPolicy(form.feedback.data)
+        quiz.audience = Audience(form.audience.data)
+        quiz.partial_credit = form.partial_credit.data
+        quiz.speed_bonus = form.speed_bonus.data
+        if not locked:
+            quiz.is_prize = form.is_prize.data
+            quiz.eligible_min_percent = form.eligible_min_percent.data
+        if quiz.id is None:
+            quiz.created_by_id = current_user.id
+        try:
+            services.save_quiz(current_user, quiz)
+        except DomainError as exc:
+            db.session.rollback()
+            getattr(form, exc.field or "title").errors.append(str(exc.message))
+        else:
+            db.session.commit()
+            flash(_("The quiz has been saved."), "success")
+            return redirect(url_for("quizzes.quiz_questions", quiz_id=quiz.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("quizzes/quiz_edit.html", form=form, quiz=quiz), status
+
+
+@bp.route("/quizzes/<int:quiz_id>/questions", methods=["GET", "POST"])
+def quiz_questions(quiz_id: int):
+    quiz = load_quiz(quiz_id, manage=True)
+    categories = db.session.scalars(
+        db.select(QuestionCategory).order_by(QuestionCategory.name)
+    ).all()
+    if request.method == "POST":
+        if quiz.selection is Selection.FIXED:
+            ids = [int(v) for v in request.form.getlist("question") if v.isdigit()]
+            services.set_questions(current_user, quiz, ids)
+        else:
+            counts = {}
+            for category in categories:
+                value = request.form.get(f"count-{category.id}", "0").strip()
+                counts[category.id] = int(value) if value.isdigit() else 0
+            services.set_category_rules(current_user, quiz, counts)
+        db.session.commit()
+        flash(_("The quiz's questions have been saved."), "success")
+        return redirect(url_for("quizzes.quiz_questions", quiz_id=quiz.id))
+    questions = imports.bank_questions()
+    return render_template(
+        "quizzes/quiz_questions.html",
+        quiz=quiz,
+        questions=questions,
+        categories=categories,
+        selected={item.question_id for item in quiz.items},
+        rule_counts={rule.category_id: rule.count for rule in quiz.category_rules},
+    )
+
+
+@bp.route("/quizzes/<int:quiz_id>/prizes", methods=["GET", "POST"])
+def prizes(quiz_id: int):
+    quiz = load_quiz(quiz_id, manage=True)
+    if not quiz.is_prize:
+        abort(404)
+    form = PrizeForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.add_prize(current_user, quiz, form.name.data, form.quantity.data)
+        except DomainError as exc:
+            flash(str(exc.message), "warning")
+        else:
+            db.session.commit()
+            flash(_("The prize has been added."), "success")
+            return redirect(url_for("quizzes.prizes", quiz_id=quiz.id))
+    elif request.method == "POST":
+        status = 400
+    return render_template(
+        "quizzes/prizes.html",
+        quiz=quiz,
+        form=form,
+        locked=services.prize_rules_locked(quiz),
+        winners=draws.winners_of(quiz),
+    ), status
+
+
+@bp.post("/quizzes/<int:quiz_id>/prizes/<int:prize_id>/remove")
+def prize_remove(quiz_id: int, prize_id: int):
+    quiz = load_quiz(quiz_id, manage=True)
+    prize = next((p for p in quiz.prizes if p.id == prize_id), None) or abort(404)
+    try:
+        services.remove_prize(current_user, quiz, prize)
+    except DomainError as exc:
+        flash(str(exc.message), "warning")
+    else:
+        db.session.commit()
+    return redirect(url_for("quizzes.prizes", quiz_id=quiz.id))
+
+
+@bp.post("/quizzes/<int:quiz_id>/draw/run")
+def run_draw(quiz_id: int):
+    quiz = load_quiz(quiz_id, manage=True)
+    try:
+        winners = draws.run_draw(current_user, quiz)
+    except DomainError as exc:
+        flash(str(exc.message), "warning")
+    else:
+        db.session.commit()
+        flash(_("The draw is done: %(count)d winners.", count=len(winners)), "success")
+    return redirect(url_for("quizzes.draw", quiz_id=quiz.id))
+
+
+@bp.post("/quizzes/<int:quiz_id>/winners/<int:winner_id>/claim")
+def claim(quiz_id: int, winner_id: int):
+    quiz = load_quiz(quiz_id, manage=True)
+    winner = db.session.scalar(
+        db.select(PrizeWinner)
+        .where(PrizeWinner.id == winner_id, PrizeWinner.quiz_id == quiz.id)
+        .options(joinedload(PrizeWinner.prize))
+    ) or abort(404)
+    try:
+        draws.mark_claimed(current_user, winner)
+    except DomainError as exc:
+        flash(str(exc.message), "warning")
+    else:
+        db.session.commit()
+        flash(_("The prize is marked as claimed."), "success")
+    return redirect(url_for("quizzes.prizes", quiz_id=quiz.id))
+
+
+def _stats_labels() -> dict[str, str]:
+    return {
+        "quiz": _("Quiz"),
+        "participants": _("Participants"),
+        "average": _("Average score (per cent)"),
+        "pass_rate": _("Pass rate (per cent)"),
+        "day": _("Day"),
+        "question": _("Question"),
+        "attempts": _("Answers"),
+        "correct_rate": _("Correct (per cent)"),
+        "options": _("Times each option was chosen"),
+        "top_wrong": _("Most chosen wrong option"),
+    }
+
+
+@bp.get("/quizzes/<int:quiz_id>/stats")
+def quiz_stats(quiz_id: int):
+    quiz = load_quiz(quiz_id, manage=True)
+    return render_template("quizzes/stats.html", quiz=quiz, stats=stats.quiz_stats(quiz))
+
+
+@bp.get("/quizzes/<int:quiz_id>/stats.xlsx")
+def quiz_stats_xlsx(quiz_id: int):
+    quiz = load_quiz(quiz_id, manage=True)
+    data = stats.export_xlsx(quiz, stats.quiz_stats(quiz), _stats_labels())
+    return _download(data, f"quiz-{quiz.id}-stats.xlsx", XLSX)

@@ -1,0 +1,109 @@
+"""Quiz settings: saving a quiz, choosing its questions, and its prizes."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from planner.audit import services as audit
+from planner.exceptions import DomainError
+from planner.extensions import db
+from planner.quizzes import draws
+from planner.quizzes.models import (
+    FeedbackPolicy,
+    Prize,
+    Question,
+    QuestionCategory,
+    Quiz,
+    QuizCategoryRule,
+    QuizQuestion,
+)
+from planner.timeutil import utcnow
+
+
+class ClosesBeforeOpening(DomainError):
+    message = _l("The quiz must close after it opens.")
+    field = "closes_at"
+
+
+class PrizeQuizNeedsTimes(DomainError):
+    message = _l("A prize quiz needs a closing time (the draw runs after it).")
+    field = "closes_at"
+
+
+class SettingsLocked(DomainError):
+    message = _l("The prize rules cannot change once the quiz has opened.")
+
+
+def save_quiz(actor, quiz: Quiz) -> Quiz:
+    """Check a quiz's settings, give a prize quiz its committed seed, and record the change."""
+    if quiz.opens_at and quiz.closes_at and quiz.closes_at <= quiz.opens_at:
+        raise ClosesBeforeOpening()
+    if quiz.is_prize:
+        if quiz.closes_at is None:
+            raise PrizeQuizNeedsTimes()
+        quiz.attempts_allowed = 1
+        # Answers shown during the quiz could be passed on to entrants still playing.
+        quiz.feedback = FeedbackPolicy.AFTER_CLOSE
+        if quiz.seed is None:
+            quiz.seed, quiz.seed_hash = draws.new_seed()
+    is_new = quiz.id is None
+    db.session.add(quiz)
+    db.session.flush()
+    audit.record(actor, "create" if is_new else "update", quiz, title=quiz.title)
+    return quiz
+
+
+def prize_rules_locked(quiz: Quiz, now=None) -> bool:
+    """Prizes and eligibility are fixed once a prize quiz opens (the commitment covers them)."""
+    now = now or utcnow()
+    return quiz.is_prize and quiz.published and (quiz.opens_at is None or quiz.opens_at <= now)
+
+
+def set_questions(actor, quiz: Quiz, question_ids: list[int]) -> None:
+    """Make ``question_ids`` (in this order) the quiz's fixed questions."""
+    known = set(
+        db.session.scalars(
+            db.select(Question.id).where(
+                Question.id.in_(question_ids), Question.archived_at.is_(None)
+            )
+        )
+    )
+    wanted = [qid for qid in dict.fromkeys(question_ids) if qid in known]
+    quiz.items.clear()
+    db.session.flush()
+    for position, qid in enumerate(wanted):
+        quiz.items.append(QuizQuestion(question_id=qid, position=position))
+    db.session.flush()
+    audit.record(actor, "set_questions", quiz, questions=wanted)
+
+
+def set_category_rules(actor, quiz: Quiz, counts: dict[int, int]) -> None:
+    """Draw ``counts[category_id]`` random questions from each category (0 removes the rule)."""
+    known = set(db.session.scalars(db.select(QuestionCategory.id)))
+    quiz.category_rules.clear()
+    db.session.flush()
+    for category_id, count in sorted(counts.items()):
+        if category_id in known and count > 0:
+            quiz.category_rules.append(
+                QuizCategoryRule(category_id=category_id, count=min(count, 100))
+            )
+    db.session.flush()
+    audit.record(actor, "set_rules", quiz, rules={str(k): v for k, v in counts.items() if v})
+
+
+def add_prize(actor, quiz: Quiz, name: str, quantity: int) -> Prize:
+    if prize_rules_locked(quiz):
+        raise SettingsLocked()
+    prize = Prize(name=name, quantity=quantity, position=len(quiz.prizes))
+    quiz.prizes.append(prize)
+    db.session.flush()
+    audit.record(actor, "add_prize", quiz, prize=name, quantity=quantity)
+    return prize
+
+
+def remove_prize(actor, quiz: Quiz, prize: Prize) -> None:
+    if prize_rules_locked(quiz):
+        raise SettingsLocked()
+    quiz.prizes.remove(prize)
+    db.session.flush()
+    audit.record(actor, "remove_prize", quiz, prize=prize.name)
