@@ -53,3 +53,16 @@ def test_the_personal_feed_holds_the_events_a_volunteer_signed_up_for(client, ma
     token = make_calendar_token(volunteer)
     body = client.get(f"/calendar/me/{token.token}.ics").get_data(as_text=True)
     assert mine.uuid in body and "别人的活动" not in body
+
+
+def test_an_events_page_links_its_published_quizzes_and_the_quiz_links_back(client, make_event):
+    from planner.quizzes.models import Quiz
+
+    event = make_event(title="凤凰山社区联欢晚会")
+    quiz = Quiz(title="晚会快问快答", event=event, published=True)
+    hidden = Quiz(title="还没发布的竞赛", event=event, published=False)
+    db.session.add_all([quiz, hidden])
+    db.session.commit()
+    page = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert f"/quizzes/{quiz.id}" in page and "还没发布的竞赛" not in page
+    assert f"/events/{event.id}" in client.get(f"/quizzes/{quiz.id}").get_data(as_text=True)
