@@ -30,10 +30,16 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 LUA = """
 local reqs = {REQUESTS}
-local i = 0
+local threads = 0
+setup = function(thread)
+  thread:set("tid", threads)
+  threads = threads + 1
+end
+-- Each wrk thread takes every THREADS-th request, so no two threads send the same one.
+local n = 0
 request = function()
-  i = i % #reqs + 1
-  local r = reqs[i]
+  local r = reqs[((tid or 0) + n * {THREADS}) % #reqs + 1]
+  n = n + 1
   return wrk.format(r[1], r[2], r[3], r[4])
 end
 done = function(summary, latency, requests)
@@ -86,7 +92,7 @@ def worker_pids(master: int) -> list[int]:
 
 def run_wrk(base: str, requests: list[dict], seconds: float, connections: int, threads: int) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
-        f.write(LUA.replace("{REQUESTS}", lua_requests(requests)))
+        f.write(LUA.replace("{REQUESTS}", lua_requests(requests)).replace("{THREADS}", str(threads)))
         script = f.name
     try:
         out = subprocess.run(
@@ -157,7 +163,12 @@ def main() -> int:
         seed_report = marker.read_text()
     print(seed_report)
 
-    from bench.scenarios import prepare  # noqa: E402 - needs sys.path set by the caller
+    from bench.scenarios import _in_app, prepare  # noqa: E402 - needs sys.path set by the caller
+
+    # Measured in-process before the server starts, so nothing else competes for the cores.
+    feed = _in_app(env, "bench.feed_render_ms()")
+    print(f"feed of {feed['events']} events: loaded in {feed['load_ms']} ms, rendered in {feed['render_ms']} ms"
+          f" ({feed.get('cpu_ms')} ms CPU for both)")
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -179,6 +190,9 @@ def main() -> int:
         results = []
         for name, requests in scenarios:
             result = run_wrk(base, requests, args.seconds, args.connections, args.threads)
+            # wrk stops sending, but requests already queued still run: let them drain before the
+            # next endpoint is measured (the listen queue is served in order, so /healthz is last).
+            urllib.request.urlopen(base + "/healthz", timeout=300).read()
             result["name"] = name
             results.append(result)
             print(f"{name:40s} {result['rps']:8.1f} req/s  p50 {result['p50_us']/1000:7.1f} ms  p99 {result['p99_us']/1000:7.1f} ms"
@@ -203,6 +217,7 @@ def main() -> int:
         "seconds": args.seconds,
         "seed": seed_report,
         "worker_peak_rss_mb": rss,
+        "feed": feed,
         "results": results,
     }
     print(f"worker peak RSS (MB): {rss}")
@@ -229,6 +244,10 @@ def write_report(out: Path, report: dict) -> None:
                   f"gunicorn {run['workers']} sync workers · wrk {run['connections']} connections, {run['seconds']} s per endpoint · "
                   f"worker peak RSS {', '.join(f'{m:.0f} MB' for m in run['worker_peak_rss_mb'])}", "",
                   f"Data: {run['seed']}", "",
+                  *([f"In-process, best of 5: a feed of {run['feed']['events']:,} events loads in "
+                     f"{run['feed']['load_ms']} ms and renders in {run['feed']['render_ms']} ms "
+                     f"({run['feed'].get('cpu_ms', '?')} ms of CPU time for both).", ""]
+                    if run.get("feed") else []),
                   "| endpoint | req/s | p50 ms | p99 ms | ratio to /healthz | errors |",
                   "|---|---:|---:|---:|---:|---:|"]
         for r in run["results"]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import secrets
 import time
 import uuid
 from datetime import timedelta
@@ -12,6 +13,7 @@ import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
 from planner.accounts.models import User
+from planner.calendar.models import CalendarToken
 from planner.directory.models import (
     Community,
     Department,
@@ -25,6 +27,20 @@ from planner.directory.models import (
 )
 from planner.events.models import Event, EventHost, EventKind, EventStatus, Shift
 from planner.extensions import db
+from planner.quizzes.models import (
+    Attempt,
+    AttemptAnswer,
+    LiveAnswer,
+    LivePhase,
+    LivePlayer,
+    LiveRound,
+    Question,
+    QuestionCategory,
+    QuestionOption,
+    Quiz,
+    QuizQuestion,
+)
+from planner.signups.models import PLACE_STATUSES, Signup, SignupStatus
 from planner.timeutil import utcnow
 
 SCALES = {
@@ -123,10 +139,180 @@ def seed(scale_name: str, seed_value: int = 20240930) -> dict[str, int]:
          "requirements": "", "confirmed_count": 0}
         for e in event_rows for role, capacity in (("清扫", 60), ("引导", 20))))
     ids = {"users": user_ids, "events": [e.id for e in event_rows], "communities": community_ids,
-           "teams": team_ids, "departments": department_ids}
+           "teams": team_ids, "departments": department_ids, "now": now}
+    written["signups"] = seed_signups(scale, ids, rng)
+    written.update(seed_quizzes(scale, ids, rng))
+    written["calendar_tokens"] = seed_calendar_tokens(ids, rng)
     for name, seeder in EXTRA_SEEDERS:
         written[name] = seeder(scale, ids, rng)
     return written
+
+
+def _signup_counts(capacities: list[int], total: int, rng) -> list[int]:
+    """How many sign-ups each shift gets: every eighth shift overflows into a waitlist, the rest
+    fill up partly, and the counts add up to ``total`` exactly (as long as places allow)."""
+    counts = [0] * len(capacities)
+    hot = [k for k in range(len(capacities)) if k % 8 == 0]
+    for k in hot:
+        counts[k] = capacities[k] + rng.randint(1, 10)
+    if sum(counts) > total:  # a tiny scale: fewer overflowing shifts
+        for k in hot:
+            counts[k] = 0
+        hot = []
+    hot_set = set(hot)
+    rest = [k for k in range(len(capacities)) if k not in hot_set]
+    remaining = total - sum(counts)
+    room = sum(capacities[k] for k in rest) or 1
+    share = min(remaining / room, 1.0)
+    for k in rest:
+        counts[k] = min(capacities[k], int(capacities[k] * share * rng.uniform(0.5, 1.5)))
+    diff = total - sum(counts)
+    while diff:
+        step = 1 if diff > 0 else -1
+        moved = False
+        for k in rest:
+            if diff and 0 <= counts[k] + step <= capacities[k]:
+                counts[k] += step
+                diff -= step
+                moved = True
+        if not moved:
+            break
+    return counts
+
+
+# Volunteers at the end of the list get no seeded sign-ups: the load runs sign them up.
+SESSION_POOL = 2_000
+
+
+def seed_signups(scale: dict, ids: dict, rng) -> int:
+    """Sign-ups in arrival order: confirmed up to each shift's capacity, then waitlisted; past
+    events' confirmed volunteers attended with their hours confirmed. Keeps confirmed_count."""
+    now = ids["now"]
+    pool = ids["users"][: max(len(ids["users"]) - SESSION_POOL, len(ids["users"]) // 2)]
+    shifts = db.session.execute(
+        sa.select(Shift.id, Shift.capacity, Shift.starts_at, Shift.ends_at)
+        .join(Event, Event.id == Shift.event_id)
+        .where(Event.title.like("基准活动%"))
+        .order_by(Shift.id)
+    ).all()
+    counts = _signup_counts([s.capacity for s in shifts], scale["signups"], rng)
+    confirmed: list[dict] = []
+
+    def rows():
+        for shift, n in zip(shifts, counts, strict=True):
+            n = min(n, len(pool))
+            start = rng.randrange(len(pool))
+            past = shift.ends_at < now
+            places = min(n, shift.capacity)
+            confirmed.append({"id": shift.id, "confirmed_count": places})
+            for j in range(n):
+                user = pool[(start + j) % len(pool)]
+                placed = j < shift.capacity
+                status = (SignupStatus.ATTENDED if past else SignupStatus.CONFIRMED) if placed else SignupStatus.WAITLISTED
+                yield {
+                    "shift_id": shift.id, "user_id": user, "team_id": None, "status": status.value,
+                    "arrival": j + 1, "created_at": shift.starts_at - timedelta(days=3, minutes=n - j),
+                    "signed_up_by_id": user, "cancelled_at": None, "late_cancellation": False,
+                    "checked_in_at": shift.starts_at if past and placed else None,
+                    "checked_out_at": shift.ends_at if past and placed else None,
+                    "minutes": 120 if past and placed else None,
+                    "hours_confirmed_at": shift.ends_at if past and placed else None,
+                    "confirmed_by_id": None,
+                }
+
+    written = insert_rows(Signup, rows())
+    for i in range(0, len(confirmed), CHUNK):
+        db.session.execute(sa.update(Shift), confirmed[i : i + CHUNK])
+    return written
+
+
+def seed_quizzes(scale: dict, ids: dict, rng) -> dict[str, int]:
+    """A question bank, published community quizzes and finished attempts with their answers."""
+    now = ids["now"]
+    written: dict[str, int] = {}
+    written["question_categories"] = insert_rows(QuestionCategory, (
+        {"name": f"基准题类{i}", "name_en": f"Bench {i}"} for i in range(4)))
+    category_ids = _ids(QuestionCategory, QuestionCategory.name.like("基准题类%"))
+    written["questions"] = insert_rows(Question, (
+        {"category_id": category_ids[i % len(category_ids)], "type": "single", "difficulty": "medium",
+         "text": f"基准题{i:04d}：文明出行，哪一种做法正确？", "text_en": "", "explanation": "礼让行人，文明出行。",
+         "explanation_en": "", "accepted_answers": "", "created_at": now, "archived_at": None}
+        for i in range(200)))
+    question_ids = _ids(Question, Question.text.like("基准题%"))
+    insert_rows(QuestionOption, (
+        {"question_id": q, "position": p, "text": text, "text_en": "", "is_correct": p == 0}
+        for q in question_ids for p, text in enumerate(("礼让行人", "闯红灯", "随意停车", "占用盲道"))))
+    options: dict[int, list[int]] = {}
+    for qid, oid in db.session.execute(
+        sa.select(QuestionOption.question_id, QuestionOption.id)
+        .where(QuestionOption.question_id.in_(question_ids))
+        .order_by(QuestionOption.question_id, QuestionOption.position)
+    ):
+        options.setdefault(qid, []).append(oid)
+    written["question_options"] = sum(len(v) for v in options.values())
+
+    # Twenty community quizzes of five questions each, and the quick-fire quiz the load runs use.
+    quiz_rows = [
+        {"title": f"基准知识竞答{i:02d}", "title_en": "", "description": "文明城市创建知识问答。",
+         "community_id": ids["communities"][i % len(ids["communities"])], "published": True,
+         "opens_at": now - timedelta(days=30), "closes_at": now + timedelta(days=30),
+         "selection": "fixed", "shuffle_questions": False, "shuffle_options": False, "pass_percent": 60,
+         "attempts_allowed": 1000, "feedback": "end", "audience": "anyone", "partial_credit": False,
+         "speed_bonus": False, "is_prize": False, "eligible_min_percent": 100, "created_at": now}
+        for i in range(21)
+    ]
+    quiz_rows[-1]["title"] = BENCH_LIVE_QUIZ
+    written["quizzes"] = insert_rows(Quiz, quiz_rows)
+    quiz_ids = _ids(Quiz, Quiz.title.like("基准%"))
+    live_quiz = db.session.scalar(sa.select(Quiz.id).where(Quiz.title == BENCH_LIVE_QUIZ))
+    quiz_questions = {q: question_ids[(n * 5) % len(question_ids):][:5] for n, q in enumerate(quiz_ids) if q != live_quiz}
+    quiz_questions[live_quiz] = question_ids[:LIVE_QUESTIONS]
+    insert_rows(QuizQuestion, (
+        {"quiz_id": q, "question_id": qid, "position": p}
+        for q, qids in quiz_questions.items() for p, qid in enumerate(qids)))
+
+    plain = [q for q in quiz_ids if q != live_quiz]
+    attempts = []
+    for i in range(scale["attempts"]):
+        right = rng.randint(0, 5)
+        started = now - timedelta(days=rng.randint(1, 29), minutes=rng.randint(0, 600))
+        attempts.append({
+            "quiz_id": plain[i % len(plain)], "user_id": ids["users"][i % len(ids["users"])], "prize_user_id": None,
+            "player_token": None, "nickname": "", "live_round_id": None, "started_at": started,
+            "deadline_at": None, "finished_at": started + timedelta(seconds=60 + right * 10),
+            "duration_seconds": 60 + right * 10, "score": float(right), "max_score": 5.0,
+            "percent": right * 20.0, "passed": right >= 3,
+        })
+    written["quiz_attempts"] = insert_rows(Attempt, attempts)
+    attempt_rows = db.session.execute(
+        sa.select(Attempt.id, Attempt.quiz_id, Attempt.score, Attempt.finished_at)
+        .where(Attempt.quiz_id.in_(plain)).order_by(Attempt.id)
+    ).all()
+
+    def answers():
+        for a in attempt_rows:
+            for p, qid in enumerate(quiz_questions[a.quiz_id]):
+                correct = p < a.score
+                opts = options[qid]
+                yield {"attempt_id": a.id, "position": p, "question_id": qid, "option_order": opts,
+                       "chosen": [opts[0] if correct else opts[1]], "text": None, "answered_at": a.finished_at,
+                       "late": False, "score": 1.0 if correct else 0.0, "is_correct": correct}
+
+    written["quiz_answers"] = insert_rows(AttemptAnswer, answers())
+    return written
+
+
+def seed_calendar_tokens(ids: dict, rng) -> int:
+    """Personal calendar feed tokens for one volunteer in twenty."""
+    now = ids["now"]
+    return insert_rows(CalendarToken, (
+        {"user_id": u, "token": secrets.token_urlsafe(32), "remind_day_before": n % 3 == 0,
+         "created_at": now, "updated_at": now, "revoked_at": None}
+        for n, u in enumerate(ids["users"][::20])))
+
+
+BENCH_LIVE_QUIZ = "基准快问快答"
+LIVE_QUESTIONS = 20
 
 
 def register(app) -> None:
@@ -156,3 +342,128 @@ def ids_for_scenarios(sample: int = 20) -> dict[str, list[int]]:
         "events": spread(Event, Event.title.like("基准活动%")),
         "users": spread(User, User.phone.like(BENCH_PHONE_PREFIX + "%")),
     }
+
+
+def _open_shifts_for(users: list[int], per_user: int, rng) -> dict[int, list[int]]:
+    """For each user, shifts of future published benchmark events that overlap neither each
+    other nor anything the user already holds: every sign-up of the load run is a real one."""
+    now = utcnow()
+    shifts = db.session.execute(
+        sa.select(Shift.id, Shift.starts_at, Shift.ends_at)
+        .join(Event, Event.id == Shift.event_id)
+        .where(Event.title.like("基准活动%"), Event.status == EventStatus.PUBLISHED,
+               Shift.starts_at > now + timedelta(hours=2))
+        .order_by(Shift.id)
+    ).all()
+    held = db.session.execute(
+        sa.select(Signup.user_id, Shift.starts_at, Shift.ends_at)
+        .join(Shift, Shift.id == Signup.shift_id)
+        .where(Signup.user_id.in_(users), Signup.status.in_(PLACE_STATUSES + (SignupStatus.WAITLISTED,)))
+    ).all()
+    chosen: dict[int, list[int]] = {}
+    for user in users:
+        busy = [(h.starts_at, h.ends_at) for h in held if h.user_id == user]
+        picks: list[int] = []
+        for shift in rng.sample(shifts, len(shifts)):
+            if all(shift.ends_at <= s or shift.starts_at >= e for s, e in busy):
+                picks.append(shift.id)
+                busy.append((shift.starts_at, shift.ends_at))
+                if len(picks) == per_user:
+                    break
+        chosen[user] = picks
+    return chosen
+
+
+def prepare_scenarios(sessions: int = 32, per_user: int = 60, players: int = 200) -> dict:
+    """What one load run needs, written before the load starts: volunteers without sign-ups
+    (they log in over HTTP), shifts each may sign up for, quiz attempts to answer, and a running
+    live round with its players' cookies. Commits; the caller reads ids from the result."""
+    from planner.quizzes.blueprint import _serializer
+
+    rng = random.Random()
+    now = utcnow()
+    pool = _ids(User, User.phone.like(BENCH_PHONE_PREFIX + "%"))[-SESSION_POOL:]
+    busy_users = set(db.session.scalars(sa.select(Signup.user_id).where(Signup.user_id.in_(pool)).distinct()))
+    users = [u for u in pool if u not in busy_users][:sessions]
+    if len(users) < sessions:  # many runs on one database: reuse volunteers, avoiding overlaps
+        users = rng.sample(pool, sessions)
+    phones = dict(db.session.execute(sa.select(User.id, User.phone).where(User.id.in_(users))).all())
+    shifts = _open_shifts_for(users, per_user, rng)
+
+    quiz = db.session.scalar(sa.select(Quiz).where(Quiz.title == BENCH_LIVE_QUIZ))
+    items = list(db.session.execute(
+        sa.select(QuizQuestion.question_id).where(QuizQuestion.quiz_id == quiz.id).order_by(QuizQuestion.position)
+    ).scalars())
+    options: dict[int, list[int]] = {}
+    for qid, oid in db.session.execute(
+        sa.select(QuestionOption.question_id, QuestionOption.id)
+        .where(QuestionOption.question_id.in_(items)).order_by(QuestionOption.question_id, QuestionOption.position)
+    ):
+        options.setdefault(qid, []).append(oid)
+    attempts: dict[int, list[int]] = {}
+    for user in users:
+        for _ in range(3):
+            attempt = Attempt(quiz_id=quiz.id, user_id=user, started_at=now, max_score=float(len(items)))
+            db.session.add(attempt)
+            db.session.flush()
+            db.session.execute(sa.insert(AttemptAnswer), [
+                {"attempt_id": attempt.id, "position": p, "question_id": qid, "option_order": options[qid]}
+                for p, qid in enumerate(items)])
+            attempts.setdefault(user, []).append(attempt.id)
+
+    pin = None
+    while pin is None or db.session.scalar(sa.select(LiveRound.id).where(LiveRound.pin == pin)):
+        pin = f"{rng.randrange(10**6):06d}"
+    # A question that stays open for the whole run: every poll sees the same state.
+    live = LiveRound(quiz_id=quiz.id, pin=pin, phase=LivePhase.QUESTION, question_ids=items, current_index=0,
+                     seconds_per_question=20, question_started_at=now, question_ends_at=now + timedelta(hours=6),
+                     version=1, created_at=now)
+    db.session.add(live)
+    db.session.flush()
+    tokens = [secrets.token_urlsafe(24) for _ in range(players)]
+    db.session.execute(sa.insert(LivePlayer), [
+        {"round_id": live.id, "token": t, "nickname": f"选手{n:03d}", "points": 0, "joined_at": now}
+        for n, t in enumerate(tokens)])
+    player_ids = _ids(LivePlayer, LivePlayer.round_id == live.id)
+    first = options[items[0]]
+    db.session.execute(sa.insert(LiveAnswer), [
+        {"round_id": live.id, "player_id": p, "question_index": 0, "option_id": first[n % len(first)],
+         "answered_at": now, "is_correct": n % len(first) == 0, "points": 0}
+        for n, p in enumerate(player_ids[: players // 2])])
+    db.session.commit()
+    serializer = _serializer()
+    return {
+        "sessions": [
+            {"phone": phones[u][3:] if phones[u].startswith("+86") else phones[u], "shifts": shifts[u],
+             "attempts": attempts[u]}
+            for u in users
+        ],
+        "quiz": {"id": quiz.id, "questions": len(items), "options": [options[q] for q in items]},
+        "live": {"pin": pin, "cookies": [serializer.dumps(t) for t in tokens[:64]]},
+    }
+
+
+def feed_render_ms(events: int = 1_000, repeat: int = 5) -> dict[str, float]:
+    """In-process: the best of ``repeat`` times to load and to render a feed of ``events`` events."""
+    from planner.calendar import ics, services
+
+    window = services.Window.current()
+    everything = services.all_feed()
+    ids = list(db.session.scalars(
+        sa.select(Event.id).where(services._base_condition(everything), services._in_window(everything, window))
+        .order_by(Event.starts_at, Event.id).limit(events)))
+    feed = services.Feed("bench", "基准日历", "", Event.id.in_(ids))
+    base_url = "http://127.0.0.1/"
+    load, render, cpu = [], [], []
+    for _ in range(repeat):
+        db.session.expunge_all()
+        started, started_cpu = time.perf_counter(), time.process_time()
+        rows = services.load_events(feed, window)
+        load.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        ics.render(feed, rows, base_url=base_url, refresh_hours=6)
+        render.append((time.perf_counter() - started) * 1000)
+        # CPU time of this process: what the wall-clock numbers are when nothing else runs.
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    return {"events": len(rows), "load_ms": round(min(load), 1), "render_ms": round(min(render), 1),
+            "cpu_ms": round(min(cpu), 1)}

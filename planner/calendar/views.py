@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 import segno
@@ -58,9 +59,14 @@ def webcal(url: str) -> str:
 @bp.app_template_global()
 def qr_svg(data: str, label: str = "") -> Markup:
     """A QR code of ``data`` as inline SVG (scales with CSS, prints sharply)."""
+    return Markup(_qr_svg(data, str(label)))  # noqa: S704 - segno's output, with the title escaped by segno
+
+
+@functools.lru_cache(maxsize=512)
+def _qr_svg(data: str, label: str) -> str:
+    # Encoding a QR code takes milliseconds; the same feed links appear on every listing page.
     qr = segno.make(data, error="m")
-    svg = qr.svg_inline(scale=4, border=2, title=label or None, svgclass="qr-code", omitsize=True)
-    return Markup(svg)  # noqa: S704 - segno's output, with the title escaped by segno
+    return qr.svg_inline(scale=4, border=2, title=label or None, svgclass="qr-code", omitsize=True)
 
 
 def _feed_locale() -> str:

@@ -201,30 +201,35 @@ def listing_query(data: dict):
 
 def _filter_form() -> tuple[forms.EventFilterForm, dict]:
     form = forms.EventFilterForm(request.args)
-    communities = db.session.scalars(
-        db.select(Community)
+    # Plain columns, not ORM objects: at a city's size these lists hold thousands of names.
+    communities = db.session.execute(
+        db.select(Community.id, Community.name, Street.id, Street.name, District.id, District.name)
+        .join(Community.street)
+        .join(Street.district)
         .where(Community.archived_at.is_(None))
-        .options(joinedload(Community.street).joinedload(Street.district))
         .order_by(Community.name)
     ).all()
-    streets = {c.street.id: c.street for c in communities}
-    districts = {c.street.district.id: c.street.district for c in communities}
+    streets = {row[2]: row[3] for row in communities}
+    districts = {row[4]: row[5] for row in communities}
     blank = [(None, _("All"))]
-    form.district.choices = blank + [(d.id, d.name) for d in sorted(districts.values(), key=lambda d: d.name)]
-    form.street.choices = blank + [(s.id, s.name) for s in sorted(streets.values(), key=lambda s: s.name)]
-    form.community.choices = blank + [(c.id, c.name) for c in communities]
+    form.district.choices = blank + sorted(districts.items(), key=lambda d: d[1])
+    form.street.choices = blank + sorted(streets.items(), key=lambda s: s[1])
+    form.community.choices = blank + [(row[0], row[1]) for row in communities]
     form.kind.choices = [("", _("All"))] + [(k.value, s.label) for k, s in KINDS.items()]
     form.campaign.choices = blank + [
-        (c.id, c.name) for c in db.session.scalars(
-            db.select(Campaign).where(Campaign.status != CampaignStatus.DRAFT).order_by(Campaign.name)
+        tuple(row) for row in db.session.execute(
+            db.select(Campaign.id, Campaign.name).where(Campaign.status != CampaignStatus.DRAFT).order_by(Campaign.name)
         )
     ]
-    hosts = []
+    kinds = {model: kind for kind, model in ORG_MODELS.items()}
+    hosts = [("", _("All"))]
     for model in (Department, VolunteerTeam, PartnerOrganisation):
-        hosts.extend(db.session.scalars(
-            db.select(model).where(model.archived_at.is_(None)).order_by(model.name)
-        ))
-    form.host.choices = [("", _("All"))] + _org_choices(hosts)
+        hosts.extend(
+            (f"{kinds[model]}:{ident}", name) for ident, name in db.session.execute(
+                db.select(model.id, model.name).where(model.archived_at.is_(None)).order_by(model.name)
+            )
+        )
+    form.host.choices = hosts
     form.validate()
     # A bad value in one filter is ignored; the others still apply.
     data = {name: field.data for name, field in form._fields.items() if not field.errors}

@@ -333,8 +333,15 @@ def state(live: LiveRound, player: LivePlayer | None = None, host: bool = False,
         "index": live.current_index,
         "total": len(live.question_ids),
     }
-    players = list(db.session.scalars(db.select(LivePlayer).where(LivePlayer.round_id == live.id)))
-    answers = list(db.session.scalars(db.select(LiveAnswer).where(LiveAnswer.round_id == live.id)))
+    # Plain rows, not ORM objects: every phone polls this each second or two.
+    players = db.session.execute(
+        db.select(LivePlayer.id, LivePlayer.nickname).where(LivePlayer.round_id == live.id)
+    ).all()
+    answers = db.session.execute(
+        db.select(
+            LiveAnswer.player_id, LiveAnswer.question_index, LiveAnswer.option_id, LiveAnswer.points
+        ).where(LiveAnswer.round_id == live.id)
+    ).all()
     data["players"] = len(players)
     # Points of a running question would tell who was right: they count once it closes.
     scored = [
