@@ -48,10 +48,10 @@ run: install instance/secret_key compile-translations
 
 # Chromium for the browser tests: installed with apt when root, else those tests are skipped.
 chromium:
-	@if [ ! -x $(CHROMIUM) ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+	@if [ ! -x $(CHROMIUM) ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || ! fc-list 2>/dev/null | grep -qi "Noto Color Emoji"; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-			echo "Installing Chromium and CJK fonts for the browser tests (apt-get install chromium fonts-noto-cjk)"; \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+			echo "Installing Chromium, CJK and emoji fonts for the browser tests (apt-get install chromium fonts-noto-cjk fonts-noto-color-emoji)"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fonts-noto-color-emoji >/dev/null; \
 		else \
 			echo "NOTICE: not root, so Chromium and CJK fonts cannot be installed; browser tests are skipped where $(CHROMIUM) is missing."; \
 		fi; \

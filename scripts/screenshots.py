@@ -26,6 +26,11 @@ PAGES = [
     ("team", "/teams/{team:精编通政志愿服务队}", None),
     ("register", "/register", None),
     ("team-roster", "/teams/{team:精编通政志愿服务队}/members", "13800000004"),
+    ("event", "/events/{event:凤凰山社区迎新年联欢晚会}", None),
+    ("signup", "/shifts/{shift:凤凰山社区迎新年联欢晚会/后台协助}/signup", "13800000014"),
+    ("my-volunteering", "/my/volunteering", "13800000011"),
+    ("checkin-screen", "/events/{event:仰口路社区冬季楼院大扫除}/checkin-screen", "13800000002"),
+    ("subscribe", "/calendar", None),
 ]
 
 
@@ -34,14 +39,25 @@ def _resolve(app, path: str) -> str:
     import re
 
     from planner.directory.models import Community, VolunteerTeam
+    from planner.events.models import Event, Shift
     from planner.extensions import db
 
     models = {"community": Community, "team": VolunteerTeam}
+    queries = {
+        "event": lambda title: db.select(Event.id).where(Event.title == title),
+        "shift": lambda key: db.select(Shift.id).join(Event).where(  # {shift:event title/role}
+            Event.title == key.split("/")[0], Shift.role == key.split("/")[1]
+        ),
+    }
 
     def lookup(match):
-        model = models[match.group(1)]
+        kind, key = match.group(1), match.group(2)
+        if kind in queries:
+            query = queries[kind](key)
+        else:
+            query = db.select(models[kind].id).where(models[kind].name == key)
         with app.app_context():
-            return str(db.session.scalar(db.select(model.id).where(model.name == match.group(2))))
+            return str(db.session.scalar(query.limit(1)))
 
     return re.sub(r"\{(\w+):([^}]+)\}", lookup, path)
 

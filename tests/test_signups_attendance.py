@@ -235,6 +235,26 @@ def test_nobody_may_ask_to_correct_someone_elses_or_unconfirmed_hours(on_shift, 
         attendance.request_correction(make_volunteers(1)[0], signup, 60, "not mine")
 
 
+def test_the_checkin_screen_reloads_itself_without_a_timed_meta_refresh_when_scripts_run(
+    client, auth, make_user, make_event
+):
+    event = make_event(shifts=(("清扫", 5),))
+    auth.login(make_user(admin=True))
+    text = client.get(f"/events/{event.id}/checkin-screen").get_data(as_text=True)
+    # A bare timed refresh fails WCAG 2.2.1 (axe: meta-refresh); it stays only as the no-script fallback.
+    assert '<noscript><meta http-equiv="refresh" content="60"></noscript>' in text
+    assert text.count('http-equiv="refresh"') == 1
+    assert 'data-refresh="60"' in text and "js/checkin_screen.js" in text
+
+
+def test_the_manage_page_leads_to_the_roster_and_the_checkin_code(client, auth, make_user, make_event):
+    event = make_event(shifts=(("清扫", 5),))
+    auth.login(make_user(admin=True))
+    text = client.get(f"/events/{event.id}/manage").get_data(as_text=True)
+    assert f'href="/events/{event.id}/roster"' in text
+    assert f'href="/events/{event.id}/checkin-screen"' in text
+
+
 def test_the_checkin_code_uses_the_public_address_when_configured(app, client, auth, make_user, make_event):
     app.config["PLANNER_PUBLIC_URL"] = "https://xinfeng.example.cn/"
     event = make_event(shifts=(("清扫", 5),))
