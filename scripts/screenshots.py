@@ -17,9 +17,44 @@ from tests.conftest import upgrade_database  # noqa: E402
 OUT = ROOT / "docs" / "screenshots"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
          "device_scale_factor": 2, "locale": "zh-CN"}
+DESKTOP = {"viewport": {"width": 1366, "height": 768}, "locale": "zh-CN"}
 DEMO_PASSWORD = "xinfeng-demo"
+ONLINE_QUIZ = "移风易俗知识问答"
+LIVE_QUIZ = "凤凰山社区迎国庆晚会·移风易俗快问快答"
 
-# (file name, path or callable(page, base) returning a path, who is logged in: demo phone or None)
+
+def _quiz(title):
+    """Opens the quiz called ``title`` from the quiz list."""
+
+    def open_quiz(page):
+        page.goto("/quizzes")
+        page.get_by_role("link", name=title).click()
+        return page.url
+
+    return open_quiz
+
+
+def _quiz_question(page):
+    """A resident's first question of the online quiz, taken anonymously under a nickname."""
+    _quiz(ONLINE_QUIZ)(page)
+    page.get_by_label("昵称").fill("王阿姨")
+    page.get_by_role("button", name="开始", exact=True).click()
+    page.wait_for_url("**/attempts/*")
+    return page.url
+
+
+def _live_host(page):
+    """The big screen of the gala's seeded live round, showing its first question."""
+    _quiz(LIVE_QUIZ)(page)
+    page.get_by_role("link", name="PIN").first.click()
+    page.get_by_role("button", name="开始 / 下一步").click()
+    page.wait_for_load_state("load")
+    page.locator('[data-field="options"] li').first.wait_for()
+    return None  # stay: reloading would only show the same question
+
+
+# (file name, path or callable(page) returning a path (None: stay), who is logged in: demo phone or
+# None[, browser context options instead of the phone's])
 PAGES = [
     ("home", "/", None),
     ("community", "/communities/{community:凤凰山社区}", None),
@@ -31,6 +66,10 @@ PAGES = [
     ("my-volunteering", "/my/volunteering", "13800000011"),
     ("checkin-screen", "/events/{event:仰口路社区冬季楼院大扫除}/checkin-screen", "13800000002"),
     ("subscribe", "/calendar", None),
+    ("quiz", _quiz(ONLINE_QUIZ), None),
+    ("quiz-question", _quiz_question, None),
+    ("live-host", _live_host, "13800000001", DESKTOP),
+    ("event-new", "/events/new", "13800000002"),
 ]
 
 
@@ -67,19 +106,23 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/screens.db"
         upgrade_database(url)
-        server = LiveServer(url).start()
+        # A fixed public address keeps feed links and QR codes the same from run to run.
+        server = LiveServer(url, PLANNER_PUBLIC_URL="https://xinfeng.example.cn").start()
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-                for name, path, user in PAGES:
-                    context = browser.new_context(base_url=server.url, **PHONE)
+                for name, path, user, *options in PAGES:
+                    context = browser.new_context(base_url=server.url, **(options[0] if options else PHONE))
                     page = context.new_page()
                     if user:
                         page.goto("/login")
                         page.fill("#phone", user)
                         page.fill("#password", DEMO_PASSWORD)
                         page.click("#submit")
-                    page.goto(_resolve(server.app, path))
+                    if callable(path):
+                        path = path(page)
+                    if path is not None:
+                        page.goto(_resolve(server.app, path))
                     page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
                     context.close()
                     print(f"docs/screenshots/{name}.png")

@@ -55,6 +55,26 @@ def test_an_organiser_creates_an_event_from_the_form(client, logged_in_organiser
     assert client.get(f"/events/{event.id}/manage").status_code == 200
 
 
+def test_each_label_on_the_manage_page_finds_its_own_field(client, logged_in_organiser, make_event):
+    """The page holds several small forms with like-named fields (two "role"s): ids must not clash."""
+    import re
+
+    _user, department = logged_in_organiser
+    event = make_event(kind=EventKind.GALA, status=EventStatus.DRAFT, hosts=(department,))
+    for response in (
+        client.get(f"/events/{event.id}/manage"),
+        client.post(f"/events/{event.id}/shifts", data={"role": "", "capacity": "0"}),
+    ):
+        html = response.get_data(as_text=True)
+        ids = re.findall(r'\sid="([^"]+)"', html)
+        assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+        assert {"shift-role", "host-role", "shift-capacity", "programme-title"} <= set(ids)
+        # Bootstrap-Flask points a radio group's own label at the group's id, which no input has.
+        assert set(re.findall(r'\sfor="([^"]+)"', html)) - set(ids) == {"series-frequency"}
+        assert "series-frequency-0" in ids
+    assert 'name="role"' in html and "is-invalid" in html
+
+
 @pytest.mark.parametrize(
     "overrides, message",
     [

@@ -373,6 +373,13 @@ def ngettext_saved(count: int) -> str:
     return _("Saved.") if count == 1 else _("Saved %(num)d occurrences.", num=count)
 
 
+def _distinct_ids(form, prefix: str) -> None:
+    """Give a form's fields ids of their own, so labels on a page of several forms find them."""
+    for item in form:
+        item.id = f"{prefix}-{item.id}"
+        item.label.field_id = item.id
+
+
 def _render_manage(event: Event, **given):
     teams = db.session.scalars(
         db.select(VolunteerTeam).where(VolunteerTeam.archived_at.is_(None)).order_by(VolunteerTeam.name)
@@ -388,6 +395,9 @@ def _render_manage(event: Event, **given):
         capacity=10,
     )
     series_form = given.get("series_form") or forms.SeriesForm(formdata=None)
+    for prefix, form in (("host", host_form), ("programme", programme_form), ("shift", shift_form),
+                         ("series", series_form)):
+        _distinct_ids(form, prefix)
     siblings = []
     if event.series_id:
         siblings = db.session.scalars(
