@@ -45,10 +45,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from planner import bench, cli, errors, navigation
+    from planner import bench, cli, errors, navigation, urls
 
     errors.register(app)
     navigation.register(app)
+    urls.register(app)
     cli.register(app)
     bench.register(app)
     return app

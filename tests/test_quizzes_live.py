@@ -247,3 +247,16 @@ def test_skipping_after_a_reveal_keeps_the_revealed_answers(
     client.post(f"/quizzes/live/{round_.id}/end")
     attempt = db.session.scalar(db.select(Attempt))
     assert (attempt.score, attempt.max_score) == (1.0, 2.0)
+
+
+def test_the_host_screen_points_phones_at_the_public_address(
+    app, client, auth, make_user, make_question, make_quiz
+):
+    app.config["PLANNER_PUBLIC_URL"] = "https://xinfeng.example.cn"
+    quiz = make_quiz([make_question("single")])
+    auth.login(make_user("主持人", admin=True))
+    created = client.post(f"/quizzes/{quiz.id}/live", data={"seconds_per_question": 20})
+    round_ = db.session.scalar(db.select(LiveRound))
+    page = client.get(created.location).get_data(as_text=True)
+    assert f"https://xinfeng.example.cn/live/{round_.pin}" in page
+    assert "http://localhost/live" not in page

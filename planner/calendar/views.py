@@ -28,6 +28,7 @@ from planner.calendar.forms import ReminderForm
 from planner.directory.models import Department, District, Street, VolunteerTeam
 from planner.events.models import Campaign, CampaignStatus, Event, EventKind, EventStatus
 from planner.extensions import db, limiter
+from planner.urls import public_base_url, public_url
 
 bp = Blueprint("calendar", __name__)
 
@@ -38,16 +39,11 @@ LANGS = {"zh": "zh_Hans_CN", "en": "en"}
 # ---------------------------------------------------------------- helpers for feeds and pages
 
 
-def public_base_url() -> str:
-    """Where this site is reached from outside (``PLANNER_PUBLIC_URL``, else this request's host)."""
-    return (current_app.config.get("PLANNER_PUBLIC_URL") or request.host_url).rstrip("/") + "/"
-
-
 @bp.app_template_global()
 def feed_url(endpoint: str, **values) -> str:
     """An absolute https-or-http URL of a feed, in the page's language."""
     values.setdefault("lang", "en" if str(get_locale()) == "en" else "zh")
-    return public_base_url().rstrip("/") + url_for(endpoint, **values)
+    return public_url(endpoint, **values)
 
 
 @bp.app_template_filter()

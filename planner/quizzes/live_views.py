@@ -18,6 +18,7 @@ from planner.quizzes.blueprint import bp, load_quiz, player_token
 from planner.quizzes.forms import LiveRoundForm, NicknameForm
 from planner.quizzes.models import LiveRound
 from planner.timeutil import utcnow
+from planner.urls import public_url
 
 POLL_MS = 1500
 
@@ -64,7 +65,7 @@ def live_create(quiz_id: int):
 @bp.get("/quizzes/live/<int:round_id>")
 def live_host(round_id: int):
     round_ = _hosted_round(round_id)
-    join_url = url_for("quizzes.live_play", pin=round_.pin, _external=True)
+    join_url = public_url("quizzes.live_play", pin=round_.pin)
     qr = Markup(segno.make(join_url, error="m").svg_inline(scale=6, border=2))  # noqa: S704 (segno's own SVG)
     return render_template(
         "quizzes/live_host.html",

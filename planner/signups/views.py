@@ -53,6 +53,7 @@ from planner.signups.models import (
     SignupStatus,
 )
 from planner.timeutil import to_local, utcnow
+from planner.urls import public_url
 
 bp = Blueprint("signups", __name__, cli_group=None)
 
@@ -81,16 +82,6 @@ def bp_request_context():
 
     with current_app.test_request_context("/"):
         yield
-
-
-def _public_url(endpoint: str, **values) -> str:
-    """An absolute URL for printed and scanned codes: PLANNER_PUBLIC_URL when set, else this host."""
-    from flask import current_app
-
-    base = current_app.config.get("PLANNER_PUBLIC_URL")
-    if base:
-        return base.rstrip("/") + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
 
 
 def _event_path(event_id: int) -> str:
@@ -612,7 +603,7 @@ def capacity(shift_id: int):
 @login_required
 def checkin_screen(event_id: int):
     event = _managed_event(event_id)
-    url = _public_url("signups.scan", token=attendance.make_token(event))
+    url = public_url("signups.scan", token=attendance.make_token(event))
     svg = attendance.checkin_qr(url).svg_inline(scale=8, dark="#000", light="#fff", omitsize=True)
     return render_template(
         "signups/checkin_screen.html",
@@ -721,7 +712,7 @@ def certificate(certificate_id: int):
     ) or abort(404)
     if item.volunteer_id != current_user.id and not permissions.can_manage(item.organisation):
         abort(403)
-    url = _public_url("signups.verify", number=item.number)
+    url = public_url("signups.verify", number=item.number)
     svg = attendance.checkin_qr(url).svg_inline(scale=3, dark="#000", light="#fff", omitsize=True)
     return render_template("signups/certificate.html", certificate=item, svg=svg, verify_url=url)
 
