@@ -48,3 +48,10 @@ def axe_violations(page) -> list[str]:
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+def open_menu(page) -> None:
+    """On a phone the main menu is folded behind its button: open it (a no-op where it is open)."""
+    toggle = page.locator("summary.nav-toggle")
+    if toggle.is_visible() and page.locator("details.nav-menu").get_attribute("open") is None:
+        toggle.click()

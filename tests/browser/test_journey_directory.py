@@ -78,3 +78,15 @@ def test_the_admin_pages_work_on_a_desktop(desktop):
     desktop.get_by_role("button", name="保存").click()
     expect(desktop.get_by_text("此项为必填项").first).to_be_visible()
     check_page(desktop)
+
+
+def test_the_main_menu_folds_on_a_phone_and_opens_with_one_tap(phone, desktop):
+    phone.goto("/")
+    menu_link = phone.locator("nav.main-nav").get_by_role("link", name="知识竞赛")
+    expect(menu_link).to_be_hidden()
+    phone.get_by_text("菜单").click()
+    expect(menu_link).to_be_visible()
+    check_page(phone)
+    desktop.goto("/")
+    expect(desktop.locator("nav.main-nav").get_by_role("link", name="知识竞赛")).to_be_visible()
+    expect(desktop.locator("summary.nav-toggle")).to_be_hidden()

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import zxingcpp
 from playwright.sync_api import expect
 
-from tests.browser.checks import check_page
+from tests.browser.checks import check_page, open_menu
 from tests.browser.test_calendar_qr import GREY_LEVELS
 
 DEMO_PASSWORD = "xinfeng-demo"
@@ -55,6 +55,7 @@ def test_a_new_volunteer_signs_up_in_two_taps_from_the_event_page_and_cancels(ph
     assert taps <= 3, f"{taps} taps from the event page to a sign-up"
     check_page(page)
 
+    open_menu(page)
     page.get_by_role("link", name="我的志愿服务").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("我的志愿服务")
     expect(page).to_have_title(re.compile(r"^我的志愿服务 · "))
