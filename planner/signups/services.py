@@ -93,22 +93,31 @@ class PartyTooLarge(DomainError):
 # ---------------------------------------------------------------- locking
 
 
-def _lock_shift(shift_id: int) -> Shift:
-    """Lock the shift row for the rest of the transaction and return it freshly loaded."""
+def _lock_row(model, row_id: int, counter, *options):
+    """Lock one row for the rest of the transaction and return it freshly loaded.
+
+    PostgreSQL takes the row lock with SELECT … FOR UPDATE; SQLite has no row locks, so a no-op
+    UPDATE of the row's counter takes the database's write lock first (waiting under busy_timeout).
+    """
     if db.session.get_bind().dialect.name == "sqlite":
         db.session.execute(
-            update(Shift)
-            .where(Shift.id == shift_id)
-            .values(confirmed_count=Shift.confirmed_count)
+            update(model)
+            .where(model.id == row_id)
+            .values({counter: counter})
             .execution_options(synchronize_session=False)
         )
     return db.session.scalars(
-        db.select(Shift)
-        .where(Shift.id == shift_id)
-        .options(joinedload(Shift.event))
-        .with_for_update(of=Shift)
+        db.select(model)
+        .where(model.id == row_id)
+        .options(*options)
+        .with_for_update(of=model)
         .execution_options(populate_existing=True)
     ).one()
+
+
+def _lock_shift(shift_id: int) -> Shift:
+    """Lock the shift row for the rest of the transaction and return it freshly loaded."""
+    return _lock_row(Shift, shift_id, Shift.confirmed_count, joinedload(Shift.event))
 
 
 def _take_place(shift: Shift) -> bool:
@@ -488,19 +497,8 @@ def participants(event: Event) -> list[User]:
 
 
 def _lock_event(event_id: int) -> Event:
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(
-            update(Event)
-            .where(Event.id == event_id)
-            .values(seats_confirmed=Event.seats_confirmed)
-            .execution_options(synchronize_session=False)
-        )
-    return db.session.scalars(
-        db.select(Event)
-        .where(Event.id == event_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    """Lock the event row (its audience seats) for the rest of the transaction."""
+    return _lock_row(Event, event_id, Event.seats_confirmed)
 
 
 def _take_seats(event: Event, party_size: int) -> bool:
