@@ -585,24 +585,30 @@ def _shift_times(form):
     return from_local(form.starts_at.data), from_local(form.ends_at.data)
 
 
+def _save_shift(form, event, shift):
+    """Save a valid shift form: (redirect, event) on success, else (None, event reloaded) with the
+    error next to its field."""
+    if not form.validate_on_submit():
+        return None, event
+    try:
+        services.save_shift(current_user, event, shift, form.role.data, *_shift_times(form),
+                            form.capacity.data, form.requirements.data or "")
+    except DomainError as exc:
+        db.session.rollback()
+        _field_error(form, exc, "role")
+        return None, services.load_event(event.id)
+    db.session.commit()
+    flash(_("Shift saved."), "success")
+    return redirect(url_for("events.manage", event_id=event.id) + "#shifts"), event
+
+
 @bp.post("/events/<int:event_id>/shifts")
 @login_required
 def add_shift(event_id: int):
     event = _managed_event(event_id)
     form = forms.ShiftForm()
-    if form.validate_on_submit():
-        try:
-            services.save_shift(current_user, event, None, form.role.data, *_shift_times(form),
-                                form.capacity.data, form.requirements.data or "")
-        except DomainError as exc:
-            db.session.rollback()
-            event = services.load_event(event_id)
-            _field_error(form, exc, "role")
-        else:
-            db.session.commit()
-            flash(_("Shift saved."), "success")
-            return redirect(url_for("events.manage", event_id=event.id) + "#shifts")
-    return _render_manage(event, shift_form=form)
+    saved, event = _save_shift(form, event, None)
+    return saved or _render_manage(event, shift_form=form)
 
 
 @bp.route("/events/<int:event_id>/shifts/<int:shift_id>/edit", methods=["GET", "POST"])
@@ -614,19 +620,8 @@ def edit_shift(event_id: int, shift_id: int):
     if request.method == "GET":
         form.starts_at.data = to_local(shift.starts_at).replace(tzinfo=None)
         form.ends_at.data = to_local(shift.ends_at).replace(tzinfo=None)
-    if form.validate_on_submit():
-        try:
-            services.save_shift(current_user, event, shift, form.role.data, *_shift_times(form),
-                                form.capacity.data, form.requirements.data or "")
-        except DomainError as exc:
-            db.session.rollback()
-            event = services.load_event(event_id)
-            _field_error(form, exc, "role")
-        else:
-            db.session.commit()
-            flash(_("Shift saved."), "success")
-            return redirect(url_for("events.manage", event_id=event.id) + "#shifts")
-    return render_template("events/shift_edit.html", form=form, event=event, shift=shift)
+    saved, event = _save_shift(form, event, shift)
+    return saved or render_template("events/shift_edit.html", form=form, event=event, shift=shift)
 
 
 @bp.post("/events/<int:event_id>/shifts/<int:shift_id>/remove")
