@@ -22,6 +22,7 @@ from planner.directory.models import (
 from planner.events.demo import seed_events
 from planner.extensions import db
 from planner.quizzes.demo import seed_quizzes
+from planner.signups.demo import seed as seed_signups
 from planner.timeutil import utcnow
 
 DEMO_PASSWORD = "xinfeng-demo"
@@ -181,13 +182,7 @@ def seed_accounts() -> None:
         )
 
 
-# Features append their seeders; they run in this order.
-def seed_signups() -> None:
-    from planner.signups import demo as signups_demo
-
-    signups_demo.seed()
-
-
+# Features append their seeders; they run in this order (sign-ups need the events).
 SEEDERS = [seed_directory, seed_accounts, seed_events, seed_signups, seed_quizzes]
 
 
