@@ -44,6 +44,7 @@ translations: update-translations compile-translations
 run: install instance/secret_key compile-translations
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
+	$(FLASK) analyze
 	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 --access-logfile - app:app
 
 # Chromium for the browser tests: installed with apt when root, else those tests are skipped.

@@ -14,6 +14,7 @@ from werkzeug.security import generate_password_hash
 
 from planner.accounts.models import User
 from planner.calendar.models import CalendarToken
+from planner.cli import refresh_statistics
 from planner.directory.models import (
     Community,
     Department,
@@ -323,6 +324,7 @@ def register(app) -> None:
         started = time.perf_counter()
         written = seed(scale)
         db.session.commit()
+        refresh_statistics()
         elapsed = time.perf_counter() - started
         click.echo(", ".join(f"{name} {count:,}" for name, count in written.items()))
         click.echo(f"bench-seed --scale {scale}: {elapsed:.1f} s")

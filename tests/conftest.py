@@ -98,6 +98,8 @@ def app_config(database_url, tmp_path):
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": None,
+        # Tests write rows directly and read pages at once; tests/test_pagecache.py turns it on.
+        "PLANNER_PAGE_CACHE_SECONDS": 0,
     }
 
 

@@ -97,6 +97,21 @@ def test_filters_by_district_street_community_kind_campaign_and_host(
     assert titles("when=range&date_from=0001-01-01&date_to=9999-12-31") == {"市南清扫", "李沧晚会"}
 
 
+def test_the_host_filter_lists_departments_and_partners_and_keeps_a_team_picked_by_a_link(
+    client, make_event, make_department, make_team
+):
+    department = make_department()
+    picked = make_team(name="被选中的服务队")
+    make_team(name="别的服务队")
+    make_event(title="服务队的活动", hosts=(picked,))
+    make_event(title="部门的活动", hosts=(department,))
+    plain = client.get("/events").get_data(as_text=True)
+    assert department.name in plain and "被选中的服务队" not in plain and "别的服务队" not in plain
+    text = client.get(f"/events?host=team:{picked.id}").get_data(as_text=True)
+    assert f'<option selected value="team:{picked.id}">被选中的服务队</option>' in text
+    assert "服务队的活动" in text and "部门的活动" not in text and "别的服务队" not in text
+
+
 def test_search_finds_chinese_text_in_title_and_description(client, make_event):
     make_event(title="凤凰山邻里宴", description="邻里一起吃饭聊天")
     make_event(title="环境卫生大扫除")

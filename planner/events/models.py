@@ -86,6 +86,8 @@ class Event(db.Model):
         ),
         CheckConstraint("max_party_size BETWEEN 1 AND 50", name="party_size_in_range"),
         Index("ix_event_status_starts_at", "status", "starts_at"),
+        # The public listing walks events in start order and counts them from this index alone.
+        Index("ix_event_starts_at_ends_at_status", "starts_at", "ends_at", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

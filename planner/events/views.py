@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 
-from planner import permissions
+from planner import pagecache, permissions
 from planner.directory.models import (
     Community,
     Department,
@@ -163,10 +163,16 @@ def listing_query(data: dict):
     """The public listing's query for the valid filter values in ``data``."""
     query = db.select(Event).where(Event.status.in_(services.PUBLIC_STATUSES))
     now = utcnow()
+    # The bounds on starts_at are implied by the others (no event is longer than LONGEST_EVENT) but
+    # let the database walk its start-time index instead of reading every event.
     if data.get("past"):
-        query = query.where(Event.ends_at < now).order_by(Event.starts_at.desc(), Event.id.desc())
+        query = query.where(Event.ends_at < now, Event.starts_at < now).order_by(
+            Event.starts_at.desc(), Event.id.desc()
+        )
     else:
-        query = query.where(Event.ends_at >= now).order_by(Event.starts_at, Event.id)
+        query = query.where(Event.ends_at >= now, Event.starts_at >= now - services.LONGEST_EVENT).order_by(
+            Event.starts_at, Event.id
+        )
     if data.get("community"):
         query = query.where(Event.community_id == data["community"])
     elif data.get("street"):
@@ -221,22 +227,40 @@ def _filter_form() -> tuple[forms.EventFilterForm, dict]:
             db.select(Campaign.id, Campaign.name).where(Campaign.status != CampaignStatus.DRAFT).order_by(Campaign.name)
         )
     ]
-    kinds = {model: kind for kind, model in ORG_MODELS.items()}
-    hosts = [("", _("All"))]
-    for model in (Department, VolunteerTeam, PartnerOrganisation):
-        hosts.extend(
-            (f"{kinds[model]}:{ident}", name) for ident, name in db.session.execute(
-                db.select(model.id, model.name).where(model.archived_at.is_(None)).order_by(model.name)
-            )
-        )
-    form.host.choices = hosts
+    form.host.choices = _host_choices(request.args.get("host"))
     form.validate()
     # A bad value in one filter is ignored; the others still apply.
     data = {name: field.data for name, field in form._fields.items() if not field.errors}
     return form, data
 
 
+def _host_choices(chosen: str | None) -> list[tuple[str, str]]:
+    """Departments and partner organisations, plus the host picked by a link (a team's page links
+    here with its team): a city's thousands of teams would make a drop-down nobody can use."""
+    kinds = {model: kind for kind, model in ORG_MODELS.items()}
+    hosts = [("", _("All"))]
+    for model in (Department, PartnerOrganisation):
+        hosts.extend(
+            (f"{kinds[model]}:{ident}", name) for ident, name in db.session.execute(
+                db.select(model.id, model.name).where(model.archived_at.is_(None)).order_by(model.name)
+            )
+        )
+    picked = org_from_key(chosen)
+    if picked is not None and not isinstance(picked, Department | PartnerOrganisation):
+        hosts.insert(1, (org_key(picked), _org_label(picked)))
+    return hosts
+
+
+def _listing_version() -> object:
+    return db.session.scalar(db.select(db.func.max(Event.updated_at)))
+
+
+def _event_version(event_id: int) -> object:
+    return db.session.scalar(db.select(Event.updated_at).where(Event.id == event_id))
+
+
 @bp.get("/events")
+@pagecache.cached_for_visitors(_listing_version)
 def listing():
     form, data = _filter_form()
     page = db.paginate(listing_query(data), per_page=PER_PAGE, error_out=False)
@@ -245,6 +269,7 @@ def listing():
 
 
 @bp.get("/events/<int:event_id>")
+@pagecache.cached_for_visitors(_event_version)
 def detail(event_id: int):
     event = services.load_event(event_id)
     if event is None or not (event.is_public or permissions.can_manage_event(event)):
