@@ -163,3 +163,22 @@ def test_an_unreachable_redis_only_costs_a_render(app, client, make_event):
             assert response.status_code == 200 and "照常显示" in response.get_data(as_text=True)
     finally:
         pagecache._clients.pop("redis://127.0.0.1:1/0", None)
+
+
+def test_the_home_page_and_directory_pages_are_cached_for_visitors_and_follow_event_edits(
+    client, make_event, make_community, make_team, make_department
+):
+    community, team, department = make_community(), make_team(), make_department()
+    event = make_event(title="首页上的活动", community=community, hosts=(team, department))
+    urls = ["/", "/districts", f"/communities/{community.id}", f"/streets/{community.street_id}",
+            f"/districts/{community.street.district_id}", "/teams", f"/teams/{team.id}", "/departments",
+            f"/departments/{department.id}"]
+    for url in urls:
+        assert client.get(url).headers["X-Page-Cache"] == "miss", url
+        assert client.get(url).headers["X-Page-Cache"] == "hit", url
+    event.title = "改过的活动"
+    event.updated_at = utcnow()
+    db.session.commit()
+    for url in (f"/communities/{community.id}", f"/teams/{team.id}", f"/departments/{department.id}"):
+        response = client.get(url)
+        assert response.headers["X-Page-Cache"] == "miss" and "改过的活动" in response.get_data(as_text=True)

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 
-from planner import permissions
+from planner import pagecache, permissions
 from planner.audit import services as audit
 from planner.directory import forms, services
 from planner.directory.models import (
@@ -27,7 +27,7 @@ from planner.directory.models import (
     TeamRole,
     VolunteerTeam,
 )
-from planner.events.services import upcoming_and_recent
+from planner.events.services import events_version, upcoming_and_recent
 from planner.exceptions import DomainError
 from planner.extensions import db, login_manager
 
@@ -44,6 +44,7 @@ def _events_of(organisation) -> dict:
 
 
 @bp.get("/districts")
+@pagecache.cached_for_visitors(lambda **_ids: events_version())
 def districts():
     rows = db.session.scalars(
         db.select(District)
@@ -55,6 +56,7 @@ def districts():
 
 
 @bp.get("/districts/<int:district_id>")
+@pagecache.cached_for_visitors(lambda **_ids: events_version())
 def district(district_id: int):
     item = db.session.scalar(
         db.select(District)
@@ -65,6 +67,7 @@ def district(district_id: int):
 
 
 @bp.get("/streets/<int:street_id>")
+@pagecache.cached_for_visitors(lambda **_ids: events_version())
 def street(street_id: int):
     item = db.session.scalar(
         db.select(Street)
@@ -75,6 +78,7 @@ def street(street_id: int):
 
 
 @bp.get("/communities/<int:community_id>")
+@pagecache.cached_for_visitors(lambda **_ids: events_version())
 def community(community_id: int):
     item = db.session.scalar(
         db.select(Community)
@@ -102,6 +106,7 @@ def community(community_id: int):
 
 
 @bp.get("/departments")
+@pagecache.cached_for_visitors(lambda **_ids: events_version())
 def departments():
     rows = db.session.scalars(
         db.select(Department).where(Department.archived_at.is_(None)).order_by(Department.name)
@@ -115,6 +120,7 @@ def departments():
 
 
 @bp.get("/departments/<int:department_id>")
+@pagecache.cached_for_visitors(lambda **_ids: events_version())
 def department(department_id: int):
     item = db.get_or_404(Department, department_id)
     partnerships = db.session.scalars(
@@ -137,12 +143,14 @@ def department(department_id: int):
 
 
 @bp.get("/partners/<int:partner_id>")
+@pagecache.cached_for_visitors(lambda **_ids: events_version())
 def partner(partner_id: int):
     item = db.get_or_404(PartnerOrganisation, partner_id)
     return render_template("directory/partner.html", partner=item, **_events_of(item))
 
 
 @bp.get("/teams")
+@pagecache.cached_for_visitors(lambda **_ids: events_version())
 def teams():
     page = db.paginate(
         db.select(VolunteerTeam)
@@ -174,6 +182,7 @@ def _membership_of(team: VolunteerTeam) -> TeamMembership | None:
 
 
 @bp.get("/teams/<int:team_id>")
+@pagecache.cached_for_visitors(lambda **_ids: events_version())
 def team(team_id: int):
     item = _load_team(team_id)
     leaders = db.session.scalars(

@@ -689,6 +689,23 @@ def detail_options():
     )
 
 
+# Built once, on the table rather than the mapped class: these run on every page served from the
+# page cache, where building and compiling an ORM statement would cost more than the query itself.
+_EVENTS_VERSION = db.select(db.func.max(Event.__table__.c.updated_at))
+_EVENT_VERSION = db.select(Event.__table__.c.updated_at).where(Event.__table__.c.id == db.bindparam("event_id"))
+
+
+def events_version() -> object:
+    """Changes whenever any event's page may change (every edit stamps ``updated_at``): the
+    page cache's check for pages that list events."""
+    return db.session.execute(_EVENTS_VERSION).scalar()
+
+
+def event_version(event_id: int) -> object:
+    """Changes whenever the event's own page may change."""
+    return db.session.execute(_EVENT_VERSION, {"event_id": event_id}).scalar()
+
+
 def load_event(event_id: int) -> Event | None:
     return db.session.scalar(db.select(Event).where(Event.id == event_id).options(*detail_options()))
 

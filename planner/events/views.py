@@ -251,16 +251,8 @@ def _host_choices(chosen: str | None) -> list[tuple[str, str]]:
     return hosts
 
 
-def _listing_version() -> object:
-    return db.session.scalar(db.select(db.func.max(Event.updated_at)))
-
-
-def _event_version(event_id: int) -> object:
-    return db.session.scalar(db.select(Event.updated_at).where(Event.id == event_id))
-
-
 @bp.get("/events")
-@pagecache.cached_for_visitors(_listing_version)
+@pagecache.cached_for_visitors(services.events_version)
 def listing():
     form, data = _filter_form()
     page = db.paginate(listing_query(data), per_page=PER_PAGE, error_out=False)
@@ -269,7 +261,7 @@ def listing():
 
 
 @bp.get("/events/<int:event_id>")
-@pagecache.cached_for_visitors(_event_version)
+@pagecache.cached_for_visitors(services.event_version)
 def detail(event_id: int):
     event = services.load_event(event_id)
     if event is None or not (event.is_public or permissions.can_manage_event(event)):

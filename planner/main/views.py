@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.orm import joinedload, selectinload
 
+from planner import pagecache
 from planner.accounts.views import safe_next
 from planner.directory.models import (
     Department,
@@ -15,6 +16,7 @@ from planner.directory.models import (
     Street,
     VolunteerTeam,
 )
+from planner.events.services import events_version
 from planner.extensions import csrf, db
 from planner.i18n import LOCALE_COOKIE
 
@@ -24,6 +26,7 @@ HOME_TEAMS = 12
 
 
 @bp.get("/")
+@pagecache.cached_for_visitors(events_version)
 def home():
     districts = db.session.scalars(
         db.select(District)
