@@ -162,6 +162,8 @@ def main() -> int:
     else:
         seed_report = marker.read_text()
     print(seed_report)
+    # Statistics for indexes that migrations added since the seeding, and for the data itself.
+    flask(env, "analyze")
 
     from bench.scenarios import _in_app, prepare  # noqa: E402 - needs sys.path set by the caller
 
