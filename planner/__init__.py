@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import event
+from werkzeug.routing import IntegerConverter
 
 from planner import config as config_module
 from planner.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
@@ -22,6 +23,14 @@ class _SessionInterface(SecureCookieSessionInterface):
         return request.is_secure or super().get_cookie_secure(app)
 
 
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in routes: at most the largest 32-bit id (PostgreSQL ``integer`` keys)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
@@ -29,6 +38,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    # Before any route is added: an id in a URL that no table can hold is a 404, not a database error.
+    app.url_map.converters["int"] = IdConverter
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(config_module.load(app.instance_path))
     if test_config:

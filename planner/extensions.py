@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import has_request_context, request
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
@@ -27,7 +27,19 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+# Page numbers past this are answered with an empty page: a larger offset overflows SQLite's integer.
+LAST_PAGE = 100_000
+
+
+class _SQLAlchemy(SQLAlchemy):
+    def paginate(self, select, *, page=None, **kwargs):
+        """``db.paginate`` with the ``?page=`` a visitor typed kept within what a database can count."""
+        if page is None and has_request_context():
+            page = min(max(request.args.get("page", 1, type=int) or 1, 1), LAST_PAGE)
+        return super().paginate(select, page=page, **kwargs)
+
+
+db = _SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()

@@ -78,3 +78,18 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(app):
     with db.engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 15000
+
+
+@pytest.mark.parametrize("url", [
+    "/events/99999999999999999999", "/events/2147483648", "/teams/99999999999999999999",
+    "/quizzes/99999999999999999999", "/calendar/communities/99999999999999999999.ics",
+])
+def test_an_id_no_table_can_hold_is_not_found(client, url):
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999", "-5", "0", "abc"])
+def test_any_page_number_a_visitor_types_gives_a_page(client, make_event, page):
+    make_event(title="第一页的活动")
+    for url in (f"/events?page={page}", f"/teams?page={page}", f"/events?past=1&page={page}"):
+        assert client.get(url).status_code == 200
