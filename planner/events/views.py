@@ -217,7 +217,8 @@ def _filter_form() -> tuple[forms.EventFilterForm, dict]:
     ).all()
     streets = {row[2]: row[3] for row in communities}
     districts = {row[4]: row[5] for row in communities}
-    blank = [(None, _("All"))]
+    # An empty value, not "None": a filter left at "All" stays out of the address.
+    blank = [("", _("All"))]
     form.district.choices = blank + sorted(districts.items(), key=lambda d: d[1])
     form.street.choices = blank + sorted(streets.items(), key=lambda s: s[1])
     form.community.choices = blank + [(row[0], row[1]) for row in communities]
@@ -257,7 +258,10 @@ def listing():
     form, data = _filter_form()
     page = db.paginate(listing_query(data), per_page=PER_PAGE, error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template("events/list.html", form=form, page=page, args=args, past=bool(data.get("past")))
+    active = sum(1 for name, value in data.items() if name != "q" and value not in (None, "", False))
+    return render_template(
+        "events/list.html", form=form, page=page, args=args, past=bool(data.get("past")), active_filters=active
+    )
 
 
 @bp.get("/events/<int:event_id>")
