@@ -26,7 +26,7 @@ from flask_wtf.csrf import generate_csrf
 log = logging.getLogger(__name__)
 
 PREFIX = "xinfeng:page:"
-LOCAL_ENTRIES = 512
+LOCAL_ENTRIES = 256  # pages are 20–60 kB: at most about 10 MB per process
 # Stands in for the visitor's CSRF token inside a stored page; never produced by a template.
 TOKEN_MARK = b"\x00xinfeng-csrf\x00"
 
