@@ -173,9 +173,7 @@ def render(feed: Feed, events: list[FeedEvent], *, base_url: str, refresh_hours:
         end_prefix = f"DTEND;TZID={zone.key}:"
         suffix = ""
     for event in events:
-        out.append(
-            _vevent(event, feed, base_url, zone, texts, (start_prefix, end_prefix, suffix))
-        )
+        out.append(_vevent(event, feed, base_url, zone, texts, (start_prefix, end_prefix, suffix)))
     out.append("END:VCALENDAR\r\n")
     return "".join(out).encode()
 

@@ -7,6 +7,7 @@ How events must change for feeds to stay right (the contract with the events ser
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import uuid
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, case, false, func, or_, union
+from sqlalchemy import Select, and_, bindparam, case, false, func, literal, or_, union
 from sqlalchemy.orm import aliased, joinedload
 
 from planner.accounts.models import User
@@ -31,6 +32,7 @@ from planner.directory.models import (
 from planner.events.kinds import KINDS
 from planner.events.models import (
     Campaign,
+    CampaignStatus,
     Event,
     EventHost,
     EventKind,
@@ -161,7 +163,7 @@ class Feed:
     key: str
     name: object  # a lazy string, rendered in the feed's language
     label: str  # the names inside ``name`` (they are part of the version)
-    condition: object
+    condition: object  # a SQL condition on Event, or a callable making one when first needed
     kind: EventKind | None = None
     windowed: bool = True  # False for a single event's download: any date
     remind_day_before: bool = False
@@ -184,10 +186,12 @@ def all_feed(kind: EventKind | None = None) -> Feed:
     return Feed(key, _with_kind(_l("Xinfeng: all events"), kind), "", db.true(), kind=kind)
 
 
-def scope_feed(scope: str, item, kind: EventKind | None = None) -> Feed:
-    key = f"{scope}/{item.id}" + (f"?kind={kind.value}" if kind else "")
-    name = _with_kind(_l("%(name)s · Xinfeng events", name=item.name), kind)
-    return Feed(key, name, item.name, SCOPES[scope].condition(item.id), kind=kind)
+def scope_feed(scope: str, item_id: int, item_name: str, kind: EventKind | None = None) -> Feed:
+    key = f"{scope}/{item_id}" + (f"?kind={kind.value}" if kind else "")
+    name = _with_kind(_l("%(name)s · Xinfeng events", name=item_name), kind)
+    # Built only when the feed's version is not remembered: building it costs more than a 304.
+    condition = functools.partial(SCOPES[scope].condition, item_id)
+    return Feed(key, name, item_name, condition, kind=kind)
 
 
 def event_feed(event: Event) -> Feed:
@@ -215,10 +219,45 @@ def personal_feed(token: CalendarToken) -> Feed:
     )
 
 
-def find_scope_item(scope: str, item_id: int):
-    """The district, street, … a scope feed is about; ``None`` when there is none."""
-    spec = SCOPES.get(scope)
-    return db.session.get(spec.model, item_id) if spec else None
+@dataclass(frozen=True)
+class FeedHead:
+    """What a feed request learns in one query: the scope's name and the latest event edit."""
+
+    name: str
+    latest_edit: datetime | None
+
+
+# Every edit of an event, its hosts, programme or shifts (publishing and cancelling included)
+# stamps Event.updated_at (the events services' ``_touch``), so this indexed maximum moves
+# whenever a feed's events may have changed, except through sign-ups and renames elsewhere.
+_LATEST_EDIT = db.select(func.max(Event.updated_at)).scalar_subquery()
+
+
+def _scope_head(spec: Scope) -> Select:
+    query = db.select(spec.model.name, _LATEST_EDIT).where(spec.model.id == bindparam("item_id"))
+    if spec.model is Campaign:
+        query = query.where(Campaign.status != CampaignStatus.DRAFT)
+    return query
+
+
+# Built once: a conditional feed request should cost little more than one indexed look-up.
+_HEADS = {scope: _scope_head(spec) for scope, spec in SCOPES.items()}
+_ALL_HEAD = db.select(literal(""), _LATEST_EDIT)
+
+
+def feed_head(scope: str | None = None, item_id: int | None = None) -> FeedHead | None:
+    """The scope's name (``""`` for all events) and the latest event edit, in one query.
+
+    ``None`` when the scope names nothing a feed is published for (or a draft campaign).
+    """
+    # Core execution on the session's connection: the ORM's statement handling would cost more
+    # than the query itself on this path.
+    connection = db.session.connection()
+    if scope is None:
+        row = connection.execute(_ALL_HEAD).one()
+    else:
+        row = connection.execute(_HEADS[scope], {"item_id": item_id}).first()
+    return FeedHead(*row) if row is not None else None
 
 
 def parse_kind(raw: str | None) -> EventKind | None:
@@ -262,7 +301,8 @@ def _cancelled_at():
 
 
 def _base_condition(feed: Feed):
-    conditions = [feed.condition, Event.status != EventStatus.DRAFT]
+    condition = feed.condition() if callable(feed.condition) else feed.condition
+    conditions = [condition, Event.status != EventStatus.DRAFT]
     if feed.kind is not None:
         conditions.append(Event.kind == feed.kind)
     return and_(*conditions)
@@ -281,6 +321,8 @@ def _in_window(feed: Feed, window: Window):
 class FeedVersion:
     etag: str
     last_modified: datetime | None
+    # The next moment an event leaves the window by the clock alone (None: none will).
+    stable_until: datetime | None = None
 
 
 def feed_version(feed: Feed, window: Window, *, extra: tuple = ()) -> FeedVersion:
@@ -306,12 +348,19 @@ def feed_version(feed: Feed, window: Window, *, extra: tuple = ()) -> FeedVersio
             func.count(case((shown, Shift.id))),
             func.sum(case((shown, Shift.capacity))),
             func.sum(case((shown, Shift.confirmed_count))),
+            func.min(case((shown, Event.ends_at))),
+            func.min(case((and_(shown, Event.status == EventStatus.CANCELLED), _cancelled_at()))),
         )
         .select_from(Event)
         .outerjoin(Shift, Shift.event_id == Event.id)
         .where(_base_condition(feed))
     ).one()
-    count, updated, revised, ended, cancelled, *shift_sums = row
+    count, updated, revised, ended, cancelled, *shift_sums, first_end, first_cancelled = row
+    leaving = []
+    if feed.windowed and first_end is not None:
+        leaving.append(first_end + timedelta(days=window.past_days))
+    if feed.windowed and first_cancelled is not None:
+        leaving.append(first_cancelled + timedelta(days=window.cancelled_days))
     stamps = [updated, revised, feed.changed_at]
     if ended is not None:
         stamps.append(min(ended + timedelta(days=window.past_days), window.now))
@@ -332,7 +381,9 @@ def feed_version(feed: Feed, window: Window, *, extra: tuple = ()) -> FeedVersio
         *extra,
     )
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    return FeedVersion(etag=digest, last_modified=last_modified)
+    return FeedVersion(
+        etag=digest, last_modified=last_modified, stable_until=min(leaving) if leaving else None
+    )
 
 
 @dataclass(slots=True)
