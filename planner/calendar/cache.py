@@ -1,14 +1,19 @@
-"""A cache of rendered feed bodies: Redis when ``REDIS_URL`` is set, else a small in-process LRU.
+"""Caches of feeds: Redis when ``REDIS_URL`` is set, else small in-process LRUs. Only caches: when
+Redis is unreachable the feed's version is computed and its body rendered again.
 
-Keys name a feed at one data version, so entries never go stale; they only age out. It is only a
-cache: when Redis is unreachable the feed is rendered again and served.
+Bodies are keyed by the feed's data version, so they never go stale; they only age out. Versions
+are keyed by the feed and the latest event edit of all (``services.feed_head``), and trusted for
+at most ``VERSION_SECONDS``: what no event edit stamps (sign-ups changing remaining places,
+renames of places and organisations) shows in the version again within that time.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import OrderedDict
+from datetime import datetime
 
 from flask import current_app
 
@@ -17,6 +22,9 @@ log = logging.getLogger(__name__)
 PREFIX = "xinfeng:ics:"
 REDIS_TTL_SECONDS = 24 * 3600
 LOCAL_ENTRIES = 32  # a 1,000-event feed is about 1 MB
+VERSION_PREFIX = "xinfeng:ics-version:"
+VERSION_SECONDS = 300
+LOCAL_VERSIONS = 4096  # a few hundred bytes each
 
 _local: OrderedDict[str, bytes] = OrderedDict()
 _local_lock = threading.Lock()
@@ -64,7 +72,70 @@ def put(key: str, body: bytes) -> None:
             _local.popitem(last=False)
 
 
+# key -> (latest edit, etag, last modified, trusted until as a Unix time)
+_versions: OrderedDict[str, tuple[str, str, str, float]] = OrderedDict()
+
+
+def _stamp(value: datetime | None) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def get_version(key: str, latest_edit: datetime | None) -> tuple[str, datetime | None] | None:
+    """The (etag, last modified) remembered for ``key`` at this latest edit, if still trusted."""
+    client = _redis()
+    if client is not None:
+        try:
+            raw = client.get(VERSION_PREFIX + key)
+        except Exception:  # noqa: BLE001
+            log.warning("calendar cache: Redis unreachable on get", exc_info=True)
+            return None
+        entry = tuple(raw.decode().split("|")) if raw else None
+    else:
+        with _local_lock:
+            entry = _versions.get(key)
+            if entry is not None:
+                _versions.move_to_end(key)
+    if entry is None:
+        return None
+    stamp, etag, last_modified, until = entry
+    if stamp != _stamp(latest_edit) or time.time() >= float(until):
+        return None
+    return etag, datetime.fromisoformat(last_modified) if last_modified else None
+
+
+def put_version(
+    key: str,
+    latest_edit: datetime | None,
+    etag: str,
+    last_modified: datetime | None,
+    until: datetime | None,
+) -> None:
+    """Remember ``key``'s version at this latest edit, for at most VERSION_SECONDS and ``until``."""
+    now = time.time()
+    deadline = now + VERSION_SECONDS
+    if until is not None:
+        deadline = min(deadline, until.timestamp())
+    if deadline <= now:
+        return
+    entry = (_stamp(latest_edit), etag, _stamp(last_modified), repr(deadline))
+    client = _redis()
+    if client is not None:
+        try:
+            client.set(
+                VERSION_PREFIX + key, "|".join(entry).encode(), ex=max(int(deadline - now), 1)
+            )
+        except Exception:  # noqa: BLE001
+            log.warning("calendar cache: Redis unreachable on set", exc_info=True)
+        return
+    with _local_lock:
+        _versions[key] = entry
+        _versions.move_to_end(key)
+        while len(_versions) > LOCAL_VERSIONS:
+            _versions.popitem(last=False)
+
+
 def clear() -> None:
     """Forget the in-process entries (tests)."""
     with _local_lock:
         _local.clear()
+        _versions.clear()

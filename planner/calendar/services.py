@@ -7,16 +7,17 @@ How events must change for feeds to stay right (the contract with the events ser
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, case, false, func, or_, union
-from sqlalchemy.orm import aliased, joinedload, subqueryload
+from sqlalchemy import Select, and_, bindparam, case, false, func, literal, or_, union
+from sqlalchemy.orm import aliased, joinedload
 
 from planner.accounts.models import User
 from planner.calendar.models import CalendarToken
@@ -24,16 +25,19 @@ from planner.directory.models import (
     Community,
     Department,
     District,
+    PartnerOrganisation,
     Street,
     VolunteerTeam,
 )
 from planner.events.kinds import KINDS
 from planner.events.models import (
     Campaign,
+    CampaignStatus,
     Event,
     EventHost,
     EventKind,
     EventStatus,
+    HostRole,
     ProgrammeItem,
     Shift,
 )
@@ -159,7 +163,7 @@ class Feed:
     key: str
     name: object  # a lazy string, rendered in the feed's language
     label: str  # the names inside ``name`` (they are part of the version)
-    condition: object
+    condition: object  # a SQL condition on Event, or a callable making one when first needed
     kind: EventKind | None = None
     windowed: bool = True  # False for a single event's download: any date
     remind_day_before: bool = False
@@ -182,10 +186,12 @@ def all_feed(kind: EventKind | None = None) -> Feed:
     return Feed(key, _with_kind(_l("Xinfeng: all events"), kind), "", db.true(), kind=kind)
 
 
-def scope_feed(scope: str, item, kind: EventKind | None = None) -> Feed:
-    key = f"{scope}/{item.id}" + (f"?kind={kind.value}" if kind else "")
-    name = _with_kind(_l("%(name)s · Xinfeng events", name=item.name), kind)
-    return Feed(key, name, item.name, SCOPES[scope].condition(item.id), kind=kind)
+def scope_feed(scope: str, item_id: int, item_name: str, kind: EventKind | None = None) -> Feed:
+    key = f"{scope}/{item_id}" + (f"?kind={kind.value}" if kind else "")
+    name = _with_kind(_l("%(name)s · Xinfeng events", name=item_name), kind)
+    # Built only when the feed's version is not remembered: building it costs more than a 304.
+    condition = functools.partial(SCOPES[scope].condition, item_id)
+    return Feed(key, name, item_name, condition, kind=kind)
 
 
 def event_feed(event: Event) -> Feed:
@@ -213,10 +219,45 @@ def personal_feed(token: CalendarToken) -> Feed:
     )
 
 
-def find_scope_item(scope: str, item_id: int):
-    """The district, street, … a scope feed is about; ``None`` when there is none."""
-    spec = SCOPES.get(scope)
-    return db.session.get(spec.model, item_id) if spec else None
+@dataclass(frozen=True)
+class FeedHead:
+    """What a feed request learns in one query: the scope's name and the latest event edit."""
+
+    name: str
+    latest_edit: datetime | None
+
+
+# Every edit of an event, its hosts, programme or shifts (publishing and cancelling included)
+# stamps Event.updated_at (the events services' ``_touch``), so this indexed maximum moves
+# whenever a feed's events may have changed, except through sign-ups and renames elsewhere.
+_LATEST_EDIT = db.select(func.max(Event.updated_at)).scalar_subquery()
+
+
+def _scope_head(spec: Scope) -> Select:
+    query = db.select(spec.model.name, _LATEST_EDIT).where(spec.model.id == bindparam("item_id"))
+    if spec.model is Campaign:
+        query = query.where(Campaign.status != CampaignStatus.DRAFT)
+    return query
+
+
+# Built once: a conditional feed request should cost little more than one indexed look-up.
+_HEADS = {scope: _scope_head(spec) for scope, spec in SCOPES.items()}
+_ALL_HEAD = db.select(literal(""), _LATEST_EDIT)
+
+
+def feed_head(scope: str | None = None, item_id: int | None = None) -> FeedHead | None:
+    """The scope's name (``""`` for all events) and the latest event edit, in one query.
+
+    ``None`` when the scope names nothing a feed is published for (or a draft campaign).
+    """
+    # Core execution on the session's connection: the ORM's statement handling would cost more
+    # than the query itself on this path.
+    connection = db.session.connection()
+    if scope is None:
+        row = connection.execute(_ALL_HEAD).one()
+    else:
+        row = connection.execute(_HEADS[scope], {"item_id": item_id}).first()
+    return FeedHead(*row) if row is not None else None
 
 
 def parse_kind(raw: str | None) -> EventKind | None:
@@ -260,7 +301,8 @@ def _cancelled_at():
 
 
 def _base_condition(feed: Feed):
-    conditions = [feed.condition, Event.status != EventStatus.DRAFT]
+    condition = feed.condition() if callable(feed.condition) else feed.condition
+    conditions = [condition, Event.status != EventStatus.DRAFT]
     if feed.kind is not None:
         conditions.append(Event.kind == feed.kind)
     return and_(*conditions)
@@ -279,6 +321,8 @@ def _in_window(feed: Feed, window: Window):
 class FeedVersion:
     etag: str
     last_modified: datetime | None
+    # The next moment an event leaves the window by the clock alone (None: none will).
+    stable_until: datetime | None = None
 
 
 def feed_version(feed: Feed, window: Window, *, extra: tuple = ()) -> FeedVersion:
@@ -304,12 +348,19 @@ def feed_version(feed: Feed, window: Window, *, extra: tuple = ()) -> FeedVersio
             func.count(case((shown, Shift.id))),
             func.sum(case((shown, Shift.capacity))),
             func.sum(case((shown, Shift.confirmed_count))),
+            func.min(case((shown, Event.ends_at))),
+            func.min(case((and_(shown, Event.status == EventStatus.CANCELLED), _cancelled_at()))),
         )
         .select_from(Event)
         .outerjoin(Shift, Shift.event_id == Event.id)
         .where(_base_condition(feed))
     ).one()
-    count, updated, revised, ended, cancelled, *shift_sums = row
+    count, updated, revised, ended, cancelled, *shift_sums, first_end, first_cancelled = row
+    leaving = []
+    if feed.windowed and first_end is not None:
+        leaving.append(first_end + timedelta(days=window.past_days))
+    if feed.windowed and first_cancelled is not None:
+        leaving.append(first_cancelled + timedelta(days=window.cancelled_days))
     stamps = [updated, revised, feed.changed_at]
     if ended is not None:
         stamps.append(min(ended + timedelta(days=window.past_days), window.now))
@@ -330,33 +381,141 @@ def feed_version(feed: Feed, window: Window, *, extra: tuple = ()) -> FeedVersio
         *extra,
     )
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    return FeedVersion(etag=digest, last_modified=last_modified)
+    return FeedVersion(
+        etag=digest, last_modified=last_modified, stable_until=min(leaving) if leaving else None
+    )
 
 
-def load_events(feed: Feed, window: Window) -> list[Event]:
-    """The feed's events with everything rendering needs, in a fixed number of queries."""
-    # subqueryload, not selectinload: selectinload splits long id lists into several queries.
-    return list(
-        db.session.scalars(
-            db.select(Event)
-            .where(_base_condition(feed), _in_window(feed, window))
-            .options(
-                joinedload(Event.community)
-                .joinedload(Community.street)
-                .joinedload(Street.district),
-                joinedload(Event.campaign),
-                subqueryload(Event.hosts).options(
-                    joinedload(EventHost.department),
-                    joinedload(EventHost.partner),
-                    joinedload(EventHost.street),
-                    joinedload(EventHost.community),
-                    joinedload(EventHost.team),
-                ),
-                subqueryload(Event.programme).joinedload(ProgrammeItem.performer_team),
-                subqueryload(Event.shifts),
-            )
-            .order_by(Event.starts_at, Event.id)
-        ).unique()
+@dataclass(slots=True)
+class FeedShift:
+    role: str
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+    remaining: int
+
+
+@dataclass(slots=True)
+class FeedEvent:
+    """What a feed shows of one event, as plain values (no ORM objects: 20x cheaper to load)."""
+
+    id: int
+    uuid: str
+    title: str
+    kind: EventKind
+    status: EventStatus
+    venue: str
+    address: str
+    latitude: float | None
+    longitude: float | None
+    starts_at: datetime
+    ends_at: datetime
+    description: str
+    cancel_reason: str
+    revision: int
+    revised_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    campaign: str | None
+    community: str | None
+    street: str | None
+    district: str | None
+    hosts: list[tuple[str, HostRole]] = field(default_factory=list)  # name, role
+    programme: list[tuple[str, str]] = field(default_factory=list)  # title, performer
+    shifts: list[FeedShift] = field(default_factory=list)
+
+
+_EVENT_COLUMNS = (
+    Event.id,
+    Event.uuid,
+    Event.title,
+    Event.kind,
+    Event.status,
+    Event.venue,
+    Event.address,
+    Event.latitude,
+    Event.longitude,
+    Event.starts_at,
+    Event.ends_at,
+    Event.description,
+    Event.cancel_reason,
+    Event.revision,
+    Event.revised_at,
+    Event.created_at,
+    Event.updated_at,
+)
+
+
+def load_events(feed: Feed, window: Window) -> list[FeedEvent]:
+    """The feed's events with everything rendering needs, as plain rows in four queries."""
+    shown = (_base_condition(feed), _in_window(feed, window))
+    street, district = aliased(Street), aliased(District)
+    rows = db.session.execute(
+        db.select(*_EVENT_COLUMNS, Campaign.name, Community.name, street.name, district.name)
+        .outerjoin(Campaign, Event.campaign_id == Campaign.id)
+        .outerjoin(Community, Event.community_id == Community.id)
+        .outerjoin(street, Community.street_id == street.id)
+        .outerjoin(district, street.district_id == district.id)
+        .where(*shown)
+        .order_by(Event.starts_at, Event.id)
+    ).all()
+    if not rows:
+        return []
+    events = [FeedEvent(*row) for row in rows]
+    by_id = {event.id: event for event in events}
+    # The children by a sub-select of the same condition: an IN list of 20,000 ids would
+    # exceed SQLite's parameter limit and is no faster.
+    ids = db.select(Event.id).where(*shown)
+    for event_id, name, role in db.session.execute(_host_names(ids)):
+        if name is not None:
+            by_id[event_id].hosts.append((name, role))
+    team = aliased(VolunteerTeam)
+    for event_id, title, performer in db.session.execute(
+        db.select(
+            ProgrammeItem.event_id,
+            ProgrammeItem.title,
+            func.coalesce(team.name, ProgrammeItem.performer_text),
+        )
+        .outerjoin(team, ProgrammeItem.performer_team_id == team.id)
+        .where(ProgrammeItem.event_id.in_(ids))
+        .order_by(ProgrammeItem.event_id, ProgrammeItem.position)
+    ):
+        by_id[event_id].programme.append((title, performer))
+    for event_id, role, starts_at, ends_at, capacity, confirmed in db.session.execute(
+        db.select(
+            Shift.event_id,
+            Shift.role,
+            Shift.starts_at,
+            Shift.ends_at,
+            Shift.capacity,
+            Shift.confirmed_count,
+        )
+        .where(Shift.event_id.in_(ids))
+        .order_by(Shift.event_id, Shift.starts_at, Shift.id)
+    ):
+        remaining = max(capacity - confirmed, 0)  # Shift.remaining
+        by_id[event_id].shifts.append(FeedShift(role, starts_at, ends_at, capacity, remaining))
+    return events
+
+
+def _host_names(event_ids) -> Select:
+    """(event id, organisation name, role) of the hosts of ``event_ids``, in the hosts' order."""
+    department, partner = aliased(Department), aliased(PartnerOrganisation)
+    street, community, team = aliased(Street), aliased(Community), aliased(VolunteerTeam)
+    return (
+        db.select(
+            EventHost.event_id,
+            # Exactly one organisation a row (a check constraint), so the first name is its name.
+            func.coalesce(department.name, partner.name, street.name, community.name, team.name),
+            EventHost.role,
+        )
+        .outerjoin(department, EventHost.department_id == department.id)
+        .outerjoin(partner, EventHost.partner_id == partner.id)
+        .outerjoin(street, EventHost.street_id == street.id)
+        .outerjoin(community, EventHost.community_id == community.id)
+        .outerjoin(team, EventHost.team_id == team.id)
+        .where(EventHost.event_id.in_(event_ids))
+        .order_by(EventHost.event_id, EventHost.id)
     )
 
 

@@ -87,20 +87,44 @@ def _not_modified(version: services.FeedVersion) -> bool:
     return False
 
 
-def _serve(feed: services.Feed, *, filename: str | None = None) -> Response:
-    """Answer 304 from the data version alone, else the rendered feed (cached by that version)."""
+def _serve(
+    feed: services.Feed, *, head: services.FeedHead | None = None, filename: str | None = None
+) -> Response:
+    """Answer 304 from the data version alone, else the rendered feed (cached by that version).
+
+    With a ``head`` (public feeds), the version is remembered for the latest event edit, so a
+    conditional request costs one indexed look-up until an event changes.
+    """
     locale = _feed_locale()
     base_url = public_base_url()
     refresh_hours = current_app.config["PLANNER_CALENDAR_REFRESH_HOURS"]
-    window = services.Window.current()
-    version = services.feed_version(feed, window, extra=(locale, base_url, refresh_hours))
+    extra = (locale, base_url, refresh_hours)
+    window = None
+    version = None
+    if head is not None:
+        config = current_app.config
+        window_days = (
+            config["PLANNER_CALENDAR_PAST_DAYS"],
+            config["PLANNER_CALENDAR_CANCELLED_DAYS"],
+        )
+        key = repr((feed.key, feed.label, *extra, *window_days))
+        known = cache.get_version(key, head.latest_edit)
+        if known is not None:
+            version = services.FeedVersion(*known)
+    if version is None:
+        window = services.Window.current()
+        version = services.feed_version(feed, window, extra=extra)
+        if head is not None:
+            cache.put_version(
+                key, head.latest_edit, version.etag, version.last_modified, version.stable_until
+            )
     if _not_modified(version):
         response = Response(status=304)
     else:
         body = cache.get(version.etag)
         if body is None:
             with force_locale(locale):
-                events = services.load_events(feed, window)
+                events = services.load_events(feed, window or services.Window.current())
                 body = ics.render(feed, events, base_url=base_url, refresh_hours=refresh_hours)
             cache.put(version.etag, body)
         response = Response(body, content_type="text/calendar; charset=utf-8")
@@ -135,16 +159,17 @@ def event_ics(event_id: int):
 
 @bp.get("/calendar/all.ics")
 def all_feed():
-    return _serve(services.all_feed(_kind_or_404()))
+    kind = _kind_or_404()
+    return _serve(services.all_feed(kind), head=services.feed_head())
 
 
 @bp.get(f"/calendar/<any({SCOPE_NAMES}):scope>/<int:item_id>.ics")
 def scope_feed(scope: str, item_id: int):
     kind = _kind_or_404()
-    item = services.find_scope_item(scope, item_id)
-    if item is None or (isinstance(item, Campaign) and item.status == CampaignStatus.DRAFT):
+    head = services.feed_head(scope, item_id)
+    if head is None:
         abort(404)
-    return _serve(services.scope_feed(scope, item, kind))
+    return _serve(services.scope_feed(scope, item_id, head.name, kind), head=head)
 
 
 @bp.get("/calendar/me/<token>.ics")
