@@ -5,9 +5,11 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from planner.exceptions import DomainError
 from planner.extensions import db
@@ -169,6 +171,33 @@ def load_attempt(attempt_id: int) -> Attempt | None:
     )
 
 
+# Built once: answering is the request a quiz's players send most.
+_SLOT = (
+    sa.select(AttemptAnswer)
+    .where(
+        AttemptAnswer.attempt_id == sa.bindparam("attempt_id"),
+        AttemptAnswer.position == sa.bindparam("position"),
+    )
+    .options(
+        joinedload(AttemptAnswer.attempt).joinedload(Attempt.quiz),
+        joinedload(AttemptAnswer.question).joinedload(Question.options),
+    )
+)
+
+
+_SLOT_ROWS = AttemptAnswer.__table__
+# The values to write come as parameters: the statement is built once.
+_ANSWER = _SLOT_ROWS.update().where(
+    _SLOT_ROWS.c.id == sa.bindparam("slot_id"), _SLOT_ROWS.c.answered_at.is_(None)
+)
+
+
+def load_slot(attempt_id: int, position: int) -> AttemptAnswer | None:
+    """One slot with its attempt, quiz, question and options, in one query: what answering needs."""
+    params = {"attempt_id": attempt_id, "position": position}
+    return db.session.scalars(_SLOT, params).unique().first()
+
+
 def is_late(attempt: Attempt, now=None) -> bool:
     now = now or utcnow()
     return attempt.deadline_at is not None and now > attempt.deadline_at + GRACE
@@ -190,26 +219,38 @@ def answer(
     now = utcnow()
     valid = set(slot.option_order)
     chosen = [c for c in chosen if c in valid]
-    # Only one request may answer a slot: the update checks it is still unanswered.
-    result = db.session.execute(
-        db.update(AttemptAnswer)
-        .where(AttemptAnswer.id == slot.id, AttemptAnswer.answered_at.is_(None))
-        .values(answered_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    given = {"answered_at": now, "chosen": chosen}
+    given["text"] = (text or "")[:200] if not slot.question.is_choice else None
+    if is_late(attempt, now):
+        given.update(late=True, score=0.0, is_correct=False)
+    else:
+        score = score_answer(slot.question, chosen, text, attempt.quiz.partial_credit)
+        given.update(late=False, score=score, is_correct=score == 1.0)
+    # Only one request may answer a slot: the update checks it is still unanswered, and
+    # writes the whole answer in the same statement.
+    result = db.session.connection().execute(_ANSWER, {"slot_id": slot.id, **given})
     if result.rowcount != 1:
         raise AlreadyAnswered()
-    slot.answered_at = now
-    slot.chosen = chosen
-    slot.text = (text or "")[:200] if not slot.question.is_choice else None
-    if is_late(attempt, now):
-        slot.late, slot.score, slot.is_correct = True, 0.0, False
-    else:
-        slot.score = score_answer(slot.question, chosen, text, attempt.quiz.partial_credit)
-        slot.is_correct = slot.score == 1.0
-    if slot.late or current_slot(attempt) is None:
+    for key, value in given.items():  # as written: nothing left for the flush to send
+        set_committed_value(slot, key, value)
+    if slot.late or not _has_unanswered(attempt):
         finish(attempt, now)
     return slot
+
+
+_UNANSWERED = (
+    sa.select(AttemptAnswer.id)
+    .where(
+        AttemptAnswer.attempt_id == sa.bindparam("attempt_id"), AttemptAnswer.answered_at.is_(None)
+    )
+    .limit(1)
+)
+
+
+def _has_unanswered(attempt: Attempt) -> bool:
+    # Asked of the database (this slot's answer is already written there): the other slots
+    # need not be loaded to know whether this was the last one.
+    return db.session.scalar(_UNANSWERED, {"attempt_id": attempt.id}) is not None
 
 
 def finish(attempt: Attempt, now=None) -> Attempt:
@@ -221,8 +262,14 @@ def finish(attempt: Attempt, now=None) -> Attempt:
         now = attempt.deadline_at  # time taken never exceeds the limit
     attempt.finished_at = now
     attempt.duration_seconds = max(0, int((now - attempt.started_at).total_seconds()))
-    attempt.max_score = float(len(attempt.answers))
-    attempt.score = round(sum(a.score for a in attempt.answers), 2)
+    # The slots' scores as written (autoflush), without loading every slot as an object.
+    scores = db.session.scalars(
+        db.select(AttemptAnswer.score)
+        .where(AttemptAnswer.attempt_id == attempt.id)
+        .order_by(AttemptAnswer.position)
+    ).all()
+    attempt.max_score = float(len(scores))
+    attempt.score = round(sum(scores), 2)
     attempt.percent = percent(attempt.score, attempt.max_score)
     attempt.passed = attempt.percent >= attempt.quiz.pass_percent
     db.session.flush()

@@ -149,6 +149,7 @@ def add_category(actor, name: str, name_en: str = "") -> QuestionCategory:
 def apply_draft(question: Question, draft: QuestionDraft, category: QuestionCategory) -> Question:
     """Validate the draft and copy it onto ``question`` (new or existing); flush only."""
     validate(draft)
+    is_new = question.id is None
     question.category = category
     question.type = draft.type
     question.text = draft.text.strip()
@@ -164,6 +165,10 @@ def apply_draft(question: Question, draft: QuestionDraft, category: QuestionCate
         _replace_options(question, draft.options)
     db.session.add(question)
     db.session.flush()
+    if not is_new:
+        from planner.quizzes import live  # live scores with scoring, which uses this module
+
+        live.question_edited(question.id)
     return question
 
 

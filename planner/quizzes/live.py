@@ -6,6 +6,7 @@ import secrets
 from collections import Counter
 from datetime import timedelta
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -97,14 +98,67 @@ def create_round(actor, quiz: Quiz, seconds_per_question: int = 20) -> LiveRound
 
 def phase_of(live: LiveRound, now=None) -> LivePhase:
     """The phase as the clock sees it: a question whose time is up is being revealed."""
-    now = now or utcnow()
-    if live.phase is LivePhase.QUESTION and live.question_ends_at and now >= live.question_ends_at:
+    return _clock_phase(live.phase, live.question_ends_at, now or utcnow())
+
+
+def _clock_phase(phase: LivePhase, ends_at, now) -> LivePhase:
+    if phase is LivePhase.QUESTION and ends_at and now >= ends_at:
         return LivePhase.REVEAL
-    return live.phase
+    return phase
 
 
 def _touch(live: LiveRound) -> None:
-    live.version += 1
+    """Count a change every phone must see: pollers compare this number, not the state itself."""
+    # In SQL, not ``version + 1`` in Python: two answers at once must make two versions.
+    db.session.execute(
+        sa.update(LiveRound)
+        .where(LiveRound.id == live.id)
+        .values(version=LiveRound.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(live, ["version"])
+
+
+def question_edited(question_id: int) -> None:
+    """An edited question's text or options reach the phones of the unfinished rounds asking it."""
+    for live in db.session.scalars(
+        db.select(LiveRound).where(LiveRound.phase != LivePhase.FINISHED)
+    ):
+        if question_id in live.question_ids:
+            _touch(live)
+
+
+_ROUNDS, _PLAYERS = LiveRound.__table__, LivePlayer.__table__
+# Built once: the poll of every phone runs it, and building a statement costs more than running it.
+_POLL = (
+    sa.select(
+        _ROUNDS.c.id,
+        _ROUNDS.c.version,
+        _ROUNDS.c.phase,
+        _ROUNDS.c.question_ends_at,
+        _PLAYERS.c.id.label("player_id"),
+    )
+    .select_from(
+        _ROUNDS.outerjoin(
+            _PLAYERS,
+            sa.and_(_PLAYERS.c.round_id == _ROUNDS.c.id, _PLAYERS.c.token == sa.bindparam("token")),
+        )
+    )
+    .where(_ROUNDS.c.pin == sa.bindparam("pin"))
+)
+
+
+def poll_mark(pin: str, token: str | None, now=None) -> tuple | None:
+    """(round id, version, phase by the clock, player id or None) from one row; None: no round.
+
+    Everything a phone's state shows changes ``version`` (see ``_touch``) or the clock's phase,
+    so these decide whether the phone already has the current state.
+    """
+    row = db.session.connection().execute(_POLL, {"pin": pin, "token": token}).first()
+    if row is None:
+        return None
+    phase = _clock_phase(row.phase, row.question_ends_at, now or utcnow())
+    return row.id, row.version, phase, row.player_id
 
 
 def _open_question(live: LiveRound, index: int, now) -> None:
@@ -239,6 +293,7 @@ def submit(live: LiveRound, player: LivePlayer, option_id: int, now=None) -> Liv
             db.session.flush()
     except IntegrityError as exc:
         raise AlreadyAnsweredLive() from exc
+    _touch(live)
     return row
 
 

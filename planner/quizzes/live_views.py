@@ -21,20 +21,34 @@ from planner.timeutil import utcnow
 from planner.urls import public_url
 
 POLL_MS = 1500
+# Part of every phone's ETag: a release that changes the state's JSON must not answer 304.
+STATE_FORMAT = 1
 
 
-def _state_response(data: dict):
-    """JSON with a strong ETag over the state; the same state again answers 304."""
-    body = json.dumps(data, ensure_ascii=False, sort_keys=True)
-    etag = hashlib.sha256(body.encode()).hexdigest()[:32]
+def _state_response(data: dict, etag: str | None = None):
+    """JSON with a strong ETag (by default over the state); the same ETag again answers 304."""
+    if etag is None:
+        body = json.dumps(data, ensure_ascii=False, sort_keys=True)
+        etag = hashlib.sha256(body.encode()).hexdigest()[:32]
     if etag in request.if_none_match:
-        response = make_response("", 304)
-    else:
-        payload = dict(data, now=utcnow().timestamp())
-        response = make_response(jsonify(payload))
+        return _not_modified(etag)
+    response = make_response(jsonify(dict(data, now=utcnow().timestamp())))
     response.set_etag(etag)
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+def _not_modified(etag: str):
+    response = make_response("", 304)
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def _player_etag(round_id: int, version: int, phase, player_id: int) -> str:
+    """A phone's state is a function of these: the round's version counts every change it shows."""
+    mark = f"{STATE_FORMAT}:{round_id}:{version}:{phase.value}:{player_id}"
+    return hashlib.blake2b(mark.encode(), digest_size=16).hexdigest()
 
 
 # ---------------------------------------------------------------- host
@@ -159,9 +173,22 @@ def live_join(pin: str):
 
 @bp.get("/live/<pin>/state")
 def live_state(pin: str):
-    round_ = _round_by_pin(pin)
-    player = live.player_of(round_, player_token()) or abort(403)
-    return _state_response(live.state(round_, player))
+    """Each phone polls this: a phone whose state is current gets its 304 from one small query."""
+    now = utcnow()
+    token = player_token()
+    mark = live.poll_mark(pin, token, now) or abort(404)
+    round_id, version, phase, player_id = mark
+    if player_id is None:
+        abort(403)
+    etag = _player_etag(round_id, version, phase, player_id)
+    if etag in request.if_none_match:
+        return _not_modified(etag)
+    round_ = live.load_round(id=round_id) or abort(404)
+    player = live.player_of(round_, token) or abort(403)
+    # The ETag of the round as just read (its version read before the state's rows): a change
+    # committed in between gives an older ETag with newer data, so the next poll fetches again.
+    etag = _player_etag(round_.id, round_.version, live.phase_of(round_, now), player.id)
+    return _state_response(live.state(round_, player, now=now), etag)
 
 
 @bp.post("/live/<pin>/answer")
@@ -178,7 +205,6 @@ def live_answer(pin: str):
         db.session.rollback()
         error = str(exc.message)
     else:
-        round_.version += 1
         db.session.commit()
     if request.accept_mimetypes.best == "application/json":
         return jsonify({"ok": error is None, "error": error}), (409 if error else 200)

@@ -102,8 +102,12 @@ def start(quiz_id: int):
 
 
 def _own_attempt(quiz_id: int, attempt_id: int) -> Attempt:
+    """The attempt with every slot, question and option, if it is this person's; else 404."""
+    return _owned(attempt_services.load_attempt(attempt_id), quiz_id)
+
+
+def _owned(attempt: Attempt | None, quiz_id: int) -> Attempt:
     """The attempt, if it belongs to the current user or this phone's player cookie; else 404."""
-    attempt = attempt_services.load_attempt(attempt_id)
     if attempt is None or attempt.quiz_id != quiz_id:
         abort(404)
     if attempt.user_id is not None:
@@ -148,25 +152,35 @@ def take(quiz_id: int, attempt_id: int):
 
 @bp.post("/quizzes/<int:quiz_id>/attempts/<int:attempt_id>/answer")
 def answer(quiz_id: int, attempt_id: int):
-    attempt = _own_attempt(quiz_id, attempt_id)
+    # Only the one slot answered, with its attempt and quiz: the page after the redirect
+    # loads the rest, and this is the request a quiz's players send most.
     position = request.form.get("position", type=int)
-    if position is None or not 0 <= position < len(attempt.answers):
+    slot = None
+    if position is not None and 0 <= position < 2**31:  # beyond, no database takes the number
+        slot = attempt_services.load_slot(attempt_id, position)
+    if slot is None:
+        _owned(db.session.get(Attempt, attempt_id), quiz_id)  # someone else's attempt: 404
         abort(400)
-    slot = attempt.answers[position]
+    attempt = _owned(slot.attempt, quiz_id)
     chosen = [int(v) for v in request.form.getlist("option") if v.isdigit()]
     try:
         attempt_services.answer(attempt, slot, chosen, request.form.get("text", ""))
     except DomainError as exc:
         flash(str(exc.message), "warning")
+        answered = False
     else:
-        db.session.commit()
+        answered = True
         if slot.late:
             flash(_("Time was up: this answer was not scored."), "warning")
-    if attempt.is_finished:
-        return redirect(url_for("quizzes.result", quiz_id=quiz_id, attempt_id=attempt.id))
+    # Decided before the commit, which would expire (and so reload) what they read.
+    finished = attempt.is_finished
     feedback = position if attempt_services.may_reveal(attempt, slot) else None
+    if answered:
+        db.session.commit()
+    if finished:
+        return redirect(url_for("quizzes.result", quiz_id=quiz_id, attempt_id=attempt_id))
     return redirect(
-        url_for("quizzes.take", quiz_id=quiz_id, attempt_id=attempt.id, feedback=feedback)
+        url_for("quizzes.take", quiz_id=quiz_id, attempt_id=attempt_id, feedback=feedback)
     )
 
 
