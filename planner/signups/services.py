@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import contextmanager
+from typing import NamedTuple
 
 from flask import current_app, g
 from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, update
+from sqlalchemy import func, insert, update
+from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import aliased, joinedload
 
 from planner.accounts.models import User
@@ -172,16 +174,22 @@ def _when(shift: Shift) -> str:
 
 def notify_confirmed(signup: Signup) -> None:
     shift = signup.shift
+    _notify_confirmed(
+        signup.user, signup.id, signup.arrival, shift.role, shift.event.title, shift.starts_at
+    )
+
+
+def _notify_confirmed(user: User, signup_id: int, arrival: int, role: str, title: str, starts_at) -> None:
     _notify(
-        signup.user,
-        f"signup:{signup.id}:{signup.arrival}:confirmed",
+        user,
+        f"signup:{signup_id}:{arrival}:confirmed",
         lambda: (
-            _("Sign-up confirmed: %(event)s", event=shift.event.title),
+            _("Sign-up confirmed: %(event)s", event=title),
             _(
                 "You are signed up for “%(shift)s” of “%(event)s”, starting %(when)s.",
-                shift=shift.role,
-                event=shift.event.title,
-                when=_when(shift),
+                shift=role,
+                event=title,
+                when=format_datetime(starts_at, "short"),
             ),
         ),
     )
@@ -189,15 +197,23 @@ def notify_confirmed(signup: Signup) -> None:
 
 def notify_waitlisted(signup: Signup, position: int) -> None:
     shift = signup.shift
+    _notify_waitlisted(
+        signup.user, signup.id, signup.arrival, position, shift.role, shift.event.title, shift.starts_at
+    )
+
+
+def _notify_waitlisted(
+    user: User, signup_id: int, arrival: int, position: int, role: str, title: str, starts_at
+) -> None:
     _notify(
-        signup.user,
-        f"signup:{signup.id}:{signup.arrival}:waitlisted",
+        user,
+        f"signup:{signup_id}:{arrival}:waitlisted",
         lambda: (
-            _("On the waitlist: %(event)s", event=shift.event.title),
+            _("On the waitlist: %(event)s", event=title),
             _(
                 "“%(shift)s” of “%(event)s” is full; you are number %(position)d on the waitlist.",
-                shift=shift.role,
-                event=shift.event.title,
+                shift=role,
+                event=title,
                 position=position,
             ),
         ),
@@ -240,29 +256,141 @@ def notify_cancelled(signup: Signup) -> None:
 # ---------------------------------------------------------------- signing up
 
 
-def _overlapping(shift: Shift, user: User) -> Shift | None:
-    """Another shift the user holds or waits for that overlaps ``shift`` in time."""
-    return db.session.scalar(
-        db.select(Shift)
-        .join(Signup, Signup.shift_id == Shift.id)
-        .where(
-            Signup.user_id == user.id,
-            Signup.status.in_(ACTIVE_STATUSES),
-            Shift.id != shift.id,
-            Shift.starts_at < shift.ends_at,
-            Shift.ends_at > shift.starts_at,
+class SignupOutcome(NamedTuple):
+    """What a sign-up came to, without loading it: the row's id, its status, its waitlist place."""
+
+    signup_id: int
+    status: SignupStatus
+    position: int | None
+
+
+# The sign-up itself runs as a handful of plain statements on the tables: loading the shift, its
+# event and the new row as ORM objects cost several times the database work at city scale.
+_shifts = Shift.__table__
+_events = Event.__table__
+_signups = Signup.__table__
+
+
+def _lock_shift_row(shift_id: int):
+    """Lock the shift row (see ``_lock_row``) and read what signing up checks; ``None`` if unknown."""
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        connection.execute(
+            update(_shifts)
+            .where(_shifts.c.id == shift_id)
+            .values(confirmed_count=_shifts.c.confirmed_count)
         )
-        .options(joinedload(Shift.event))
-        .order_by(Shift.starts_at)
-        .limit(1)
-    )
+    return connection.execute(
+        db.select(
+            _shifts.c.id,
+            _shifts.c.role,
+            _shifts.c.starts_at,
+            _shifts.c.ends_at,
+            _events.c.status.label("event_status"),
+            _events.c.title.label("event_title"),
+        )
+        .join_from(_shifts, _events, _events.c.id == _shifts.c.event_id)
+        .where(_shifts.c.id == shift_id)
+        .with_for_update(of=_shifts)
+    ).one_or_none()
 
 
-def _check_open(shift: Shift, now) -> None:
-    if shift.event.status is not EventStatus.PUBLISHED:
+def _expire_loaded(model, row_id: int, *attributes: str) -> None:
+    """Expire ``model`` ``row_id`` if the session holds it: plain statements bypass the ORM."""
+    loaded = db.session.identity_map.get(db.session.identity_key(model, row_id))
+    if loaded is not None:
+        db.session.expire(loaded, attributes or None)
+
+
+def sign_up_outcome(
+    shift_id: int,
+    user: User,
+    *,
+    by: User | None = None,
+    team: VolunteerTeam | None = None,
+    now=None,
+    overlap_error: Callable[[Shift], DomainError] = ShiftOverlap,
+) -> SignupOutcome | None:
+    """Sign ``user`` up: a confirmed place while one is free, else the end of the waitlist.
+
+    Signing up twice returns the existing sign-up; ``None`` when the shift does not exist. Flushes only.
+    """
+    now = now or utcnow()
+    db.session.flush()  # the plain statements below must see pending changes
+    connection = db.session.connection()
+    shift = _lock_shift_row(shift_id)
+    if shift is None:
+        return None
+    if shift.event_status is not EventStatus.PUBLISHED:
         raise SignupClosed()
     if now >= shift.starts_at:
         raise AlreadyStarted()
+    existing = connection.execute(
+        db.select(_signups.c.id, _signups.c.status, _signups.c.arrival).where(
+            _signups.c.shift_id == shift_id, _signups.c.user_id == user.id
+        )
+    ).one_or_none()
+    if existing is not None and existing.status in ACTIVE_STATUSES:
+        position = (
+            _position(shift_id, existing.arrival)
+            if existing.status is SignupStatus.WAITLISTED
+            else None
+        )
+        return SignupOutcome(existing.id, existing.status, position)
+    other = connection.scalar(
+        db.select(_shifts.c.id)
+        .join_from(_signups, _shifts, _shifts.c.id == _signups.c.shift_id)
+        .where(
+            _signups.c.user_id == user.id,
+            _signups.c.status.in_(ACTIVE_STATUSES),
+            _shifts.c.id != shift_id,
+            _shifts.c.starts_at < shift.ends_at,
+            _shifts.c.ends_at > shift.starts_at,
+        )
+        .order_by(_shifts.c.starts_at)
+        .limit(1)
+    )
+    if other is not None:
+        raise overlap_error(
+            db.session.scalars(
+                db.select(Shift).where(Shift.id == other).options(joinedload(Shift.event))
+            ).one()
+        )
+    last = connection.scalar(
+        db.select(func.max(_signups.c.arrival)).where(_signups.c.shift_id == shift_id)
+    )
+    arrival = (last or 0) + 1
+    taken = connection.execute(
+        update(_shifts)
+        .where(_shifts.c.id == shift_id, _shifts.c.confirmed_count < _shifts.c.capacity)
+        .values(confirmed_count=_shifts.c.confirmed_count + 1)
+    ).rowcount == 1
+    _expire_loaded(Shift, shift_id, "confirmed_count")
+    status = SignupStatus.CONFIRMED if taken else SignupStatus.WAITLISTED
+    values = {
+        "arrival": arrival,
+        "status": status,
+        "created_at": now,
+        "cancelled_at": None,
+        "late_cancellation": False,
+        "signed_up_by_id": (by or user).id,
+        "team_id": team.id if team is not None else None,
+    }
+    if existing is None:
+        signup_id = connection.execute(
+            insert(_signups).values(shift_id=shift_id, user_id=user.id, **values)
+        ).inserted_primary_key[0]
+    else:
+        signup_id = existing.id
+        connection.execute(update(_signups).where(_signups.c.id == signup_id).values(**values))
+        _expire_loaded(Signup, signup_id)
+    position = None if taken else _position(shift_id, arrival)
+    facts = (shift.role, shift.event_title, shift.starts_at)
+    if taken:
+        _notify_confirmed(user, signup_id, arrival, *facts)
+    else:
+        _notify_waitlisted(user, signup_id, arrival, position, *facts)
+    return SignupOutcome(signup_id, status, position)
 
 
 def sign_up(
@@ -274,55 +402,32 @@ def sign_up(
     now=None,
     overlap_error: Callable[[Shift], DomainError] = ShiftOverlap,
 ) -> Signup:
-    """Sign ``user`` up: a confirmed place while one is free, else the end of the waitlist.
-
-    Signing up twice returns the existing sign-up. Flushes only.
-    """
-    now = now or utcnow()
-    shift = _lock_shift(shift_id)
-    _check_open(shift, now)
-    signup = db.session.scalar(
-        db.select(Signup)
-        .where(Signup.shift_id == shift.id, Signup.user_id == user.id)
-        .execution_options(populate_existing=True)
+    """``sign_up_outcome`` returning the sign-up itself. Flushes only."""
+    outcome = sign_up_outcome(
+        shift_id, user, by=by, team=team, now=now, overlap_error=overlap_error
     )
-    if signup is not None and signup.is_active:
-        return signup
-    other = _overlapping(shift, user)
-    if other is not None:
-        raise overlap_error(other)
-    arrival = _next_arrival(shift)
-    status = SignupStatus.CONFIRMED if _take_place(shift) else SignupStatus.WAITLISTED
-    if signup is None:
-        signup = Signup(shift=shift, user=user)
-        db.session.add(signup)
-    signup.arrival = arrival
-    signup.status = status
-    signup.created_at = now
-    signup.cancelled_at = None
-    signup.late_cancellation = False
-    signup.signed_up_by_id = (by or user).id
-    signup.team = team
-    db.session.flush()
-    if signup.status is SignupStatus.CONFIRMED:
-        notify_confirmed(signup)
-    else:
-        notify_waitlisted(signup, waitlist_position(signup))
-    return signup
+    if outcome is None:
+        raise NoResultFound(f"no shift {shift_id}")
+    return db.session.get(Signup, outcome.signup_id, populate_existing=True)
+
+
+def _position(shift_id: int, arrival: int) -> int:
+    ahead = db.session.connection().scalar(
+        db.select(func.count()).where(
+            _signups.c.shift_id == shift_id,
+            _signups.c.status == SignupStatus.WAITLISTED,
+            _signups.c.arrival < arrival,
+        )
+    )
+    return ahead + 1
 
 
 def waitlist_position(signup: Signup) -> int | None:
     """1 for the first waitlisted on the shift; ``None`` when not waitlisted."""
     if signup.status is not SignupStatus.WAITLISTED:
         return None
-    ahead = db.session.scalar(
-        db.select(func.count(Signup.id)).where(
-            Signup.shift_id == signup.shift_id,
-            Signup.status == SignupStatus.WAITLISTED,
-            Signup.arrival < signup.arrival,
-        )
-    )
-    return ahead + 1
+    db.session.flush()
+    return _position(signup.shift_id, signup.arrival)
 
 
 def is_late(shift: Shift, now) -> bool:

@@ -161,19 +161,24 @@ def confirm(shift_id: int):
 @bp.post("/shifts/<int:shift_id>/signup")
 @login_required
 def sign_up(shift_id: int):
-    shift = _load_shift(shift_id)
+    # Messages are translated before the commit: afterwards the user is expired, and choosing the
+    # language would load them again.
     try:
-        signup = services.sign_up(shift.id, current_user)
+        outcome = services.sign_up_outcome(shift_id, current_user._get_current_object())
     except DomainError as exc:
+        message, category = str(exc.message), "warning"
         db.session.rollback()
-        flash(str(exc.message), "warning")
     else:
-        db.session.commit()
-        if signup.status is SignupStatus.CONFIRMED:
-            flash(_("You are signed up. See you there!"), "success")
+        if outcome is None:
+            abort(404)
+        if outcome.status is SignupStatus.CONFIRMED:
+            message, category = _("You are signed up. See you there!"), "success"
         else:
-            flash(_("The shift is full: you are on the waitlist and will be told if a place frees up."), "info")
-    return redirect(url_for("signups.confirm", shift_id=shift.id))
+            message = _("The shift is full: you are on the waitlist and will be told if a place frees up.")
+            category = "info"
+        db.session.commit()
+    flash(message, category)
+    return redirect(url_for("signups.confirm", shift_id=shift_id))
 
 
 @bp.post("/signups/<int:signup_id>/cancel")
