@@ -155,30 +155,26 @@ def confirm(shift_id: int):
         signup=mine[0] if mine else None,
         position=mine[1] if mine else None,
         event_url=_event_path(shift.event_id),
+        just_signed_up=request.args.get("done") == "1",
     )
 
 
 @bp.post("/shifts/<int:shift_id>/signup")
 @login_required
 def sign_up(shift_id: int):
-    # Messages are translated before the commit: afterwards the user is expired, and choosing the
-    # language would load them again.
+    # A sign-up that went through says so on the page it leads to (``done=1``), which shows the
+    # sign-up's current status: no flashed message, so the session cookie is not rewritten.
     try:
         outcome = services.sign_up_outcome(shift_id, current_user._get_current_object())
     except DomainError as exc:
-        message, category = str(exc.message), "warning"
+        message = str(exc.message)  # before the rollback expires the user it is written for
         db.session.rollback()
-    else:
-        if outcome is None:
-            abort(404)
-        if outcome.status is SignupStatus.CONFIRMED:
-            message, category = _("You are signed up. See you there!"), "success"
-        else:
-            message = _("The shift is full: you are on the waitlist and will be told if a place frees up.")
-            category = "info"
-        db.session.commit()
-    flash(message, category)
-    return redirect(url_for("signups.confirm", shift_id=shift_id))
+        flash(message, "warning")
+        return redirect(url_for("signups.confirm", shift_id=shift_id))
+    if outcome is None:
+        abort(404)
+    db.session.commit()
+    return redirect(url_for("signups.confirm", shift_id=shift_id, done=1))
 
 
 @bp.post("/signups/<int:signup_id>/cancel")
