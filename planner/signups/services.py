@@ -271,12 +271,13 @@ _shifts = Shift.__table__
 _events = Event.__table__
 _signups = Signup.__table__
 
+# SQLite has no row locks: a no-op update takes the database's write lock before the read.
 _SQLITE_LOCK_SHIFT = (
     update(_shifts)
     .where(_shifts.c.id == bindparam("shift_id"))
     .values(confirmed_count=_shifts.c.confirmed_count)
 )
-_READ_LOCKED_SHIFT = (
+_LOCK_SHIFT = (
     select(
         _shifts.c.role,
         _shifts.c.starts_at,
@@ -306,16 +307,27 @@ _MINE_HERE_OR_OVERLAPPING = (
     )
     .order_by(_shifts.c.starts_at, _shifts.c.id)
 )
-_LAST_ARRIVAL = select(func.max(_signups.c.arrival)).where(
-    _signups.c.shift_id == bindparam("shift_id")
+# The next arrival number on the shift, taken under the shift's lock.
+_prior = _signups.alias("earlier")  # never correlated with the row being written
+_NEXT_ARRIVAL = (
+    select(func.coalesce(func.max(_prior.c.arrival), 0) + 1)
+    .where(_prior.c.shift_id == bindparam("arrival_shift_id"))
+    .scalar_subquery()
 )
 _TAKE_PLACE = (
     update(_shifts)
     .where(_shifts.c.id == bindparam("shift_id"), _shifts.c.confirmed_count < _shifts.c.capacity)
     .values(confirmed_count=_shifts.c.confirmed_count + 1)
 )
-_INSERT_SIGNUP = insert(_signups)
-_REUSE_SIGNUP = update(_signups).where(_signups.c.id == bindparam("signup_id"))
+_INSERT_SIGNUP = (
+    insert(_signups).values(arrival=_NEXT_ARRIVAL).returning(_signups.c.id, _signups.c.arrival)
+)
+_REUSE_SIGNUP = (
+    update(_signups)
+    .where(_signups.c.id == bindparam("signup_id"))
+    .values(arrival=_NEXT_ARRIVAL)
+    .returning(_signups.c.id, _signups.c.arrival)
+)
 _WAITING_AHEAD = select(func.count()).where(
     _signups.c.shift_id == bindparam("shift_id"),
     _signups.c.status == SignupStatus.WAITLISTED,
@@ -349,7 +361,7 @@ def sign_up_outcome(
     # Lock the shift row first (see ``_lock_row``): what follows is serialised per shift.
     if connection.dialect.name == "sqlite":
         connection.execute(_SQLITE_LOCK_SHIFT, {"shift_id": shift_id})
-    shift = connection.execute(_READ_LOCKED_SHIFT, {"shift_id": shift_id}).one_or_none()
+    shift = connection.execute(_LOCK_SHIFT, {"shift_id": shift_id}).one_or_none()
     if shift is None:
         return None
     if shift.event_status is not EventStatus.PUBLISHED:
@@ -383,12 +395,11 @@ def sign_up_outcome(
                 select(Shift).where(Shift.id == overlapping.shift_id).options(joinedload(Shift.event))
             ).one()
         )
-    arrival = (connection.scalar(_LAST_ARRIVAL, {"shift_id": shift_id}) or 0) + 1
     taken = connection.execute(_TAKE_PLACE, {"shift_id": shift_id}).rowcount == 1
     _expire_loaded(Shift, shift_id, "confirmed_count")
     status = SignupStatus.CONFIRMED if taken else SignupStatus.WAITLISTED
     values = {
-        "arrival": arrival,
+        "arrival_shift_id": shift_id,
         "status": status,
         "created_at": now,
         "cancelled_at": None,
@@ -397,12 +408,13 @@ def sign_up_outcome(
         "team_id": team.id if team is not None else None,
     }
     if existing is None:
-        signup_id = connection.execute(
+        signup_id, arrival = connection.execute(
             _INSERT_SIGNUP, {"shift_id": shift_id, "user_id": user.id, **values}
-        ).inserted_primary_key[0]
+        ).one()
     else:
-        signup_id = existing.id
-        connection.execute(_REUSE_SIGNUP, {"signup_id": signup_id, **values})
+        signup_id, arrival = connection.execute(
+            _REUSE_SIGNUP, {"signup_id": existing.id, **values}
+        ).one()
         _expire_loaded(Signup, signup_id)
     position = None if taken else _position(shift_id, arrival)
     facts = (shift.role, shift.event_title, shift.starts_at)
