@@ -308,10 +308,10 @@ _MINE_HERE_OR_OVERLAPPING = (
     .order_by(_shifts.c.starts_at, _shifts.c.id)
 )
 # The next arrival number on the shift, taken under the shift's lock.
-_prior = _signups.alias("earlier")  # never correlated with the row being written
+_earlier = _signups.alias("earlier")  # never correlated with the row being written
 _NEXT_ARRIVAL = (
-    select(func.coalesce(func.max(_prior.c.arrival), 0) + 1)
-    .where(_prior.c.shift_id == bindparam("arrival_shift_id"))
+    select(func.coalesce(func.max(_earlier.c.arrival), 0) + 1)
+    .where(_earlier.c.shift_id == bindparam("arrival_shift_id"))
     .scalar_subquery()
 )
 _TAKE_PLACE = (
