@@ -99,6 +99,18 @@ def test_signing_up_twice_returns_the_same_signup(make_event, make_volunteers, s
     assert db.session.get(Shift, event.shifts[0].id).confirmed_count == 1
 
 
+def test_a_signup_leaves_no_stale_places_on_a_shift_already_loaded(make_event, make_volunteers):
+    event = make_event(shifts=(("清扫", 1),))
+    shift = db.session.get(Shift, event.shifts[0].id)
+    assert shift.confirmed_count == 0
+    outcome = services.sign_up_outcome(shift.id, make_volunteers(1)[0])
+    assert outcome.status is SignupStatus.CONFIRMED and outcome.position is None
+    assert shift.confirmed_count == 1 and shift.remaining == 0
+    waiting = services.sign_up_outcome(shift.id, make_volunteers(1)[0])
+    assert waiting.status is SignupStatus.WAITLISTED and waiting.position == 1
+    db.session.commit()
+
+
 def test_the_signup_table_refuses_a_second_row_for_the_same_shift_and_volunteer(
     make_event, make_volunteers
 ):

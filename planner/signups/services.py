@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import contextmanager
+from typing import NamedTuple
 
 from flask import current_app, g
 from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
+from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import aliased, joinedload
 
 from planner.accounts.models import User
@@ -172,16 +174,22 @@ def _when(shift: Shift) -> str:
 
 def notify_confirmed(signup: Signup) -> None:
     shift = signup.shift
+    _notify_confirmed(
+        signup.user, signup.id, signup.arrival, shift.role, shift.event.title, shift.starts_at
+    )
+
+
+def _notify_confirmed(user: User, signup_id: int, arrival: int, role: str, title: str, starts_at) -> None:
     _notify(
-        signup.user,
-        f"signup:{signup.id}:{signup.arrival}:confirmed",
+        user,
+        f"signup:{signup_id}:{arrival}:confirmed",
         lambda: (
-            _("Sign-up confirmed: %(event)s", event=shift.event.title),
+            _("Sign-up confirmed: %(event)s", event=title),
             _(
                 "You are signed up for “%(shift)s” of “%(event)s”, starting %(when)s.",
-                shift=shift.role,
-                event=shift.event.title,
-                when=_when(shift),
+                shift=role,
+                event=title,
+                when=format_datetime(starts_at, "short"),
             ),
         ),
     )
@@ -189,15 +197,23 @@ def notify_confirmed(signup: Signup) -> None:
 
 def notify_waitlisted(signup: Signup, position: int) -> None:
     shift = signup.shift
+    _notify_waitlisted(
+        signup.user, signup.id, signup.arrival, position, shift.role, shift.event.title, shift.starts_at
+    )
+
+
+def _notify_waitlisted(
+    user: User, signup_id: int, arrival: int, position: int, role: str, title: str, starts_at
+) -> None:
     _notify(
-        signup.user,
-        f"signup:{signup.id}:{signup.arrival}:waitlisted",
+        user,
+        f"signup:{signup_id}:{arrival}:waitlisted",
         lambda: (
-            _("On the waitlist: %(event)s", event=shift.event.title),
+            _("On the waitlist: %(event)s", event=title),
             _(
                 "“%(shift)s” of “%(event)s” is full; you are number %(position)d on the waitlist.",
-                shift=shift.role,
-                event=shift.event.title,
+                shift=role,
+                event=title,
                 position=position,
             ),
         ),
@@ -240,29 +256,173 @@ def notify_cancelled(signup: Signup) -> None:
 # ---------------------------------------------------------------- signing up
 
 
-def _overlapping(shift: Shift, user: User) -> Shift | None:
-    """Another shift the user holds or waits for that overlaps ``shift`` in time."""
-    return db.session.scalar(
-        db.select(Shift)
-        .join(Signup, Signup.shift_id == Shift.id)
-        .where(
-            Signup.user_id == user.id,
-            Signup.status.in_(ACTIVE_STATUSES),
-            Shift.id != shift.id,
-            Shift.starts_at < shift.ends_at,
-            Shift.ends_at > shift.starts_at,
-        )
-        .options(joinedload(Shift.event))
-        .order_by(Shift.starts_at)
-        .limit(1)
+class SignupOutcome(NamedTuple):
+    """What a sign-up came to, without loading it: the row's id, its status, its waitlist place."""
+
+    signup_id: int
+    status: SignupStatus
+    position: int | None
+
+
+# Signing up runs prepared statements on the tables: building a statement per request, and
+# loading the shift, its event and the new row as objects, cost several times the database's own
+# work. The rules are those of the other changes to places: the shift row is locked first.
+_shifts = Shift.__table__
+_events = Event.__table__
+_signups = Signup.__table__
+
+# SQLite has no row locks: a no-op update takes the database's write lock before the read.
+_SQLITE_LOCK_SHIFT = (
+    update(_shifts)
+    .where(_shifts.c.id == bindparam("shift_id"))
+    .values(confirmed_count=_shifts.c.confirmed_count)
+)
+_LOCK_SHIFT = (
+    select(
+        _shifts.c.role,
+        _shifts.c.starts_at,
+        _shifts.c.ends_at,
+        _events.c.status.label("event_status"),
+        _events.c.title.label("event_title"),
     )
+    .join_from(_shifts, _events, _events.c.id == _shifts.c.event_id)
+    .where(_shifts.c.id == bindparam("shift_id"))
+    .with_for_update(of=_shifts)
+)
+# The volunteer's row on this shift, if any, and their active sign-ups overlapping it, earliest
+# first: one pass over the volunteer's own sign-ups (index on user_id).
+_MINE_HERE_OR_OVERLAPPING = (
+    select(_signups.c.id, _signups.c.shift_id, _signups.c.status, _signups.c.arrival)
+    .join_from(_signups, _shifts, _shifts.c.id == _signups.c.shift_id)
+    .where(
+        _signups.c.user_id == bindparam("user_id"),
+        or_(
+            _signups.c.shift_id == bindparam("shift_id"),
+            and_(
+                _signups.c.status.in_(ACTIVE_STATUSES),
+                _shifts.c.starts_at < bindparam("ends_at"),
+                _shifts.c.ends_at > bindparam("starts_at"),
+            ),
+        ),
+    )
+    .order_by(_shifts.c.starts_at, _shifts.c.id)
+)
+# The next arrival number on the shift, taken under the shift's lock.
+_earlier = _signups.alias("earlier")  # never correlated with the row being written
+_NEXT_ARRIVAL = (
+    select(func.coalesce(func.max(_earlier.c.arrival), 0) + 1)
+    .where(_earlier.c.shift_id == bindparam("arrival_shift_id"))
+    .scalar_subquery()
+)
+_TAKE_PLACE = (
+    update(_shifts)
+    .where(_shifts.c.id == bindparam("shift_id"), _shifts.c.confirmed_count < _shifts.c.capacity)
+    .values(confirmed_count=_shifts.c.confirmed_count + 1)
+)
+_INSERT_SIGNUP = (
+    insert(_signups).values(arrival=_NEXT_ARRIVAL).returning(_signups.c.id, _signups.c.arrival)
+)
+_REUSE_SIGNUP = (
+    update(_signups)
+    .where(_signups.c.id == bindparam("signup_id"))
+    .values(arrival=_NEXT_ARRIVAL)
+    .returning(_signups.c.id, _signups.c.arrival)
+)
+_WAITING_AHEAD = select(func.count()).where(
+    _signups.c.shift_id == bindparam("shift_id"),
+    _signups.c.status == SignupStatus.WAITLISTED,
+    _signups.c.arrival < bindparam("arrival"),
+)
 
 
-def _check_open(shift: Shift, now) -> None:
-    if shift.event.status is not EventStatus.PUBLISHED:
+def _expire_loaded(model, row_id: int, *attributes: str) -> None:
+    """Expire ``model`` ``row_id`` if the session holds it: plain statements bypass the ORM."""
+    loaded = db.session.identity_map.get(db.session.identity_key(model, row_id))
+    if loaded is not None:
+        db.session.expire(loaded, attributes or None)
+
+
+def sign_up_outcome(
+    shift_id: int,
+    user: User,
+    *,
+    by: User | None = None,
+    team: VolunteerTeam | None = None,
+    now=None,
+    overlap_error: Callable[[Shift], DomainError] = ShiftOverlap,
+) -> SignupOutcome | None:
+    """Sign ``user`` up: a confirmed place while one is free, else the end of the waitlist.
+
+    Signing up twice returns the existing sign-up; ``None`` when the shift does not exist. Flushes only.
+    """
+    now = now or utcnow()
+    db.session.flush()  # the statements below must see pending changes
+    connection = db.session.connection()
+    # Lock the shift row first (see ``_lock_row``): what follows is serialised per shift.
+    if connection.dialect.name == "sqlite":
+        connection.execute(_SQLITE_LOCK_SHIFT, {"shift_id": shift_id})
+    shift = connection.execute(_LOCK_SHIFT, {"shift_id": shift_id}).one_or_none()
+    if shift is None:
+        return None
+    if shift.event_status is not EventStatus.PUBLISHED:
         raise SignupClosed()
     if now >= shift.starts_at:
         raise AlreadyStarted()
+    existing, overlapping = None, None
+    for row in connection.execute(
+        _MINE_HERE_OR_OVERLAPPING,
+        {
+            "user_id": user.id,
+            "shift_id": shift_id,
+            "starts_at": shift.starts_at,
+            "ends_at": shift.ends_at,
+        },
+    ):
+        if row.shift_id == shift_id:
+            existing = row
+        elif overlapping is None:
+            overlapping = row
+    if existing is not None and existing.status in ACTIVE_STATUSES:
+        position = (
+            _position(shift_id, existing.arrival)
+            if existing.status is SignupStatus.WAITLISTED
+            else None
+        )
+        return SignupOutcome(existing.id, existing.status, position)
+    if overlapping is not None:
+        raise overlap_error(
+            db.session.scalars(
+                select(Shift).where(Shift.id == overlapping.shift_id).options(joinedload(Shift.event))
+            ).one()
+        )
+    taken = connection.execute(_TAKE_PLACE, {"shift_id": shift_id}).rowcount == 1
+    _expire_loaded(Shift, shift_id, "confirmed_count")
+    status = SignupStatus.CONFIRMED if taken else SignupStatus.WAITLISTED
+    values = {
+        "arrival_shift_id": shift_id,
+        "status": status,
+        "created_at": now,
+        "cancelled_at": None,
+        "late_cancellation": False,
+        "signed_up_by_id": (by or user).id,
+        "team_id": team.id if team is not None else None,
+    }
+    if existing is None:
+        signup_id, arrival = connection.execute(
+            _INSERT_SIGNUP, {"shift_id": shift_id, "user_id": user.id, **values}
+        ).one()
+    else:
+        signup_id, arrival = connection.execute(
+            _REUSE_SIGNUP, {"signup_id": existing.id, **values}
+        ).one()
+        _expire_loaded(Signup, signup_id)
+    position = None if taken else _position(shift_id, arrival)
+    facts = (shift.role, shift.event_title, shift.starts_at)
+    if taken:
+        _notify_confirmed(user, signup_id, arrival, *facts)
+    else:
+        _notify_waitlisted(user, signup_id, arrival, position, *facts)
+    return SignupOutcome(signup_id, status, position)
 
 
 def sign_up(
@@ -274,55 +434,28 @@ def sign_up(
     now=None,
     overlap_error: Callable[[Shift], DomainError] = ShiftOverlap,
 ) -> Signup:
-    """Sign ``user`` up: a confirmed place while one is free, else the end of the waitlist.
-
-    Signing up twice returns the existing sign-up. Flushes only.
-    """
-    now = now or utcnow()
-    shift = _lock_shift(shift_id)
-    _check_open(shift, now)
-    signup = db.session.scalar(
-        db.select(Signup)
-        .where(Signup.shift_id == shift.id, Signup.user_id == user.id)
-        .execution_options(populate_existing=True)
+    """``sign_up_outcome`` returning the sign-up itself. Flushes only."""
+    outcome = sign_up_outcome(
+        shift_id, user, by=by, team=team, now=now, overlap_error=overlap_error
     )
-    if signup is not None and signup.is_active:
-        return signup
-    other = _overlapping(shift, user)
-    if other is not None:
-        raise overlap_error(other)
-    arrival = _next_arrival(shift)
-    status = SignupStatus.CONFIRMED if _take_place(shift) else SignupStatus.WAITLISTED
-    if signup is None:
-        signup = Signup(shift=shift, user=user)
-        db.session.add(signup)
-    signup.arrival = arrival
-    signup.status = status
-    signup.created_at = now
-    signup.cancelled_at = None
-    signup.late_cancellation = False
-    signup.signed_up_by_id = (by or user).id
-    signup.team = team
-    db.session.flush()
-    if signup.status is SignupStatus.CONFIRMED:
-        notify_confirmed(signup)
-    else:
-        notify_waitlisted(signup, waitlist_position(signup))
-    return signup
+    if outcome is None:
+        raise NoResultFound(f"no shift {shift_id}")
+    return db.session.get(Signup, outcome.signup_id, populate_existing=True)
+
+
+def _position(shift_id: int, arrival: int) -> int:
+    ahead = db.session.connection().scalar(
+        _WAITING_AHEAD, {"shift_id": shift_id, "arrival": arrival}
+    )
+    return ahead + 1
 
 
 def waitlist_position(signup: Signup) -> int | None:
     """1 for the first waitlisted on the shift; ``None`` when not waitlisted."""
     if signup.status is not SignupStatus.WAITLISTED:
         return None
-    ahead = db.session.scalar(
-        db.select(func.count(Signup.id)).where(
-            Signup.shift_id == signup.shift_id,
-            Signup.status == SignupStatus.WAITLISTED,
-            Signup.arrival < signup.arrival,
-        )
-    )
-    return ahead + 1
+    db.session.flush()
+    return _position(signup.shift_id, signup.arrival)
 
 
 def is_late(shift: Shift, now) -> bool:

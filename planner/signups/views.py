@@ -155,25 +155,26 @@ def confirm(shift_id: int):
         signup=mine[0] if mine else None,
         position=mine[1] if mine else None,
         event_url=_event_path(shift.event_id),
+        just_signed_up=request.args.get("done") == "1",
     )
 
 
 @bp.post("/shifts/<int:shift_id>/signup")
 @login_required
 def sign_up(shift_id: int):
-    shift = _load_shift(shift_id)
+    # A sign-up that went through says so on the page it leads to (``done=1``), which shows the
+    # sign-up's current status: no flashed message, so the session cookie is not rewritten.
     try:
-        signup = services.sign_up(shift.id, current_user)
+        outcome = services.sign_up_outcome(shift_id, current_user._get_current_object())
     except DomainError as exc:
+        message = str(exc.message)  # before the rollback expires the user it is written for
         db.session.rollback()
-        flash(str(exc.message), "warning")
-    else:
-        db.session.commit()
-        if signup.status is SignupStatus.CONFIRMED:
-            flash(_("You are signed up. See you there!"), "success")
-        else:
-            flash(_("The shift is full: you are on the waitlist and will be told if a place frees up."), "info")
-    return redirect(url_for("signups.confirm", shift_id=shift.id))
+        flash(message, "warning")
+        return redirect(url_for("signups.confirm", shift_id=shift_id))
+    if outcome is None:
+        abort(404)
+    db.session.commit()
+    return redirect(url_for("signups.confirm", shift_id=shift_id, done=1))
 
 
 @bp.post("/signups/<int:signup_id>/cancel")
