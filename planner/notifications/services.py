@@ -7,6 +7,7 @@ import smtplib
 from email.message import EmailMessage
 
 from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
 
 from planner.extensions import db
 from planner.notifications.models import Channel, Notification, NotificationStatus
@@ -15,22 +16,42 @@ from planner.timeutil import utcnow
 log = logging.getLogger("planner.notifications")
 
 
-def queue(recipient, subject: str, body: str, dedupe_key: str | None = None) -> Notification | None:
-    """Write one message to the outbox; with a ``dedupe_key`` already used, write nothing."""
-    if dedupe_key is not None:
-        exists = db.session.scalar(
-            db.select(Notification.id).where(Notification.dedupe_key == dedupe_key)
+def _insert_statement():
+    """``INSERT … ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`` for this database, built once:
+    the outbox row is written on every sign-up, and two requests queueing the same message at the
+    same moment must not turn into an error."""
+    dialect = db.engine.dialect.name
+    if dialect not in _INSERTS:
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        table = Notification.__table__
+        _INSERTS[dialect] = (
+            insert(table)
+            .values(
+                recipient_id=db.bindparam("recipient_id"), channel=db.bindparam("channel"),
+                subject=db.bindparam("subject"), body=db.bindparam("body"),
+                status=NotificationStatus.QUEUED, error="", dedupe_key=db.bindparam("dedupe_key"),
+                created_at=db.bindparam("created_at"),
+            )
+            .on_conflict_do_nothing(index_elements=[table.c.dedupe_key])
+            .returning(table.c.id)
         )
-        if exists is not None:
-            return None
-    channel = Channel(current_app.config["PLANNER_MAIL_TRANSPORT"]) if current_app.config[
-        "PLANNER_MAIL_TRANSPORT"
-    ] in {c.value for c in Channel} else Channel.LOG
-    note = Notification(
-        recipient=recipient, channel=channel, subject=subject[:200], body=body, dedupe_key=dedupe_key
-    )
-    db.session.add(note)
-    return note
+    return _INSERTS[dialect]
+
+
+_INSERTS: dict[str, object] = {}
+
+
+def queue(recipient, subject: str, body: str, dedupe_key: str | None = None) -> int | None:
+    """Write one message to the outbox and return its id; with a ``dedupe_key`` already used,
+    write nothing and return None."""
+    transport = current_app.config["PLANNER_MAIL_TRANSPORT"]
+    channel = Channel(transport) if transport in {c.value for c in Channel} else Channel.LOG
+    if recipient.id is None:
+        db.session.flush()
+    return db.session.execute(_insert_statement(), {
+        "recipient_id": recipient.id, "channel": channel, "subject": subject[:200], "body": body,
+        "dedupe_key": dedupe_key, "created_at": utcnow(),
+    }).scalar()
 
 
 def send_queued(limit: int = 500) -> tuple[int, int]:
