@@ -139,7 +139,12 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--out", default=str(ROOT / "docs"), help="folder for PERFORMANCE.md and performance.json; '-' prints only")
+    parser.add_argument("--render", action="store_true",
+                        help="only rewrite PERFORMANCE.md from performance.json and the notes")
     args = parser.parse_args()
+    if args.render:
+        write_report(Path(args.out), None)
+        return 0
 
     if not shutil.which("wrk"):
         print("wrk is missing: apt-get install wrk (make bench does this as root)", file=sys.stderr)
@@ -228,13 +233,49 @@ def main() -> int:
     return 0
 
 
-def write_report(out: Path, report: dict) -> None:
+# Issue 8's targets: the ratio to /healthz each endpoint must reach, at city scale on both databases.
+RATIO_TARGETS = {
+    "/events (first page)": 0.40,
+    "/events/<id>": 0.50,
+    "POST sign-up (logged in)": 0.30,
+    "community feed .ics (304)": 0.80,
+    "live-round poll (304)": 0.60,
+}
+FEED_RENDER_MS = 30
+WORKER_RSS_MB = 200
+
+
+def targets_table(runs: dict) -> list[str]:
+    """One row per target, one column per run: the measured value and whether it is met."""
+    keys = sorted(runs)
+    lines = ["## Targets", "", "| target | " + " | ".join(keys) + " |", "|---|" + "---:|" * len(keys)]
+
+    def cell(value: float | None, met: bool, fmt: str) -> str:
+        return "–" if value is None else f"{fmt.format(value)} {'met' if met else '**not met**'}"
+
+    for name, target in RATIO_TARGETS.items():
+        row = []
+        for key in keys:
+            ratio = next((r["ratio"] for r in runs[key]["results"] if r["name"] == name), None)
+            row.append(cell(ratio, ratio is not None and ratio >= target, "{:.2f}"))
+        lines.append(f"| {name} ≥ {target:.2f} | " + " | ".join(row) + " |")
+    renders = [runs[k].get("feed", {}).get("render_ms") for k in keys]
+    lines.append(f"| 1,000-event feed rendered < {FEED_RENDER_MS} ms | "
+                 + " | ".join(cell(v, v is not None and v < FEED_RENDER_MS, "{:.1f} ms") for v in renders) + " |")
+    rss = [max(runs[k]["worker_peak_rss_mb"], default=None) for k in keys]
+    lines.append(f"| worker peak RSS < {WORKER_RSS_MB} MB | "
+                 + " | ".join(cell(v, v is not None and v < WORKER_RSS_MB, "{:.0f} MB") for v in rss) + " |")
+    return lines + [""]
+
+
+def write_report(out: Path, report: dict | None) -> None:
     """Keep one result per (database, scale) in performance.json and render PERFORMANCE.md's tables."""
     out.mkdir(parents=True, exist_ok=True)
     data_file = out / "performance.json"
     data = json.loads(data_file.read_text()) if data_file.exists() else {"runs": {}}
-    data["runs"][f"{report['database']}-{report['scale']}"] = report
-    data_file.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    if report is not None:
+        data["runs"][f"{report['database']}-{report['scale']}"] = report
+        data_file.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     lines = ["# Performance", "",
              "Measured by `make bench` (bench/README.md). Absolute numbers vary between machines;",
              "the ratio to `/healthz`, measured in the same run, is what travels.", ""]
@@ -256,6 +297,7 @@ def write_report(out: Path, report: dict) -> None:
             lines.append(f"| {r['name']} | {r['rps']:.1f} | {r['p50_us']/1000:.1f} | {r['p99_us']/1000:.1f} | "
                          f"{r['ratio']:.2f} | {r['socket_errors'] + r['status_errors']} |")
         lines.append("")
+    lines += targets_table(data["runs"])
     if notes.exists():
         lines += [notes.read_text()]
     (out / "PERFORMANCE.md").write_text("\n".join(lines) + "\n")
