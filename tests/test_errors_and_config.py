@@ -78,6 +78,7 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(app):
     with db.engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 15000
+        assert connection.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
 
 
 @pytest.mark.parametrize("url", [

@@ -7,7 +7,6 @@ import smtplib
 from email.message import EmailMessage
 
 from flask import current_app
-from sqlalchemy.dialects import postgresql, sqlite
 
 from planner.extensions import db
 from planner.notifications.models import Channel, Notification, NotificationStatus
@@ -16,29 +15,19 @@ from planner.timeutil import utcnow
 log = logging.getLogger("planner.notifications")
 
 
-def _insert_statement():
-    """``INSERT … ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`` for this database, built once:
-    the outbox row is written on every sign-up, and two requests queueing the same message at the
-    same moment must not turn into an error."""
-    dialect = db.engine.dialect.name
-    if dialect not in _INSERTS:
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        table = Notification.__table__
-        _INSERTS[dialect] = (
-            insert(table)
-            .values(
-                recipient_id=db.bindparam("recipient_id"), channel=db.bindparam("channel"),
-                subject=db.bindparam("subject"), body=db.bindparam("body"),
-                status=NotificationStatus.QUEUED, error="", dedupe_key=db.bindparam("dedupe_key"),
-                created_at=db.bindparam("created_at"),
-            )
-            .on_conflict_do_nothing(index_elements=[table.c.dedupe_key])
-            .returning(table.c.id)
-        )
-    return _INSERTS[dialect]
-
-
-_INSERTS: dict[str, object] = {}
+# ``INSERT … ON CONFLICT (dedupe_key) DO NOTHING RETURNING id``, built once: the outbox row is
+# written on every sign-up, and two requests queueing the same message at the same moment must not
+# end in an error. Plain SQL because SQLite and PostgreSQL spell it alike, and because SQLAlchemy
+# does not cache the compiled form of their dialects' own INSERT constructs.
+_INSERT = db.text(
+    "INSERT INTO notification (recipient_id, channel, subject, body, status, error, dedupe_key, created_at)"
+    " VALUES (:recipient_id, :channel, :subject, :body, :status, '', :dedupe_key, :created_at)"
+    " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"
+).bindparams(
+    db.bindparam("channel", type_=Notification.__table__.c.channel.type),
+    db.bindparam("status", type_=Notification.__table__.c.status.type),
+    db.bindparam("created_at", type_=Notification.__table__.c.created_at.type),
+)
 
 
 def queue(recipient, subject: str, body: str, dedupe_key: str | None = None) -> int | None:
@@ -48,9 +37,9 @@ def queue(recipient, subject: str, body: str, dedupe_key: str | None = None) -> 
     channel = Channel(transport) if transport in {c.value for c in Channel} else Channel.LOG
     if recipient.id is None:
         db.session.flush()
-    return db.session.execute(_insert_statement(), {
+    return db.session.execute(_INSERT, {
         "recipient_id": recipient.id, "channel": channel, "subject": subject[:200], "body": body,
-        "dedupe_key": dedupe_key, "created_at": utcnow(),
+        "dedupe_key": dedupe_key, "created_at": utcnow(), "status": NotificationStatus.QUEUED,
     }).scalar()
 
 
