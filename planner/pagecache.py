@@ -13,74 +13,23 @@ and the version check reads the database, so processes never serve each other's 
 from __future__ import annotations
 
 import functools
-import logging
-import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable
 
 from flask import Response, current_app, g, request, session
 from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 
-log = logging.getLogger(__name__)
+from planner.cache import Store
 
-PREFIX = "xinfeng:page:"
-LOCAL_ENTRIES = 256  # pages are 20–60 kB: at most about 10 MB per process
+# Pages are 20–60 kB: at most about 10 MB per process.
+pages = Store("xinfeng:page:", local_entries=256)
 # Stands in for the visitor's CSRF token inside a stored page; never produced by a template.
 TOKEN_MARK = b"\x00xinfeng-csrf\x00"
-
-_local: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
-_local_lock = threading.Lock()
-_clients: dict[str, object] = {}
-
-
-def _redis():
-    url = current_app.config.get("REDIS_URL")
-    if not url:
-        return None
-    if url not in _clients:
-        import redis
-
-        _clients[url] = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
-    return _clients[url]
-
-
-def _get(key: str) -> bytes | None:
-    client = _redis()
-    if client is not None:
-        try:
-            return client.get(PREFIX + key)
-        except Exception:  # noqa: BLE001 - a cache miss, never an error page
-            log.warning("page cache: Redis unreachable on get", exc_info=True)
-            return None
-    with _local_lock:
-        entry = _local.get(key)
-        if entry is None or entry[0] < time.monotonic():
-            return None
-        _local.move_to_end(key)
-        return entry[1]
-
-
-def _put(key: str, body: bytes, seconds: int) -> None:
-    client = _redis()
-    if client is not None:
-        try:
-            client.set(PREFIX + key, body, ex=seconds)
-        except Exception:  # noqa: BLE001
-            log.warning("page cache: Redis unreachable on set", exc_info=True)
-        return
-    with _local_lock:
-        _local[key] = (time.monotonic() + seconds, body)
-        _local.move_to_end(key)
-        while len(_local) > LOCAL_ENTRIES:
-            _local.popitem(last=False)
 
 
 def clear() -> None:
     """Forget the in-process entries (tests)."""
-    with _local_lock:
-        _local.clear()
+    pages.clear()
 
 
 def _anonymous_and_quiet() -> bool:
@@ -105,7 +54,7 @@ def cached_for_visitors(version: Callable[..., object]):
             if not seconds or request.method != "GET" or not _anonymous_and_quiet():
                 return view(**kwargs)
             key = f"{request.endpoint}|{get_locale()}|{request.full_path}|{version(**kwargs)}"
-            body = _get(key)
+            body = pages.get(key)
             if body is not None:
                 return _response(body, "hit")
             response = current_app.make_response(view(**kwargs))
@@ -114,7 +63,7 @@ def cached_for_visitors(version: Callable[..., object]):
                 stored = response.get_data()
                 if token:
                     stored = stored.replace(token.encode(), TOKEN_MARK)
-                _put(key, stored, seconds)
+                pages.put(key, stored, seconds)
                 response.headers["X-Page-Cache"] = "miss"
             return response
 

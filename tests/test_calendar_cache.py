@@ -62,7 +62,7 @@ def test_a_version_is_remembered_no_longer_than_until_an_event_leaves_the_window
     event = make_event(starts_at=starts_at.replace(microsecond=0), hours=1)
     url = f"/calendar/communities/{event.community_id}.ics"
     etag = _etag(client, url)
-    (key,) = cache._versions
+    (key,) = cache.versions._local
     assert cache.get_version(key, event.updated_at) is not None
     leaves = (event.ends_at + timedelta(days=30)).timestamp()
     assert leaves < cache.time.time() + cache.VERSION_SECONDS

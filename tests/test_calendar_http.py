@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from planner import cache as stores
 from planner.calendar import cache, ics, services
 from planner.events.models import Event, EventHost, EventKind, EventStatus, ProgrammeItem, Shift
 from planner.extensions import db
@@ -164,18 +165,18 @@ class FakeRedis:
 def test_the_cache_lives_in_redis_when_redis_url_is_set(app, client, make_event, renders):
     app.config["REDIS_URL"] = "redis://cache.invalid:6379/0"
     fake = FakeRedis()
-    cache._clients["redis://cache.invalid:6379/0"] = fake
+    stores._clients["redis://cache.invalid:6379/0"] = fake
     try:
         make_event()
         first = client.get("/calendar/all.ics").data
-        bodies = {k: v for k, v in fake.store.items() if not k.startswith(cache.VERSION_PREFIX)}
+        bodies = {k: v for k, v in fake.store.items() if not k.startswith(cache.versions.prefix)}
         assert list(bodies.values()) == [first]
         assert all(key.startswith("xinfeng:ics:") for key in bodies)
         assert len(fake.store) == 2  # and the feed's version
         assert client.get("/calendar/all.ics").data == first
         assert len(renders) == 1
     finally:
-        cache._clients.pop("redis://cache.invalid:6379/0")
+        stores._clients.pop("redis://cache.invalid:6379/0")
 
 
 def test_an_unreachable_redis_only_costs_a_render(app, client, make_event):
@@ -186,7 +187,7 @@ def test_an_unreachable_redis_only_costs_a_render(app, client, make_event):
         assert response.status_code == 200
         assert len(vevents(parse_feed(response.data))) == 1
     finally:
-        cache._clients.pop("redis://127.0.0.1:1/0", None)
+        stores._clients.pop("redis://127.0.0.1:1/0", None)
 
 
 def _many_events(count: int, community, department, team) -> None:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from planner import pagecache
+from planner import cache, pagecache
 from planner.extensions import db
 from planner.timeutil import utcnow
 
@@ -105,14 +105,14 @@ def test_missing_and_draft_events_are_not_cached(client, make_event):
     for url in (f"/events/{draft.id}", "/events/999999"):
         assert client.get(url).status_code == 404
         assert client.get(url).status_code == 404
-    assert pagecache._local == {}
+    assert len(pagecache.pages) == 0
 
 
 def test_entries_age_out(client, make_event, monkeypatch):
     event = make_event()
     client.get(f"/events/{event.id}")
-    now = pagecache.time.monotonic()
-    monkeypatch.setattr(pagecache.time, "monotonic", lambda: now + 31)
+    now = cache.time.monotonic()
+    monkeypatch.setattr(cache.time, "monotonic", lambda: now + 31)
     assert client.get(f"/events/{event.id}").headers["X-Page-Cache"] == "miss"
 
 
@@ -144,14 +144,14 @@ class FakeRedis:
 def test_pages_live_in_redis_when_redis_url_is_set(app, client, make_event):
     app.config["REDIS_URL"] = "redis://pages.invalid:6379/0"
     fake = FakeRedis()
-    pagecache._clients["redis://pages.invalid:6379/0"] = fake
+    cache._clients["redis://pages.invalid:6379/0"] = fake
     try:
         event = make_event()
         client.get(f"/events/{event.id}")
         assert [key.startswith("xinfeng:page:") and ex == 30 for key, (_, ex) in fake.store.items()] == [True]
         assert client.get(f"/events/{event.id}").headers["X-Page-Cache"] == "hit"
     finally:
-        pagecache._clients.pop("redis://pages.invalid:6379/0")
+        cache._clients.pop("redis://pages.invalid:6379/0")
 
 
 def test_an_unreachable_redis_only_costs_a_render(app, client, make_event):
@@ -162,7 +162,7 @@ def test_an_unreachable_redis_only_costs_a_render(app, client, make_event):
             response = client.get(f"/events/{event.id}")
             assert response.status_code == 200 and "照常显示" in response.get_data(as_text=True)
     finally:
-        pagecache._clients.pop("redis://127.0.0.1:1/0", None)
+        cache._clients.pop("redis://127.0.0.1:1/0", None)
 
 
 def test_the_home_page_and_directory_pages_are_cached_for_visitors_and_follow_event_edits(

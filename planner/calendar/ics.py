@@ -73,19 +73,11 @@ def fold(line: str) -> str:
 
 
 def _utc(value: datetime) -> str:
-    value = value.astimezone(UTC)
-    return "%04d%02d%02dT%02d%02d%02dZ" % (  # noqa: UP031 - several times faster than strftime
-        value.year,
-        value.month,
-        value.day,
-        value.hour,
-        value.minute,
-        value.second,
-    )
+    return _local(value.astimezone(UTC)) + "Z"
 
 
 def _local(value: datetime) -> str:
-    return "%04d%02d%02dT%02d%02d%02d" % (  # noqa: UP031
+    return "%04d%02d%02dT%02d%02d%02d" % (  # noqa: UP031 - several times faster than strftime
         value.year,
         value.month,
         value.day,
