@@ -114,7 +114,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     # In WAL mode NORMAL syncs at checkpoints, not at every commit: a crash of the app never loses
     # a committed write and the file never corrupts; only a power cut or an OS crash may take back
-    # the last commits. Waiting for the disk at every sign-up halved their rate.
+    # the last commits. Waiting for the disk at every commit slowed every write, sign-ups most.
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=15000")
     cursor.execute("PRAGMA foreign_keys=ON")

@@ -61,8 +61,9 @@ def load(instance_path: str) -> dict:
         "PLANNER_CALENDAR_PAST_DAYS": 30,
         "PLANNER_CALENDAR_CANCELLED_DAYS": 30,
         "PLANNER_CALENDAR_PERSONAL_LIMIT": "60 per hour",
-        # The events listing and event pages, as seen by visitors who are not signed in, are served
-        # from a cache for up to this long (planner/pagecache.py); 0 turns the cache off.
+        # The home page, directory pages, events listing and event pages, as seen by visitors who
+        # are not signed in, are served from a cache for up to this long (planner/pagecache.py);
+        # 0 turns the cache off.
         "PLANNER_PAGE_CACHE_SECONDS": 30,
     }
     for key, value in env.items():

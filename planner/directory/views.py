@@ -43,8 +43,13 @@ def _events_of(organisation) -> dict:
     return {"upcoming_events": upcoming, "recent_events": recent}
 
 
+# Directory pages list upcoming events; what else they show (names, member counts) may be a cache
+# lifetime old for visitors.
+_cached_for_visitors = pagecache.cached_for_visitors(lambda **_ids: events_version())
+
+
 @bp.get("/districts")
-@pagecache.cached_for_visitors(lambda **_ids: events_version())
+@_cached_for_visitors
 def districts():
     rows = db.session.scalars(
         db.select(District)
@@ -56,7 +61,7 @@ def districts():
 
 
 @bp.get("/districts/<int:district_id>")
-@pagecache.cached_for_visitors(lambda **_ids: events_version())
+@_cached_for_visitors
 def district(district_id: int):
     item = db.session.scalar(
         db.select(District)
@@ -67,7 +72,7 @@ def district(district_id: int):
 
 
 @bp.get("/streets/<int:street_id>")
-@pagecache.cached_for_visitors(lambda **_ids: events_version())
+@_cached_for_visitors
 def street(street_id: int):
     item = db.session.scalar(
         db.select(Street)
@@ -78,7 +83,7 @@ def street(street_id: int):
 
 
 @bp.get("/communities/<int:community_id>")
-@pagecache.cached_for_visitors(lambda **_ids: events_version())
+@_cached_for_visitors
 def community(community_id: int):
     item = db.session.scalar(
         db.select(Community)
@@ -106,7 +111,7 @@ def community(community_id: int):
 
 
 @bp.get("/departments")
-@pagecache.cached_for_visitors(lambda **_ids: events_version())
+@_cached_for_visitors
 def departments():
     rows = db.session.scalars(
         db.select(Department).where(Department.archived_at.is_(None)).order_by(Department.name)
@@ -120,7 +125,7 @@ def departments():
 
 
 @bp.get("/departments/<int:department_id>")
-@pagecache.cached_for_visitors(lambda **_ids: events_version())
+@_cached_for_visitors
 def department(department_id: int):
     item = db.get_or_404(Department, department_id)
     partnerships = db.session.scalars(
@@ -143,14 +148,14 @@ def department(department_id: int):
 
 
 @bp.get("/partners/<int:partner_id>")
-@pagecache.cached_for_visitors(lambda **_ids: events_version())
+@_cached_for_visitors
 def partner(partner_id: int):
     item = db.get_or_404(PartnerOrganisation, partner_id)
     return render_template("directory/partner.html", partner=item, **_events_of(item))
 
 
 @bp.get("/teams")
-@pagecache.cached_for_visitors(lambda **_ids: events_version())
+@_cached_for_visitors
 def teams():
     page = db.paginate(
         db.select(VolunteerTeam)
@@ -182,7 +187,7 @@ def _membership_of(team: VolunteerTeam) -> TeamMembership | None:
 
 
 @bp.get("/teams/<int:team_id>")
-@pagecache.cached_for_visitors(lambda **_ids: events_version())
+@_cached_for_visitors
 def team(team_id: int):
     item = _load_team(team_id)
     leaders = db.session.scalars(

@@ -124,13 +124,7 @@ def _lock_shift(shift_id: int) -> Shift:
 
 def _take_place(shift: Shift) -> bool:
     """Take one confirmed place with a guarded update; ``False`` when the shift is full."""
-    result = db.session.execute(
-        update(Shift)
-        .where(Shift.id == shift.id, Shift.confirmed_count < Shift.capacity)
-        .values(confirmed_count=Shift.confirmed_count + 1)
-        .execution_options(synchronize_session=False)
-    )
-    taken = result.rowcount == 1
+    taken = db.session.connection().execute(_TAKE_PLACE, {"shift_id": shift.id}).rowcount == 1
     db.session.refresh(shift, ["confirmed_count"])
     return taken
 
@@ -143,11 +137,6 @@ def _release_place(shift: Shift) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(shift, ["confirmed_count"])
-
-
-def _next_arrival(shift: Shift) -> int:
-    last = db.session.scalar(db.select(func.max(Signup.arrival)).where(Signup.shift_id == shift.id))
-    return (last or 0) + 1
 
 
 # ---------------------------------------------------------------- notifications
@@ -168,8 +157,8 @@ def _notify(user: User, key: str, make: Callable[[], tuple[str, str]]) -> None:
     notifications.queue(user, subject, body, dedupe_key=key[:120])
 
 
-def _when(shift: Shift) -> str:
-    return format_datetime(shift.starts_at, "short")
+def _when(starts_at) -> str:
+    return format_datetime(starts_at, "short")
 
 
 def notify_confirmed(signup: Signup) -> None:
@@ -189,7 +178,7 @@ def _notify_confirmed(user: User, signup_id: int, arrival: int, role: str, title
                 "You are signed up for “%(shift)s” of “%(event)s”, starting %(when)s.",
                 shift=role,
                 event=title,
-                when=format_datetime(starts_at, "short"),
+                when=_when(starts_at),
             ),
         ),
     )
@@ -231,7 +220,7 @@ def notify_promoted(signup: Signup) -> None:
                 "A place became free: you are now confirmed for “%(shift)s” of “%(event)s”, starting %(when)s.",
                 shift=shift.role,
                 event=shift.event.title,
-                when=_when(shift),
+                when=_when(shift.starts_at),
             ),
         ),
     )
@@ -731,7 +720,7 @@ def notify_reminder(signup: Signup) -> None:
                 "A reminder: “%(shift)s” of “%(event)s” starts %(when)s at %(venue)s.",
                 shift=shift.role,
                 event=shift.event.title,
-                when=_when(shift),
+                when=_when(shift.starts_at),
                 venue=shift.event.venue or shift.event.address,
             ),
         ),
