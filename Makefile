@@ -58,13 +58,12 @@ chromium:
 		fi; \
 	fi
 
-test: install-test compile-translations chromium
-	$(BIN)/ruff check planner tests scripts
+test: lint compile-translations chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-test
-	$(BIN)/ruff check planner tests
-	$(BIN)/ruff format --check planner tests
+	$(BIN)/ruff check planner tests scripts bench
+	$(BIN)/ruff format --check planner tests scripts bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache

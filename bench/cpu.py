@@ -37,8 +37,12 @@ def measure(client, requests: list[dict], repeat: int, consume: bool) -> tuple[f
         started = time.process_time()
         for n in range(repeat):
             r = requests[(round_ * repeat + n if consume else n) % len(requests)]
-            response = client.open(r["path"], method=r.get("method", "GET"), headers=r.get("headers", {}),
-                                   data=r.get("data"))
+            response = client.open(
+                r["path"],
+                method=r.get("method", "GET"),
+                headers=r.get("headers", {}),
+                data=r.get("data"),
+            )
             response.get_data()
             statuses.add(response.status_code)
         spent = (time.process_time() - started) * 1000 / repeat
@@ -73,22 +77,41 @@ def main() -> int:
     feeds = [f"/calendar/communities/{c}.ics" for c in ids["communities"]]
     state = f"/live/{live['pin']}/state"
     search = urllib.parse.quote("基准活动0123")
-    answers = [{"method": "POST", "path": f"/quizzes/{quiz['id']}/attempts/{a}/answer",
-                "data": {"csrf_token": csrf, "position": p, "option": quiz["options"][p][0]}}
-               for a in session["attempts"] for p in range(quiz["questions"])]
+    answers = [
+        {
+            "method": "POST",
+            "path": f"/quizzes/{quiz['id']}/attempts/{a}/answer",
+            "data": {"csrf_token": csrf, "position": p, "option": quiz["options"][p][0]},
+        }
+        for a in session["attempts"]
+        for p in range(quiz["questions"])
+    ]
     scenarios = [
         ("/healthz", anonymous, [{"path": "/healthz"}]),
         ("/events (first page)", anonymous, [{"path": "/events"}]),
-        ("/events?community=<id>", anonymous, [{"path": f"/events?community={c}"} for c in ids["communities"]]),
+        (
+            "/events?community=<id>",
+            anonymous,
+            [{"path": f"/events?community={c}"} for c in ids["communities"]],
+        ),
         ("/events?q=<text>", anonymous, [{"path": f"/events?q={search}"}]),
         ("/events/<id>", anonymous, [{"path": f"/events/{e}"} for e in ids["events"]]),
         ("community feed .ics (200)", anonymous, [{"path": f} for f in feeds]),
         ("community feed .ics (304)", anonymous, [conditional(anonymous, f) for f in feeds]),
-        ("POST sign-up (logged in)", volunteer,
-         [{"method": "POST", "path": f"/shifts/{s}/signup", "data": {"csrf_token": csrf}} for s in session["shifts"]]),
+        (
+            "POST sign-up (logged in)",
+            volunteer,
+            [
+                {"method": "POST", "path": f"/shifts/{s}/signup", "data": {"csrf_token": csrf}}
+                for s in session["shifts"]
+            ],
+        ),
         ("POST quiz answer (logged in)", volunteer, answers),
-        ("live-round poll (304)", anonymous,
-         [conditional(anonymous, state, {"Cookie": f"xf_player={c}"}) for c in live["cookies"]]),
+        (
+            "live-round poll (304)",
+            anonymous,
+            [conditional(anonymous, state, {"Cookie": f"xf_player={c}"}) for c in live["cookies"]],
+        ),
     ]
     print(f"{'endpoint':34s} {'CPU ms/request':>15s} {'x /healthz':>10s}  statuses")
     ceiling = None

@@ -58,9 +58,17 @@ def lua_string(value: str) -> str:
 def lua_requests(requests: list[dict]) -> str:
     items = []
     for r in requests:
-        headers = "{" + ", ".join(f"[{lua_string(k)}]={lua_string(v)}" for k, v in r.get("headers", {}).items()) + "}"
+        headers = (
+            "{"
+            + ", ".join(
+                f"[{lua_string(k)}]={lua_string(v)}" for k, v in r.get("headers", {}).items()
+            )
+            + "}"
+        )
         body = lua_string(r["body"]) if r.get("body") else "nil"
-        items.append(f"{{{lua_string(r.get('method', 'GET'))}, {lua_string(r['path'])}, {headers}, {body}}}")
+        items.append(
+            f"{{{lua_string(r.get('method', 'GET'))}, {lua_string(r['path'])}, {headers}, {body}}}"
+        )
     return "{" + ",\n".join(items) + "}"
 
 
@@ -71,8 +79,14 @@ def free_port() -> int:
 
 
 def flask(env: dict, *args: str) -> str:
-    result = subprocess.run([str(BIN / "flask"), "--app", "app", *args], cwd=ROOT, env=env,
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [str(BIN / "flask"), "--app", "app", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return result.stdout
 
 
@@ -86,19 +100,39 @@ def peak_rss_mb(pid: int) -> float:
 
 
 def worker_pids(master: int) -> list[int]:
-    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(master)], capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["ps", "-o", "pid=", "--ppid", str(master)], capture_output=True, text=True
+    ).stdout
     return [int(p) for p in out.split()]
 
 
-def run_wrk(base: str, requests: list[dict], seconds: float, connections: int, threads: int) -> dict:
+def run_wrk(
+    base: str, requests: list[dict], seconds: float, connections: int, threads: int
+) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
-        f.write(LUA.replace("{REQUESTS}", lua_requests(requests)).replace("{THREADS}", str(threads)))
+        f.write(
+            LUA.replace("{REQUESTS}", lua_requests(requests)).replace("{THREADS}", str(threads))
+        )
         script = f.name
     try:
         out = subprocess.run(
-            ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{int(seconds)}s", "--timeout", "10s",
-             "-s", script, base],
-            capture_output=True, text=True, timeout=seconds + 60,
+            [
+                "wrk",
+                "-t",
+                str(threads),
+                "-c",
+                str(connections),
+                "-d",
+                f"{int(seconds)}s",
+                "--timeout",
+                "10s",
+                "-s",
+                script,
+                base,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=seconds + 60,
         ).stdout
     finally:
         os.unlink(script)
@@ -118,7 +152,9 @@ class Session:
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
         page = self.get(base + "/login")
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-        data = urllib.parse.urlencode({"csrf_token": token, "phone": phone, "password": password}).encode()
+        data = urllib.parse.urlencode(
+            {"csrf_token": token, "phone": phone, "password": password}
+        ).encode()
         self.opener.open(base + "/login", data=data, timeout=30).read()
         page = self.get(base + "/account")
         self.csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
@@ -138,9 +174,16 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--out", default=str(ROOT / "docs"), help="folder for PERFORMANCE.md and performance.json; '-' prints only")
-    parser.add_argument("--render", action="store_true",
-                        help="only rewrite PERFORMANCE.md from performance.json and the notes")
+    parser.add_argument(
+        "--out",
+        default=str(ROOT / "docs"),
+        help="folder for PERFORMANCE.md and performance.json; '-' prints only",
+    )
+    parser.add_argument(
+        "--render",
+        action="store_true",
+        help="only rewrite PERFORMANCE.md from performance.json and the notes",
+    )
     args = parser.parse_args()
     if args.render:
         write_report(Path(args.out), None)
@@ -159,7 +202,10 @@ def main() -> int:
     database = env["DATABASE_URL"].split(":", 1)[0].split("+")[0]
 
     flask(env, "db", "upgrade")
-    marker = instance / f"seeded-{args.scale}-{hashlib.sha1(env['DATABASE_URL'].encode()).hexdigest()[:10]}"
+    marker = (
+        instance
+        / f"seeded-{args.scale}-{hashlib.sha1(env['DATABASE_URL'].encode()).hexdigest()[:10]}"
+    )
     seed_report = ""
     if not marker.exists():
         seed_report = flask(env, "bench-seed", "--scale", args.scale).strip()
@@ -174,15 +220,27 @@ def main() -> int:
 
     # Measured in-process before the server starts, so nothing else competes for the cores.
     feed = _in_app(env, "bench.feed_render_ms()")
-    print(f"feed of {feed['events']} events: loaded in {feed['load_ms']} ms, rendered in {feed['render_ms']} ms"
-          f" ({feed.get('cpu_ms')} ms CPU for both)")
+    print(
+        f"feed of {feed['events']} events: loaded in {feed['load_ms']} ms, rendered in {feed['render_ms']} ms"
+        f" ({feed.get('cpu_ms')} ms CPU for both)"
+    )
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--workers", str(args.workers), "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "app:app"],
-        cwd=ROOT, env=env, start_new_session=True,
+        [
+            str(BIN / "gunicorn"),
+            "--workers",
+            str(args.workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "app:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
     )
     try:
         for _ in range(100):
@@ -202,8 +260,10 @@ def main() -> int:
             urllib.request.urlopen(base + "/healthz", timeout=300).read()
             result["name"] = name
             results.append(result)
-            print(f"{name:40s} {result['rps']:8.1f} req/s  p50 {result['p50_us']/1000:7.1f} ms  p99 {result['p99_us']/1000:7.1f} ms"
-                  f"  errors {result['socket_errors'] + result['status_errors']}")
+            print(
+                f"{name:40s} {result['rps']:8.1f} req/s  p50 {result['p50_us'] / 1000:7.1f} ms  p99 {result['p99_us'] / 1000:7.1f} ms"
+                f"  errors {result['socket_errors'] + result['status_errors']}"
+            )
         rss = [round(peak_rss_mb(pid), 1) for pid in worker_pids(server.pid)]
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -248,7 +308,12 @@ WORKER_RSS_MB = 200
 def targets_table(runs: dict) -> list[str]:
     """One row per target, one column per run: the measured value and whether it is met."""
     keys = sorted(runs)
-    lines = ["## Targets", "", "| target | " + " | ".join(keys) + " |", "|---|" + "---:|" * len(keys)]
+    lines = [
+        "## Targets",
+        "",
+        "| target | " + " | ".join(keys) + " |",
+        "|---|" + "---:|" * len(keys),
+    ]
 
     def cell(value: float | None, met: bool, fmt: str) -> str:
         return "–" if value is None else f"{fmt.format(value)} {'met' if met else '**not met**'}"
@@ -260,11 +325,17 @@ def targets_table(runs: dict) -> list[str]:
             row.append(cell(ratio, ratio is not None and ratio >= target, "{:.2f}"))
         lines.append(f"| {name} ≥ {target:.2f} | " + " | ".join(row) + " |")
     renders = [runs[k].get("feed", {}).get("render_ms") for k in keys]
-    lines.append(f"| 1,000-event feed rendered < {FEED_RENDER_MS} ms | "
-                 + " | ".join(cell(v, v is not None and v < FEED_RENDER_MS, "{:.1f} ms") for v in renders) + " |")
+    lines.append(
+        f"| 1,000-event feed rendered < {FEED_RENDER_MS} ms | "
+        + " | ".join(cell(v, v is not None and v < FEED_RENDER_MS, "{:.1f} ms") for v in renders)
+        + " |"
+    )
     rss = [max(runs[k]["worker_peak_rss_mb"], default=None) for k in keys]
-    lines.append(f"| worker peak RSS < {WORKER_RSS_MB} MB | "
-                 + " | ".join(cell(v, v is not None and v < WORKER_RSS_MB, "{:.0f} MB") for v in rss) + " |")
+    lines.append(
+        f"| worker peak RSS < {WORKER_RSS_MB} MB | "
+        + " | ".join(cell(v, v is not None and v < WORKER_RSS_MB, "{:.0f} MB") for v in rss)
+        + " |"
+    )
     return lines + [""]
 
 
@@ -276,26 +347,43 @@ def write_report(out: Path, report: dict | None) -> None:
     if report is not None:
         data["runs"][f"{report['database']}-{report['scale']}"] = report
         data_file.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-    lines = ["# Performance", "",
-             "Measured by `make bench` (bench/README.md). Absolute numbers vary between machines;",
-             "the ratio to `/healthz`, measured in the same run, is what travels.", ""]
+    lines = [
+        "# Performance",
+        "",
+        "Measured by `make bench` (bench/README.md). Absolute numbers vary between machines;",
+        "the ratio to `/healthz`, measured in the same run, is what travels.",
+        "",
+    ]
     notes = out / "PERFORMANCE-notes.md"
     for key in sorted(data["runs"]):
         run = data["runs"][key]
-        lines += [f"## {run['database']}, {run['scale']} scale", "",
-                  f"{run['date']} · {run['cores']} cores ({run['machine']}) · Python {run['python']} · "
-                  f"gunicorn {run['workers']} sync workers · wrk {run['connections']} connections, {run['seconds']} s per endpoint · "
-                  f"worker peak RSS {', '.join(f'{m:.0f} MB' for m in run['worker_peak_rss_mb'])}", "",
-                  f"Data: {run['seed']}", "",
-                  *([f"In-process, best of 5: a feed of {run['feed']['events']:,} events loads in "
-                     f"{run['feed']['load_ms']} ms and renders in {run['feed']['render_ms']} ms "
-                     f"({run['feed'].get('cpu_ms', '?')} ms of CPU time for both).", ""]
-                    if run.get("feed") else []),
-                  "| endpoint | req/s | p50 ms | p99 ms | ratio to /healthz | errors |",
-                  "|---|---:|---:|---:|---:|---:|"]
+        lines += [
+            f"## {run['database']}, {run['scale']} scale",
+            "",
+            f"{run['date']} · {run['cores']} cores ({run['machine']}) · Python {run['python']} · "
+            f"gunicorn {run['workers']} sync workers · wrk {run['connections']} connections, {run['seconds']} s per endpoint · "
+            f"worker peak RSS {', '.join(f'{m:.0f} MB' for m in run['worker_peak_rss_mb'])}",
+            "",
+            f"Data: {run['seed']}",
+            "",
+            *(
+                [
+                    f"In-process, best of 5: a feed of {run['feed']['events']:,} events loads in "
+                    f"{run['feed']['load_ms']} ms and renders in {run['feed']['render_ms']} ms "
+                    f"({run['feed'].get('cpu_ms', '?')} ms of CPU time for both).",
+                    "",
+                ]
+                if run.get("feed")
+                else []
+            ),
+            "| endpoint | req/s | p50 ms | p99 ms | ratio to /healthz | errors |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
         for r in run["results"]:
-            lines.append(f"| {r['name']} | {r['rps']:.1f} | {r['p50_us']/1000:.1f} | {r['p99_us']/1000:.1f} | "
-                         f"{r['ratio']:.2f} | {r['socket_errors'] + r['status_errors']} |")
+            lines.append(
+                f"| {r['name']} | {r['rps']:.1f} | {r['p50_us'] / 1000:.1f} | {r['p99_us'] / 1000:.1f} | "
+                f"{r['ratio']:.2f} | {r['socket_errors'] + r['status_errors']} |"
+            )
         lines.append("")
     lines += targets_table(data["runs"])
     if notes.exists():

@@ -24,7 +24,9 @@ def _in_app(env: dict, call: str) -> dict:
         "import json; from app import app; from planner import bench;"
         f"ctx = app.app_context(); ctx.push(); print(json.dumps({call}))"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -47,30 +49,56 @@ def _interleave(groups: list[list[dict]]) -> list[dict]:
 def prepare(base: str, env: dict, session_class) -> list[tuple[str, list[dict]]]:
     ids = _in_app(env, "bench.ids_for_scenarios()")
     prepared = _in_app(env, f"bench.prepare_scenarios(sessions={SESSIONS})")
-    sessions = [(s, session_class(base, s["phone"], "bench-password")) for s in prepared["sessions"]]
+    sessions = [
+        (s, session_class(base, s["phone"], "bench-password")) for s in prepared["sessions"]
+    ]
 
     def form(session, path: str, fields: dict) -> dict:
         body = urllib.parse.urlencode({"csrf_token": session.csrf, **fields})
-        return {"method": "POST", "path": path, "body": body,
-                "headers": {"Cookie": session.cookie, "Content-Type": "application/x-www-form-urlencoded"}}
+        return {
+            "method": "POST",
+            "path": path,
+            "body": body,
+            "headers": {
+                "Cookie": session.cookie,
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+        }
 
-    signups = _interleave([[form(sess, f"/shifts/{shift}/signup", {}) for shift in s["shifts"]] for s, sess in sessions])
+    signups = _interleave(
+        [
+            [form(sess, f"/shifts/{shift}/signup", {}) for shift in s["shifts"]]
+            for s, sess in sessions
+        ]
+    )
     quiz = prepared["quiz"]
-    answers = _interleave([
-        [form(sess, f"/quizzes/{quiz['id']}/attempts/{attempt}/answer",
-              {"position": p, "option": quiz["options"][p][p % 4]})
-         for attempt in s["attempts"] for p in range(quiz["questions"])]
-        for s, sess in sessions
-    ])
+    answers = _interleave(
+        [
+            [
+                form(
+                    sess,
+                    f"/quizzes/{quiz['id']}/attempts/{attempt}/answer",
+                    {"position": p, "option": quiz["options"][p][p % 4]},
+                )
+                for attempt in s["attempts"]
+                for p in range(quiz["questions"])
+            ]
+            for s, sess in sessions
+        ]
+    )
 
     feeds = [f"/calendar/communities/{c}.ics" for c in ids["communities"]]
-    conditional_feeds = [{"path": f, "headers": {"If-None-Match": _etag(base + f, {})}} for f in feeds]
+    conditional_feeds = [
+        {"path": f, "headers": {"If-None-Match": _etag(base + f, {})}} for f in feeds
+    ]
     live = prepared["live"]
     state = f"/live/{live['pin']}/state"
     polls = []
     for cookie in live["cookies"]:
         headers = {"Cookie": f"xf_player={cookie}"}
-        polls.append({"path": state, "headers": {**headers, "If-None-Match": _etag(base + state, headers)}})
+        polls.append(
+            {"path": state, "headers": {**headers, "If-None-Match": _etag(base + state, headers)}}
+        )
     search = urllib.parse.quote("基准活动0123")
 
     return [
@@ -81,7 +109,10 @@ def prepare(base: str, env: dict, session_class) -> list[tuple[str, list[dict]]]
         ("/teams (first page)", [{"path": "/teams"}]),
         ("/teams/<id>", [{"path": f"/teams/{t}"} for t in ids["teams"]]),
         ("/events (first page)", [{"path": "/events"}]),
-        ("/events?community=<id>", [{"path": f"/events?community={c}"} for c in ids["communities"]]),
+        (
+            "/events?community=<id>",
+            [{"path": f"/events?community={c}"} for c in ids["communities"]],
+        ),
         ("/events?q=<text>", [{"path": f"/events?q={search}"}]),
         ("/events/<id>", [{"path": f"/events/{e}"} for e in ids["events"]]),
         ("community feed .ics (200)", [{"path": f} for f in feeds]),

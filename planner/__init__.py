@@ -132,7 +132,14 @@ def _register_blueprints(app: Flask) -> None:
     from planner.signups.views import bp as signups_bp
 
     for blueprint in (
-        main_bp, accounts_bp, directory_bp, events_bp, signups_bp, quizzes_bp, calendar_bp, admin_bp
+        main_bp,
+        accounts_bp,
+        directory_bp,
+        events_bp,
+        signups_bp,
+        quizzes_bp,
+        calendar_bp,
+        admin_bp,
     ):
         app.register_blueprint(blueprint)
 

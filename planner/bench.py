@@ -45,10 +45,28 @@ from planner.signups.models import PLACE_STATUSES, Signup, SignupStatus
 from planner.timeutil import utcnow
 
 SCALES = {
-    "small": {"districts": 4, "streets": 10, "communities": 20, "departments": 10, "teams": 50,
-              "volunteers": 2_000, "events": 500, "signups": 10_000, "attempts": 1_000},
-    "city": {"districts": 10, "streets": 60, "communities": 200, "departments": 50, "teams": 3_000,
-             "volunteers": 100_000, "events": 20_000, "signups": 1_000_000, "attempts": 50_000},
+    "small": {
+        "districts": 4,
+        "streets": 10,
+        "communities": 20,
+        "departments": 10,
+        "teams": 50,
+        "volunteers": 2_000,
+        "events": 500,
+        "signups": 10_000,
+        "attempts": 1_000,
+    },
+    "city": {
+        "districts": 10,
+        "streets": 60,
+        "communities": 200,
+        "departments": 50,
+        "teams": 3_000,
+        "volunteers": 100_000,
+        "events": 20_000,
+        "signups": 1_000_000,
+        "attempts": 50_000,
+    },
 }
 CHUNK = 5_000
 BENCH_PASSWORD = "bench-password"
@@ -88,59 +106,179 @@ def seed(scale_name: str, seed_value: int = 20240930) -> dict[str, int]:
     rng = random.Random(seed_value)
     now = utcnow().replace(minute=0, second=0, microsecond=0)
     written: dict[str, int] = {}
-    if db.session.scalar(sa.select(User.id).where(User.phone.like(BENCH_PHONE_PREFIX + "%")).limit(1)):
+    if db.session.scalar(
+        sa.select(User.id).where(User.phone.like(BENCH_PHONE_PREFIX + "%")).limit(1)
+    ):
         raise click.ClickException("This database already holds benchmark data.")
 
-    written["districts"] = insert_rows(District, ({"name": f"基准区{i:03d}", "created_at": now} for i in range(scale["districts"])))
+    written["districts"] = insert_rows(
+        District, ({"name": f"基准区{i:03d}", "created_at": now} for i in range(scale["districts"]))
+    )
     district_ids = _ids(District, District.name.like("基准区%"))
-    written["streets"] = insert_rows(Street, ({"district_id": district_ids[i % len(district_ids)], "name": f"基准街道{i:04d}", "created_at": now} for i in range(scale["streets"])))
+    written["streets"] = insert_rows(
+        Street,
+        (
+            {
+                "district_id": district_ids[i % len(district_ids)],
+                "name": f"基准街道{i:04d}",
+                "created_at": now,
+            }
+            for i in range(scale["streets"])
+        ),
+    )
     street_ids = _ids(Street, Street.name.like("基准街道%"))
-    written["communities"] = insert_rows(Community, ({"street_id": street_ids[i % len(street_ids)], "name": f"基准社区{i:04d}", "address": f"基准路{i}号", "created_at": now} for i in range(scale["communities"])))
+    written["communities"] = insert_rows(
+        Community,
+        (
+            {
+                "street_id": street_ids[i % len(street_ids)],
+                "name": f"基准社区{i:04d}",
+                "address": f"基准路{i}号",
+                "created_at": now,
+            }
+            for i in range(scale["communities"])
+        ),
+    )
     community_ids = _ids(Community, Community.name.like("基准社区%"))
-    written["departments"] = insert_rows(Department, ({"name": f"基准部门{i:03d}", "description": "", "created_at": now} for i in range(scale["departments"])))
+    written["departments"] = insert_rows(
+        Department,
+        (
+            {"name": f"基准部门{i:03d}", "description": "", "created_at": now}
+            for i in range(scale["departments"])
+        ),
+    )
     department_ids = _ids(Department, Department.name.like("基准部门%"))
-    written["partnerships"] = insert_rows(Partnership, ({"department_id": d, "community_id": community_ids[i % len(community_ids)], "note": "", "created_at": now} for i, d in enumerate(department_ids)))
-    written["teams"] = insert_rows(VolunteerTeam, (
-        {"name": f"基准志愿服务队{i:05d}", "description": "", "join_policy": "open", "created_at": now,
-         "department_id": department_ids[i % len(department_ids)] if i % 2 == 0 else None,
-         "community_id": community_ids[i % len(community_ids)] if i % 2 == 1 else None}
-        for i in range(scale["teams"])))
+    written["partnerships"] = insert_rows(
+        Partnership,
+        (
+            {
+                "department_id": d,
+                "community_id": community_ids[i % len(community_ids)],
+                "note": "",
+                "created_at": now,
+            }
+            for i, d in enumerate(department_ids)
+        ),
+    )
+    written["teams"] = insert_rows(
+        VolunteerTeam,
+        (
+            {
+                "name": f"基准志愿服务队{i:05d}",
+                "description": "",
+                "join_policy": "open",
+                "created_at": now,
+                "department_id": department_ids[i % len(department_ids)] if i % 2 == 0 else None,
+                "community_id": community_ids[i % len(community_ids)] if i % 2 == 1 else None,
+            }
+            for i in range(scale["teams"])
+        ),
+    )
     team_ids = _ids(VolunteerTeam, VolunteerTeam.name.like("基准志愿服务队%"))
 
     password_hash = generate_password_hash(BENCH_PASSWORD)  # one hash, shared: hashing 100k is slow
-    written["volunteers"] = insert_rows(User, (
-        {"phone": f"{BENCH_PHONE_PREFIX}{i:08d}", "real_name": f"志愿者{i:06d}", "nickname": "",
-         "password_hash": password_hash, "active": True, "is_admin": False, "consented_at": now, "created_at": now}
-        for i in range(scale["volunteers"])))
+    written["volunteers"] = insert_rows(
+        User,
+        (
+            {
+                "phone": f"{BENCH_PHONE_PREFIX}{i:08d}",
+                "real_name": f"志愿者{i:06d}",
+                "nickname": "",
+                "password_hash": password_hash,
+                "active": True,
+                "is_admin": False,
+                "consented_at": now,
+                "created_at": now,
+            }
+            for i in range(scale["volunteers"])
+        ),
+    )
     user_ids = _ids(User, User.phone.like(BENCH_PHONE_PREFIX + "%"))
-    written["memberships"] = insert_rows(TeamMembership, (
-        {"team_id": team_ids[i % len(team_ids)], "user_id": uid, "role": (TeamRole.LEADER if i < len(team_ids) else TeamRole.MEMBER).value,
-         "status": MembershipStatus.ACTIVE.value, "created_at": now}
-        for i, uid in enumerate(user_ids[: max(len(team_ids), len(user_ids) // 4)])))
+    written["memberships"] = insert_rows(
+        TeamMembership,
+        (
+            {
+                "team_id": team_ids[i % len(team_ids)],
+                "user_id": uid,
+                "role": (TeamRole.LEADER if i < len(team_ids) else TeamRole.MEMBER).value,
+                "status": MembershipStatus.ACTIVE.value,
+                "created_at": now,
+            }
+            for i, uid in enumerate(user_ids[: max(len(team_ids), len(user_ids) // 4)])
+        ),
+    )
 
     kinds = [k.value for k in EventKind]
     events = []
     for i in range(scale["events"]):
         starts = now + timedelta(days=rng.randint(-60, 60), hours=rng.randint(8, 19) - 8)
-        status = EventStatus.COMPLETED if starts < now else (EventStatus.CANCELLED if i % 50 == 0 else EventStatus.PUBLISHED)
-        events.append({
-            "uuid": str(uuid.UUID(int=rng.getrandbits(128))), "title": f"基准活动{i:06d} 洁净家园志愿服务",
-            "kind": kinds[i % len(kinds)], "status": status.value, "community_id": community_ids[i % len(community_ids)],
-            "venue": "社区广场", "address": "", "starts_at": starts, "ends_at": starts + timedelta(hours=2),
-            "description": "环境卫生清理、文明宣传与移风易俗宣讲。", "cancel_reason": "", "revision": 0,
-            "max_party_size": 4, "cancellation_cutoff_minutes": 120, "created_at": now, "updated_at": now,
-            "seats_capacity": 100 if i % 7 == 0 else None,
-        })
+        status = (
+            EventStatus.COMPLETED
+            if starts < now
+            else (EventStatus.CANCELLED if i % 50 == 0 else EventStatus.PUBLISHED)
+        )
+        events.append(
+            {
+                "uuid": str(uuid.UUID(int=rng.getrandbits(128))),
+                "title": f"基准活动{i:06d} 洁净家园志愿服务",
+                "kind": kinds[i % len(kinds)],
+                "status": status.value,
+                "community_id": community_ids[i % len(community_ids)],
+                "venue": "社区广场",
+                "address": "",
+                "starts_at": starts,
+                "ends_at": starts + timedelta(hours=2),
+                "description": "环境卫生清理、文明宣传与移风易俗宣讲。",
+                "cancel_reason": "",
+                "revision": 0,
+                "max_party_size": 4,
+                "cancellation_cutoff_minutes": 120,
+                "created_at": now,
+                "updated_at": now,
+                "seats_capacity": 100 if i % 7 == 0 else None,
+            }
+        )
     written["events"] = insert_rows(Event, events)
-    event_rows = db.session.execute(sa.select(Event.id, Event.starts_at, Event.ends_at).where(Event.title.like("基准活动%")).order_by(Event.id)).all()
-    written["event_hosts"] = insert_rows(EventHost, (
-        {"event_id": e.id, "role": "host", "department_id": department_ids[n % len(department_ids)]} for n, e in enumerate(event_rows)))
-    written["shifts"] = insert_rows(Shift, (
-        {"event_id": e.id, "role": role, "starts_at": e.starts_at, "ends_at": e.ends_at, "capacity": capacity,
-         "requirements": "", "confirmed_count": 0}
-        for e in event_rows for role, capacity in (("清扫", 60), ("引导", 20))))
-    ids = {"users": user_ids, "events": [e.id for e in event_rows], "communities": community_ids,
-           "teams": team_ids, "departments": department_ids, "now": now}
+    event_rows = db.session.execute(
+        sa.select(Event.id, Event.starts_at, Event.ends_at)
+        .where(Event.title.like("基准活动%"))
+        .order_by(Event.id)
+    ).all()
+    written["event_hosts"] = insert_rows(
+        EventHost,
+        (
+            {
+                "event_id": e.id,
+                "role": "host",
+                "department_id": department_ids[n % len(department_ids)],
+            }
+            for n, e in enumerate(event_rows)
+        ),
+    )
+    written["shifts"] = insert_rows(
+        Shift,
+        (
+            {
+                "event_id": e.id,
+                "role": role,
+                "starts_at": e.starts_at,
+                "ends_at": e.ends_at,
+                "capacity": capacity,
+                "requirements": "",
+                "confirmed_count": 0,
+            }
+            for e in event_rows
+            for role, capacity in (("清扫", 60), ("引导", 20))
+        ),
+    )
+    ids = {
+        "users": user_ids,
+        "events": [e.id for e in event_rows],
+        "communities": community_ids,
+        "teams": team_ids,
+        "departments": department_ids,
+        "now": now,
+    }
     written["signups"] = seed_signups(scale, ids, rng)
     written.update(seed_quizzes(scale, ids, rng))
     written["calendar_tokens"] = seed_calendar_tokens(ids, rng)
@@ -209,11 +347,21 @@ def seed_signups(scale: dict, ids: dict, rng) -> int:
             for j in range(n):
                 user = pool[(start + j) % len(pool)]
                 placed = j < shift.capacity
-                status = (SignupStatus.ATTENDED if past else SignupStatus.CONFIRMED) if placed else SignupStatus.WAITLISTED
+                status = (
+                    (SignupStatus.ATTENDED if past else SignupStatus.CONFIRMED)
+                    if placed
+                    else SignupStatus.WAITLISTED
+                )
                 yield {
-                    "shift_id": shift.id, "user_id": user, "team_id": None, "status": status.value,
-                    "arrival": j + 1, "created_at": shift.starts_at - timedelta(days=3, minutes=n - j),
-                    "signed_up_by_id": user, "cancelled_at": None, "late_cancellation": False,
+                    "shift_id": shift.id,
+                    "user_id": user,
+                    "team_id": None,
+                    "status": status.value,
+                    "arrival": j + 1,
+                    "created_at": shift.starts_at - timedelta(days=3, minutes=n - j),
+                    "signed_up_by_id": user,
+                    "cancelled_at": None,
+                    "late_cancellation": False,
                     "checked_in_at": shift.starts_at if past and placed else None,
                     "checked_out_at": shift.ends_at if past and placed else None,
                     "minutes": 120 if past and placed else None,
@@ -231,18 +379,37 @@ def seed_quizzes(scale: dict, ids: dict, rng) -> dict[str, int]:
     """A question bank, published community quizzes and finished attempts with their answers."""
     now = ids["now"]
     written: dict[str, int] = {}
-    written["question_categories"] = insert_rows(QuestionCategory, (
-        {"name": f"基准题类{i}", "name_en": f"Bench {i}"} for i in range(4)))
+    written["question_categories"] = insert_rows(
+        QuestionCategory, ({"name": f"基准题类{i}", "name_en": f"Bench {i}"} for i in range(4))
+    )
     category_ids = _ids(QuestionCategory, QuestionCategory.name.like("基准题类%"))
-    written["questions"] = insert_rows(Question, (
-        {"category_id": category_ids[i % len(category_ids)], "type": "single", "difficulty": "medium",
-         "text": f"基准题{i:04d}：文明出行，哪一种做法正确？", "text_en": "", "explanation": "礼让行人，文明出行。",
-         "explanation_en": "", "accepted_answers": "", "created_at": now, "archived_at": None}
-        for i in range(200)))
+    written["questions"] = insert_rows(
+        Question,
+        (
+            {
+                "category_id": category_ids[i % len(category_ids)],
+                "type": "single",
+                "difficulty": "medium",
+                "text": f"基准题{i:04d}：文明出行，哪一种做法正确？",
+                "text_en": "",
+                "explanation": "礼让行人，文明出行。",
+                "explanation_en": "",
+                "accepted_answers": "",
+                "created_at": now,
+                "archived_at": None,
+            }
+            for i in range(200)
+        ),
+    )
     question_ids = _ids(Question, Question.text.like("基准题%"))
-    insert_rows(QuestionOption, (
-        {"question_id": q, "position": p, "text": text, "text_en": "", "is_correct": p == 0}
-        for q in question_ids for p, text in enumerate(("礼让行人", "闯红灯", "随意停车", "占用盲道"))))
+    insert_rows(
+        QuestionOption,
+        (
+            {"question_id": q, "position": p, "text": text, "text_en": "", "is_correct": p == 0}
+            for q in question_ids
+            for p, text in enumerate(("礼让行人", "闯红灯", "随意停车", "占用盲道"))
+        ),
+    )
     options: dict[int, list[int]] = {}
     for qid, oid in db.session.execute(
         sa.select(QuestionOption.question_id, QuestionOption.id)
@@ -254,40 +421,76 @@ def seed_quizzes(scale: dict, ids: dict, rng) -> dict[str, int]:
 
     # Twenty community quizzes of five questions each, and the quick-fire quiz the load runs use.
     quiz_rows = [
-        {"title": f"基准知识竞答{i:02d}", "title_en": "", "description": "文明城市创建知识问答。",
-         "community_id": ids["communities"][i % len(ids["communities"])], "published": True,
-         "opens_at": now - timedelta(days=30), "closes_at": now + timedelta(days=30),
-         "selection": "fixed", "shuffle_questions": False, "shuffle_options": False, "pass_percent": 60,
-         "attempts_allowed": 1000, "feedback": "end", "audience": "anyone", "partial_credit": False,
-         "speed_bonus": False, "is_prize": False, "eligible_min_percent": 100, "created_at": now}
+        {
+            "title": f"基准知识竞答{i:02d}",
+            "title_en": "",
+            "description": "文明城市创建知识问答。",
+            "community_id": ids["communities"][i % len(ids["communities"])],
+            "published": True,
+            "opens_at": now - timedelta(days=30),
+            "closes_at": now + timedelta(days=30),
+            "selection": "fixed",
+            "shuffle_questions": False,
+            "shuffle_options": False,
+            "pass_percent": 60,
+            "attempts_allowed": 1000,
+            "feedback": "end",
+            "audience": "anyone",
+            "partial_credit": False,
+            "speed_bonus": False,
+            "is_prize": False,
+            "eligible_min_percent": 100,
+            "created_at": now,
+        }
         for i in range(21)
     ]
     quiz_rows[-1]["title"] = BENCH_LIVE_QUIZ
     written["quizzes"] = insert_rows(Quiz, quiz_rows)
     quiz_ids = _ids(Quiz, Quiz.title.like("基准%"))
     live_quiz = db.session.scalar(sa.select(Quiz.id).where(Quiz.title == BENCH_LIVE_QUIZ))
-    quiz_questions = {q: question_ids[(n * 5) % len(question_ids):][:5] for n, q in enumerate(quiz_ids) if q != live_quiz}
+    quiz_questions = {
+        q: question_ids[(n * 5) % len(question_ids) :][:5]
+        for n, q in enumerate(quiz_ids)
+        if q != live_quiz
+    }
     quiz_questions[live_quiz] = question_ids[:LIVE_QUESTIONS]
-    insert_rows(QuizQuestion, (
-        {"quiz_id": q, "question_id": qid, "position": p}
-        for q, qids in quiz_questions.items() for p, qid in enumerate(qids)))
+    insert_rows(
+        QuizQuestion,
+        (
+            {"quiz_id": q, "question_id": qid, "position": p}
+            for q, qids in quiz_questions.items()
+            for p, qid in enumerate(qids)
+        ),
+    )
 
     plain = [q for q in quiz_ids if q != live_quiz]
     attempts = []
     for i in range(scale["attempts"]):
         right = rng.randint(0, 5)
         started = now - timedelta(days=rng.randint(1, 29), minutes=rng.randint(0, 600))
-        attempts.append({
-            "quiz_id": plain[i % len(plain)], "user_id": ids["users"][i % len(ids["users"])], "prize_user_id": None,
-            "player_token": None, "nickname": "", "live_round_id": None, "started_at": started,
-            "deadline_at": None, "finished_at": started + timedelta(seconds=60 + right * 10),
-            "duration_seconds": 60 + right * 10, "score": float(right), "max_score": 5.0,
-            "percent": right * 20.0, "passed": right >= 3,
-        })
+        attempts.append(
+            {
+                "quiz_id": plain[i % len(plain)],
+                "user_id": ids["users"][i % len(ids["users"])],
+                "prize_user_id": None,
+                "player_token": None,
+                "nickname": "",
+                "live_round_id": None,
+                "started_at": started,
+                "deadline_at": None,
+                "finished_at": started + timedelta(seconds=60 + right * 10),
+                "duration_seconds": 60 + right * 10,
+                "score": float(right),
+                "max_score": 5.0,
+                "percent": right * 20.0,
+                "passed": right >= 3,
+            }
+        )
     written["quiz_attempts"] = insert_rows(Attempt, attempts)
     attempt_rows = db.session.execute(
         sa.select(Attempt.id, Attempt.quiz_id, Attempt.score, Attempt.finished_at)
-        .where(Attempt.quiz_id.in_(plain)).order_by(Attempt.id)
+        .where(Attempt.quiz_id.in_(plain))
+        .order_by(Attempt.id)
     ).all()
 
     def answers():
@@ -295,9 +498,18 @@ def seed_quizzes(scale: dict, ids: dict, rng) -> dict[str, int]:
             for p, qid in enumerate(quiz_questions[a.quiz_id]):
                 correct = p < a.score
                 opts = options[qid]
-                yield {"attempt_id": a.id, "position": p, "question_id": qid, "option_order": opts,
-                       "chosen": [opts[0] if correct else opts[1]], "text": None, "answered_at": a.finished_at,
-                       "late": False, "score": 1.0 if correct else 0.0, "is_correct": correct}
+                yield {
+                    "attempt_id": a.id,
+                    "position": p,
+                    "question_id": qid,
+                    "option_order": opts,
+                    "chosen": [opts[0] if correct else opts[1]],
+                    "text": None,
+                    "answered_at": a.finished_at,
+                    "late": False,
+                    "score": 1.0 if correct else 0.0,
+                    "is_correct": correct,
+                }
 
     written["quiz_answers"] = insert_rows(AttemptAnswer, answers())
     return written
@@ -306,10 +518,20 @@ def seed_quizzes(scale: dict, ids: dict, rng) -> dict[str, int]:
 def seed_calendar_tokens(ids: dict, rng) -> int:
     """Personal calendar feed tokens for one volunteer in twenty."""
     now = ids["now"]
-    return insert_rows(CalendarToken, (
-        {"user_id": u, "token": secrets.token_urlsafe(32), "remind_day_before": n % 3 == 0,
-         "created_at": now, "updated_at": now, "revoked_at": None}
-        for n, u in enumerate(ids["users"][::20])))
+    return insert_rows(
+        CalendarToken,
+        (
+            {
+                "user_id": u,
+                "token": secrets.token_urlsafe(32),
+                "remind_day_before": n % 3 == 0,
+                "created_at": now,
+                "updated_at": now,
+                "revoked_at": None,
+            }
+            for n, u in enumerate(ids["users"][::20])
+        ),
+    )
 
 
 BENCH_LIVE_QUIZ = "基准快问快答"
@@ -353,14 +575,20 @@ def _open_shifts_for(users: list[int], per_user: int, rng) -> dict[int, list[int
     shifts = db.session.execute(
         sa.select(Shift.id, Shift.starts_at, Shift.ends_at)
         .join(Event, Event.id == Shift.event_id)
-        .where(Event.title.like("基准活动%"), Event.status == EventStatus.PUBLISHED,
-               Shift.starts_at > now + timedelta(hours=2))
+        .where(
+            Event.title.like("基准活动%"),
+            Event.status == EventStatus.PUBLISHED,
+            Shift.starts_at > now + timedelta(hours=2),
+        )
         .order_by(Shift.id)
     ).all()
     held = db.session.execute(
         sa.select(Signup.user_id, Shift.starts_at, Shift.ends_at)
         .join(Shift, Shift.id == Signup.shift_id)
-        .where(Signup.user_id.in_(users), Signup.status.in_(PLACE_STATUSES + (SignupStatus.WAITLISTED,)))
+        .where(
+            Signup.user_id.in_(users),
+            Signup.status.in_(PLACE_STATUSES + (SignupStatus.WAITLISTED,)),
+        )
     ).all()
     chosen: dict[int, list[int]] = {}
     for user in users:
@@ -385,59 +613,112 @@ def prepare_scenarios(sessions: int = 32, per_user: int = 60, players: int = 200
     rng = random.Random()
     now = utcnow()
     pool = _ids(User, User.phone.like(BENCH_PHONE_PREFIX + "%"))[-SESSION_POOL:]
-    busy_users = set(db.session.scalars(sa.select(Signup.user_id).where(Signup.user_id.in_(pool)).distinct()))
+    busy_users = set(
+        db.session.scalars(sa.select(Signup.user_id).where(Signup.user_id.in_(pool)).distinct())
+    )
     users = [u for u in pool if u not in busy_users][:sessions]
     if len(users) < sessions:  # many runs on one database: reuse volunteers, avoiding overlaps
         users = rng.sample(pool, sessions)
-    phones = dict(db.session.execute(sa.select(User.id, User.phone).where(User.id.in_(users))).all())
+    phones = dict(
+        db.session.execute(sa.select(User.id, User.phone).where(User.id.in_(users))).all()
+    )
     shifts = _open_shifts_for(users, per_user, rng)
 
     quiz = db.session.scalar(sa.select(Quiz).where(Quiz.title == BENCH_LIVE_QUIZ))
-    items = list(db.session.execute(
-        sa.select(QuizQuestion.question_id).where(QuizQuestion.quiz_id == quiz.id).order_by(QuizQuestion.position)
-    ).scalars())
+    items = list(
+        db.session.execute(
+            sa.select(QuizQuestion.question_id)
+            .where(QuizQuestion.quiz_id == quiz.id)
+            .order_by(QuizQuestion.position)
+        ).scalars()
+    )
     options: dict[int, list[int]] = {}
     for qid, oid in db.session.execute(
         sa.select(QuestionOption.question_id, QuestionOption.id)
-        .where(QuestionOption.question_id.in_(items)).order_by(QuestionOption.question_id, QuestionOption.position)
+        .where(QuestionOption.question_id.in_(items))
+        .order_by(QuestionOption.question_id, QuestionOption.position)
     ):
         options.setdefault(qid, []).append(oid)
     attempts: dict[int, list[int]] = {}
     for user in users:
         for _ in range(3):
-            attempt = Attempt(quiz_id=quiz.id, user_id=user, started_at=now, max_score=float(len(items)))
+            attempt = Attempt(
+                quiz_id=quiz.id, user_id=user, started_at=now, max_score=float(len(items))
+            )
             db.session.add(attempt)
             db.session.flush()
-            db.session.execute(sa.insert(AttemptAnswer), [
-                {"attempt_id": attempt.id, "position": p, "question_id": qid, "option_order": options[qid]}
-                for p, qid in enumerate(items)])
+            db.session.execute(
+                sa.insert(AttemptAnswer),
+                [
+                    {
+                        "attempt_id": attempt.id,
+                        "position": p,
+                        "question_id": qid,
+                        "option_order": options[qid],
+                    }
+                    for p, qid in enumerate(items)
+                ],
+            )
             attempts.setdefault(user, []).append(attempt.id)
 
     pin = None
     while pin is None or db.session.scalar(sa.select(LiveRound.id).where(LiveRound.pin == pin)):
         pin = f"{rng.randrange(10**6):06d}"
     # A question that stays open for the whole run: every poll sees the same state.
-    live = LiveRound(quiz_id=quiz.id, pin=pin, phase=LivePhase.QUESTION, question_ids=items, current_index=0,
-                     seconds_per_question=20, question_started_at=now, question_ends_at=now + timedelta(hours=6),
-                     version=1, created_at=now)
+    live = LiveRound(
+        quiz_id=quiz.id,
+        pin=pin,
+        phase=LivePhase.QUESTION,
+        question_ids=items,
+        current_index=0,
+        seconds_per_question=20,
+        question_started_at=now,
+        question_ends_at=now + timedelta(hours=6),
+        version=1,
+        created_at=now,
+    )
     db.session.add(live)
     db.session.flush()
     tokens = [secrets.token_urlsafe(24) for _ in range(players)]
-    db.session.execute(sa.insert(LivePlayer), [
-        {"round_id": live.id, "token": t, "nickname": f"选手{n:03d}", "points": 0, "joined_at": now}
-        for n, t in enumerate(tokens)])
+    db.session.execute(
+        sa.insert(LivePlayer),
+        [
+            {
+                "round_id": live.id,
+                "token": t,
+                "nickname": f"选手{n:03d}",
+                "points": 0,
+                "joined_at": now,
+            }
+            for n, t in enumerate(tokens)
+        ],
+    )
     player_ids = _ids(LivePlayer, LivePlayer.round_id == live.id)
     first = options[items[0]]
-    db.session.execute(sa.insert(LiveAnswer), [
-        {"round_id": live.id, "player_id": p, "question_index": 0, "option_id": first[n % len(first)],
-         "answered_at": now, "is_correct": n % len(first) == 0, "points": 0}
-        for n, p in enumerate(player_ids[: players // 2])])
+    db.session.execute(
+        sa.insert(LiveAnswer),
+        [
+            {
+                "round_id": live.id,
+                "player_id": p,
+                "question_index": 0,
+                "option_id": first[n % len(first)],
+                "answered_at": now,
+                "is_correct": n % len(first) == 0,
+                "points": 0,
+            }
+            for n, p in enumerate(player_ids[: players // 2])
+        ],
+    )
     db.session.commit()
     serializer = _serializer()
     return {
         "sessions": [
-            {"phone": phones[u][3:] if phones[u].startswith("+86") else phones[u], "shifts": shifts[u],
-             "attempts": attempts[u]}
+            {
+                "phone": phones[u][3:] if phones[u].startswith("+86") else phones[u],
+                "shifts": shifts[u],
+                "attempts": attempts[u],
+            }
             for u in users
         ],
         "quiz": {"id": quiz.id, "questions": len(items), "options": [options[q] for q in items]},
@@ -458,9 +739,14 @@ def feed_render_ms(events: int = 1_000, repeat: int = 5) -> dict[str, float]:
 
     window = services.Window.current()
     everything = services.all_feed()
-    ids = list(db.session.scalars(
-        sa.select(Event.id).where(services._base_condition(everything), services._in_window(everything, window))
-        .order_by(Event.starts_at, Event.id).limit(events)))
+    ids = list(
+        db.session.scalars(
+            sa.select(Event.id)
+            .where(services._base_condition(everything), services._in_window(everything, window))
+            .order_by(Event.starts_at, Event.id)
+            .limit(events)
+        )
+    )
     feed = services.Feed("bench", "基准日历", "", Event.id.in_(ids))
     base_url = "http://127.0.0.1/"
     load, render, cpu = [], [], []
@@ -475,5 +761,9 @@ def feed_render_ms(events: int = 1_000, repeat: int = 5) -> dict[str, float]:
             render.append((time.perf_counter() - started) * 1000)
             # CPU time of this process: what the wall-clock numbers are when nothing else runs.
             cpu.append((time.process_time() - started_cpu) * 1000)
-    return {"events": len(rows), "load_ms": round(min(load), 1), "render_ms": round(min(render), 1),
-            "cpu_ms": round(min(cpu), 1)}
+    return {
+        "events": len(rows),
+        "load_ms": round(min(load), 1),
+        "render_ms": round(min(render), 1),
+        "cpu_ms": round(min(cpu), 1),
+    }

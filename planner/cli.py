@@ -37,7 +37,9 @@ def register(app) -> None:
         else:
             password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
         if len(password) < accounts.PASSWORD_MIN:
-            raise click.ClickException(f"The password needs at least {accounts.PASSWORD_MIN} characters.")
+            raise click.ClickException(
+                f"The password needs at least {accounts.PASSWORD_MIN} characters."
+            )
         try:
             user = accounts.find_by_phone(phone)
             if user is None:

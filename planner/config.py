@@ -69,7 +69,9 @@ def load(instance_path: str) -> dict:
     for key, value in env.items():
         if key.startswith(ENV_PREFIX) and key in config:
             config[key] = _coerce(value, config[key])
-    config["PLANNER_DEFAULT_LOCALE"] = env.get("PLANNER_DEFAULT_LOCALE", config["PLANNER_DEFAULT_LOCALE"])
+    config["PLANNER_DEFAULT_LOCALE"] = env.get(
+        "PLANNER_DEFAULT_LOCALE", config["PLANNER_DEFAULT_LOCALE"]
+    )
     config["BABEL_DEFAULT_LOCALE"] = config["PLANNER_DEFAULT_LOCALE"]
     config["BABEL_DEFAULT_TIMEZONE"] = config["PLANNER_TIMEZONE"]
     config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"] or "memory://"

@@ -77,11 +77,36 @@ PARTNERSHIPS = {
 
 # name → (owner kind, owner name, join policy, description)
 TEAMS = {
-    "精编通政志愿服务队": ("department", "市委编办", JoinPolicy.APPROVAL, "市委编办党员志愿服务队，常态化开展共建社区环境卫生志愿服务。"),
-    "文明引导志愿服务队": ("city", None, JoinPolicy.OPEN, "全市文明引导志愿服务队：在公共场所引导文明行为、宣传文明公约。"),
-    "文明婚嫁志愿服务队": ("city", None, JoinPolicy.OPEN, "全市文明婚嫁志愿服务队：倡导喜事新办、婚事简办，抵制高价彩礼。"),
-    "文明新风志愿服务队": ("city", None, JoinPolicy.OPEN, "全市文明新风志愿服务队：以宣传宣讲、热心服务推动新风尚浸润人心。"),
-    "凤凰山社区文艺社团": ("community", "凤凰山社区", JoinPolicy.APPROVAL, "凤凰山社区居民文艺社团：歌舞、太极、葫芦丝、双管巴乌。"),
+    "精编通政志愿服务队": (
+        "department",
+        "市委编办",
+        JoinPolicy.APPROVAL,
+        "市委编办党员志愿服务队，常态化开展共建社区环境卫生志愿服务。",
+    ),
+    "文明引导志愿服务队": (
+        "city",
+        None,
+        JoinPolicy.OPEN,
+        "全市文明引导志愿服务队：在公共场所引导文明行为、宣传文明公约。",
+    ),
+    "文明婚嫁志愿服务队": (
+        "city",
+        None,
+        JoinPolicy.OPEN,
+        "全市文明婚嫁志愿服务队：倡导喜事新办、婚事简办，抵制高价彩礼。",
+    ),
+    "文明新风志愿服务队": (
+        "city",
+        None,
+        JoinPolicy.OPEN,
+        "全市文明新风志愿服务队：以宣传宣讲、热心服务推动新风尚浸润人心。",
+    ),
+    "凤凰山社区文艺社团": (
+        "community",
+        "凤凰山社区",
+        JoinPolicy.APPROVAL,
+        "凤凰山社区居民文艺社团：歌舞、太极、葫芦丝、双管巴乌。",
+    ),
 }
 
 # phone, real name, role note
@@ -115,12 +140,20 @@ def seed_directory() -> None:
             street = _get_or_create(Street, district_id=district.id, name=street_name)
             for community_name, address in rows:
                 communities[community_name] = _get_or_create(
-                    Community, defaults={"address": address}, street_id=street.id, name=community_name
+                    Community,
+                    defaults={"address": address},
+                    street_id=street.id,
+                    name=community_name,
                 )
     for community_name, items in CONVENTIONS.items():
         community = communities[community_name]
         for position, text in enumerate(items, start=1):
-            _get_or_create(ConventionItem, defaults={"text": text}, community_id=community.id, position=position)
+            _get_or_create(
+                ConventionItem,
+                defaults={"text": text},
+                community_id=community.id,
+                position=position,
+            )
     departments = {name: _get_or_create(Department, name=name) for name in DEPARTMENTS}
     for name in PARTNERS:
         _get_or_create(PartnerOrganisation, name=name)
@@ -154,9 +187,14 @@ def seed_accounts() -> None:
             org_kind, _sep, org_name = rest.partition(":")
             model = {"department": Department, "community": Community}[org_kind]
             org = db.session.scalar(db.select(model).where(model.name == org_name))
-            column = {"department": OrganiserGrant.department_id, "community": OrganiserGrant.community_id}[org_kind]
+            column = {
+                "department": OrganiserGrant.department_id,
+                "community": OrganiserGrant.community_id,
+            }[org_kind]
             exists = db.session.scalar(
-                db.select(OrganiserGrant.id).where(OrganiserGrant.user_id == user.id, column == org.id)
+                db.select(OrganiserGrant.id).where(
+                    OrganiserGrant.user_id == user.id, column == org.id
+                )
             )
             if exists is None:
                 grant = OrganiserGrant(user=user)
@@ -171,7 +209,9 @@ def seed_accounts() -> None:
                 user_id=user.id,
             )
     # Two volunteers already belong to the department's team.
-    team = db.session.scalar(db.select(VolunteerTeam).where(VolunteerTeam.name == "精编通政志愿服务队"))
+    team = db.session.scalar(
+        db.select(VolunteerTeam).where(VolunteerTeam.name == "精编通政志愿服务队")
+    )
     for phone in ("13800000011", "13800000012"):
         user = db.session.scalar(db.select(User).where(User.phone == "+86" + phone))
         _get_or_create(

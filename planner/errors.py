@@ -23,7 +23,9 @@ EXPLANATIONS = {
     404: _l("There is nothing at this address. It may have been moved or never existed."),
     405: _l("This address does not accept that kind of request."),
     429: _l("Too many attempts in a short time. Please wait a minute and try again."),
-    500: _l("An unexpected error happened on our side. It has been logged; please try again later."),
+    500: _l(
+        "An unexpected error happened on our side. It has been logged; please try again later."
+    ),
 }
 
 

@@ -58,7 +58,11 @@ def cached_for_visitors(version: Callable[..., object]):
             if body is not None:
                 return _response(body, "hit")
             response = current_app.make_response(view(**kwargs))
-            if response.status_code == 200 and response.mimetype == "text/html" and not response.direct_passthrough:
+            if (
+                response.status_code == 200
+                and response.mimetype == "text/html"
+                and not response.direct_passthrough
+            ):
                 token = g.get("csrf_token")
                 stored = response.get_data()
                 if token:

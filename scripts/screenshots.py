@@ -15,8 +15,13 @@ from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, LiveServer  # noqa: E402
 from tests.conftest import upgrade_database  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
-         "device_scale_factor": 2, "locale": "zh-CN"}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+    "locale": "zh-CN",
+}
 DESKTOP = {"viewport": {"width": 1366, "height": 768}, "locale": "zh-CN"}
 DEMO_PASSWORD = "xinfeng-demo"
 ONLINE_QUIZ = "移风易俗知识问答"
@@ -84,8 +89,12 @@ def _resolve(app, path: str) -> str:
     models = {"community": Community, "team": VolunteerTeam}
     queries = {
         "event": lambda title: db.select(Event.id).where(Event.title == title),
-        "shift": lambda key: db.select(Shift.id).join(Event).where(  # {shift:event title/role}
-            Event.title == key.split("/")[0], Shift.role == key.split("/")[1]
+        "shift": lambda key: (
+            db.select(Shift.id)
+            .join(Event)
+            .where(  # {shift:event title/role}
+                Event.title == key.split("/")[0], Shift.role == key.split("/")[1]
+            )
         ),
     }
 
@@ -110,9 +119,13 @@ def main() -> None:
         server = LiveServer(url, PLANNER_PUBLIC_URL="https://xinfeng.example.cn").start()
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+                browser = playwright.chromium.launch(
+                    executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+                )
                 for name, path, user, *options in PAGES:
-                    context = browser.new_context(base_url=server.url, **(options[0] if options else PHONE))
+                    context = browser.new_context(
+                        base_url=server.url, **(options[0] if options else PHONE)
+                    )
                     page = context.new_page()
                     if user:
                         page.goto("/login")

@@ -230,7 +230,9 @@ def make_team(app):
     counter = itertools.count(1)
 
     def make(name: str | None = None, policy: JoinPolicy = JoinPolicy.APPROVAL, **owner):
-        team = VolunteerTeam(name=name or f"测试志愿服务队{next(counter)}", join_policy=policy, **owner)
+        team = VolunteerTeam(
+            name=name or f"测试志愿服务队{next(counter)}", join_policy=policy, **owner
+        )
         db.session.add(team)
         db.session.commit()
         return team

@@ -28,7 +28,14 @@ def _users() -> int:
 
 
 @pytest.mark.parametrize(
-    "raw", ["13912345678", "139 1234 5678", "+86 139-1234-5678", "+8613912345678", "８６１３９１２３４５６７８"]
+    "raw",
+    [
+        "13912345678",
+        "139 1234 5678",
+        "+86 139-1234-5678",
+        "+8613912345678",
+        "８６１３９１２３４５６７８",
+    ],
 )
 def test_mobile_numbers_are_normalised_to_e164(raw):
     if raw.startswith("８"):
@@ -36,7 +43,9 @@ def test_mobile_numbers_are_normalised_to_e164(raw):
     assert normalise_phone(raw) == "+8613912345678"
 
 
-@pytest.mark.parametrize("raw", ["", "12345", "02584561234", "+14155550123", "abc", "1391234567890123"])
+@pytest.mark.parametrize(
+    "raw", ["", "12345", "02584561234", "+14155550123", "abc", "1391234567890123"]
+)
 def test_invalid_or_foreign_numbers_are_refused(raw):
     with pytest.raises(InvalidPhone):
         normalise_phone(raw)
@@ -62,8 +71,13 @@ def test_registering_creates_a_volunteer_logs_them_in_and_records_consent(client
 def test_registering_returns_to_the_page_that_asked(client):
     response = client.post(
         "/register?next=/teams",
-        data={"phone": "13912345678", "real_name": "张晓明", "password": "long-enough-1",
-              "confirm": "long-enough-1", "consent": "y"},
+        data={
+            "phone": "13912345678",
+            "real_name": "张晓明",
+            "password": "long-enough-1",
+            "confirm": "long-enough-1",
+            "consent": "y",
+        },
     )
     assert response.headers["Location"] == "/teams"
 
@@ -129,7 +143,9 @@ def test_inactive_users_cannot_log_in(client, make_user):
 def test_next_only_redirects_to_this_site(client, make_user, next_url, location):
     user = make_user()
     response = client.post(
-        "/login", query_string={"next": next_url}, data={"phone": user.local_phone, "password": PASSWORD}
+        "/login",
+        query_string={"next": next_url},
+        data={"phone": user.local_phone, "password": PASSWORD},
     )
     assert response.headers["Location"] == location
 
@@ -148,7 +164,9 @@ def test_profile_edit_saves_and_validates(client, auth, make_user):
     assert bad.status_code == 200
     db.session.refresh(user)
     assert user.real_name == "测试用户"
-    good = client.post("/account", data={"real_name": "王小红", "nickname": "小红", "email": "", "locale": "en"})
+    good = client.post(
+        "/account", data={"real_name": "王小红", "nickname": "小红", "email": "", "locale": "en"}
+    )
     assert good.status_code == 302
     db.session.refresh(user)
     assert (user.real_name, user.nickname, user.locale) == ("王小红", "小红", "en")
@@ -168,12 +186,20 @@ def test_changing_the_password_needs_the_current_one(client, auth, make_user):
     auth.login(user)
     wrong = client.post(
         "/account/password",
-        data={"current_password": "wrong-one", "password": "new-password-1", "confirm": "new-password-1"},
+        data={
+            "current_password": "wrong-one",
+            "password": "new-password-1",
+            "confirm": "new-password-1",
+        },
     )
     assert "当前密码不正确" in wrong.get_data(as_text=True)
     right = client.post(
         "/account/password",
-        data={"current_password": PASSWORD, "password": "new-password-1", "confirm": "new-password-1"},
+        data={
+            "current_password": PASSWORD,
+            "password": "new-password-1",
+            "confirm": "new-password-1",
+        },
     )
     assert right.status_code == 302
     db.session.refresh(user)
@@ -189,13 +215,21 @@ def limited_app_config(app_config):
 def test_login_is_rate_limited_per_account(limited_app_config, client, make_user):
     make_user(phone="13912345678")
     for _ in range(3):
-        assert client.post("/login", data={"phone": "13912345678", "password": "wrong-pass"}).status_code == 200
+        assert (
+            client.post(
+                "/login", data={"phone": "13912345678", "password": "wrong-pass"}
+            ).status_code
+            == 200
+        )
     blocked = client.post("/login", data={"phone": "139 1234 5678", "password": PASSWORD})
     assert blocked.status_code == 429
     assert "尝试次数过多" in blocked.get_data(as_text=True)
     # Another account from the same address is not blocked by this account's limit.
     make_user(phone="13912345679")
-    assert client.post("/login", data={"phone": "13912345679", "password": PASSWORD}).status_code == 302
+    assert (
+        client.post("/login", data={"phone": "13912345679", "password": PASSWORD}).status_code
+        == 302
+    )
 
 
 def test_csrf_token_is_required_when_protection_is_on(app_config, make_user):
@@ -204,9 +238,16 @@ def test_csrf_token_is_required_when_protection_is_on(app_config, make_user):
     app_config["WTF_CSRF_ENABLED"] = True
     csrf_app = create_app(app_config)
     client = csrf_app.test_client()
-    response = client.post("/register", data={"phone": "13912345678", "real_name": "张三",
-                                               "password": "long-enough-1", "confirm": "long-enough-1",
-                                               "consent": "y"})
+    response = client.post(
+        "/register",
+        data={
+            "phone": "13912345678",
+            "real_name": "张三",
+            "password": "long-enough-1",
+            "confirm": "long-enough-1",
+            "consent": "y",
+        },
+    )
     assert response.status_code == 400
     assert "表单已过期" in response.get_data(as_text=True)
     assert _users() == 0
@@ -214,9 +255,17 @@ def test_csrf_token_is_required_when_protection_is_on(app_config, make_user):
     # With the token from the page, the same form goes through.
     page = client.get("/register").get_data(as_text=True)
     token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    response = client.post("/register", data={"csrf_token": token, "phone": "13912345678",
-                                              "real_name": "张三", "password": "long-enough-1",
-                                              "confirm": "long-enough-1", "consent": "y"})
+    response = client.post(
+        "/register",
+        data={
+            "csrf_token": token,
+            "phone": "13912345678",
+            "real_name": "张三",
+            "password": "long-enough-1",
+            "confirm": "long-enough-1",
+            "consent": "y",
+        },
+    )
     assert response.status_code == 302
     assert _users() == 1
     with csrf_app.app_context():
@@ -226,7 +275,9 @@ def test_csrf_token_is_required_when_protection_is_on(app_config, make_user):
 def test_session_cookie_is_httponly_lax_and_secure_over_https(client, make_user):
     user = make_user()
     response = client.post(
-        "/login", data={"phone": user.local_phone, "password": PASSWORD}, base_url="https://localhost"
+        "/login",
+        data={"phone": user.local_phone, "password": PASSWORD},
+        base_url="https://localhost",
     )
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie
@@ -245,8 +296,14 @@ def test_create_admin_from_stdin(runner):
 
 
 def test_create_admin_refuses_a_bad_phone_or_short_password(runner):
-    bad_phone = runner.invoke(args=["create-admin", "--phone", "123", "--name", "王", "--password-stdin"], input="strong-password-1\n")
-    short = runner.invoke(args=["create-admin", "--phone", "13912345678", "--name", "王", "--password-stdin"], input="short\n")
+    bad_phone = runner.invoke(
+        args=["create-admin", "--phone", "123", "--name", "王", "--password-stdin"],
+        input="strong-password-1\n",
+    )
+    short = runner.invoke(
+        args=["create-admin", "--phone", "13912345678", "--name", "王", "--password-stdin"],
+        input="short\n",
+    )
     assert bad_phone.exit_code != 0 and short.exit_code != 0
     assert _users() == 0
 

@@ -31,7 +31,9 @@ def test_bench_seed_small_writes_the_promised_amounts_and_refuses_a_second_run(r
 def test_benchmark_volunteers_can_log_in(client, app):
     bench.seed("small")
     db.session.commit()
-    response = client.post("/login", data={"phone": "17000000007", "password": bench.BENCH_PASSWORD})
+    response = client.post(
+        "/login", data={"phone": "17000000007", "password": bench.BENCH_PASSWORD}
+    )
     assert response.status_code == 302
 
 
@@ -44,8 +46,13 @@ def test_scenario_ids_are_spread_over_the_data(app):
 
 def test_the_city_scale_is_what_the_city_needs():
     city = bench.SCALES["city"]
-    assert (city["communities"], city["volunteers"], city["events"], city["signups"], city["attempts"]) == (
-        200, 100_000, 20_000, 1_000_000, 50_000)
+    assert (
+        city["communities"],
+        city["volunteers"],
+        city["events"],
+        city["signups"],
+        city["attempts"],
+    ) == (200, 100_000, 20_000, 1_000_000, 50_000)
 
 
 def test_bench_seed_fills_sign_ups_quizzes_and_calendar_tokens(app):
@@ -62,14 +69,18 @@ def test_seeded_sign_ups_fill_places_in_arrival_order_then_wait(app):
     bench.seed("small")
     db.session.commit()
     places = db.session.execute(
-        db.select(Signup.shift_id, db.func.count()).where(Signup.status.in_(PLACE_STATUSES)).group_by(Signup.shift_id)
+        db.select(Signup.shift_id, db.func.count())
+        .where(Signup.status.in_(PLACE_STATUSES))
+        .group_by(Signup.shift_id)
     ).all()
     by_shift = dict(places)
     waitlisted = 0
     for shift in db.session.scalars(db.select(Shift)):
         assert shift.confirmed_count == by_shift.get(shift.id, 0) <= shift.capacity
         rows = db.session.execute(
-            db.select(Signup.arrival, Signup.status).where(Signup.shift_id == shift.id).order_by(Signup.arrival)
+            db.select(Signup.arrival, Signup.status)
+            .where(Signup.shift_id == shift.id)
+            .order_by(Signup.arrival)
         ).all()
         assert [r.arrival for r in rows] == list(range(1, len(rows) + 1))
         statuses = [r.status for r in rows]
@@ -87,22 +98,39 @@ def test_prepared_scenarios_sign_up_answer_and_poll_for_real(client, app):
     prepared = bench.prepare_scenarios(sessions=2, per_user=3, players=4)
     session = prepared["sessions"][0]
     assert len(session["shifts"]) == 3
-    assert client.post("/login", data={"phone": session["phone"], "password": bench.BENCH_PASSWORD}).status_code == 302
+    assert (
+        client.post(
+            "/login", data={"phone": session["phone"], "password": bench.BENCH_PASSWORD}
+        ).status_code
+        == 302
+    )
     assert client.post(f"/shifts/{session['shifts'][0]}/signup").status_code == 302
     user = db.session.scalar(db.select(User).where(User.phone == "+86" + session["phone"]))
-    signup = db.session.scalar(db.select(Signup).where(Signup.shift_id == session["shifts"][0], Signup.user_id == user.id))
+    signup = db.session.scalar(
+        db.select(Signup).where(Signup.shift_id == session["shifts"][0], Signup.user_id == user.id)
+    )
     assert signup is not None and signup.status in (SignupStatus.CONFIRMED, SignupStatus.WAITLISTED)
     quiz = prepared["quiz"]
     attempt = session["attempts"][0]
-    response = client.post(f"/quizzes/{quiz['id']}/attempts/{attempt}/answer",
-                           data={"position": 0, "option": quiz["options"][0][0]})
+    response = client.post(
+        f"/quizzes/{quiz['id']}/attempts/{attempt}/answer",
+        data={"position": 0, "option": quiz["options"][0][0]},
+    )
     assert response.status_code == 302
-    assert db.session.scalar(db.select(AttemptAnswer.answered_at).where(
-        AttemptAnswer.attempt_id == attempt, AttemptAnswer.position == 0)) is not None
+    assert (
+        db.session.scalar(
+            db.select(AttemptAnswer.answered_at).where(
+                AttemptAnswer.attempt_id == attempt, AttemptAnswer.position == 0
+            )
+        )
+        is not None
+    )
     client.set_cookie("xf_player", prepared["live"]["cookies"][0])
     first = client.get(f"/live/{prepared['live']['pin']}/state")
     assert first.status_code == 200 and first.json["phase"] == "question"
-    again = client.get(f"/live/{prepared['live']['pin']}/state", headers={"If-None-Match": first.headers["ETag"]})
+    again = client.get(
+        f"/live/{prepared['live']['pin']}/state", headers={"If-None-Match": first.headers["ETag"]}
+    )
     assert again.status_code == 304
 
 

@@ -63,8 +63,17 @@ def test_department_page_shows_partner_communities_and_teams(client, seeded):
 
 
 @pytest.mark.parametrize(
-    "path", ["/districts/999999", "/streets/999999", "/communities/999999", "/departments/999999",
-             "/partners/999999", "/teams/999999", "/teams/999999/members", "/districts/abc"],
+    "path",
+    [
+        "/districts/999999",
+        "/streets/999999",
+        "/communities/999999",
+        "/departments/999999",
+        "/partners/999999",
+        "/teams/999999",
+        "/teams/999999/members",
+        "/districts/abc",
+    ],
 )
 def test_unknown_ids_are_404_with_a_translated_page(client, auth, make_user, path):
     auth.login(make_user())
@@ -75,9 +84,13 @@ def test_unknown_ids_are_404_with_a_translated_page(client, auth, make_user, pat
 
 def test_seed_demo_is_idempotent(runner):
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
-    counts = [_count(m) for m in (District, Street, Community, Department, VolunteerTeam, TeamMembership)]
+    counts = [
+        _count(m) for m in (District, Street, Community, Department, VolunteerTeam, TeamMembership)
+    ]
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
-    assert [_count(m) for m in (District, Street, Community, Department, VolunteerTeam, TeamMembership)] == counts
+    assert [
+        _count(m) for m in (District, Street, Community, Department, VolunteerTeam, TeamMembership)
+    ] == counts
     result = runner.invoke(args=["seed-demo", "--if-empty"])
     assert "already has data" in result.output
 
@@ -95,12 +108,18 @@ def admin(make_user, auth):
 def test_admin_creates_a_district_street_and_community_with_a_convention(client, admin):
     assert client.post("/admin/directory/districts/new", data={"name": "黄岛区"}).status_code == 302
     district = db.session.scalar(db.select(District).where(District.name == "黄岛区"))
-    client.post("/admin/directory/streets/new", data={"name": "长江路街道", "district_id": district.id})
+    client.post(
+        "/admin/directory/streets/new", data={"name": "长江路街道", "district_id": district.id}
+    )
     street = db.session.scalar(db.select(Street).where(Street.name == "长江路街道"))
     response = client.post(
         "/admin/directory/communities/new",
-        data={"name": "长江社区", "street_id": street.id, "address": "长江中路",
-              "convention": "爱护公共设施\n\n文明养犬\n"},
+        data={
+            "name": "长江社区",
+            "street_id": street.id,
+            "address": "长江中路",
+            "convention": "爱护公共设施\n\n文明养犬\n",
+        },
     )
     assert response.status_code == 302
     community = db.session.scalar(db.select(Community).where(Community.name == "长江社区"))
@@ -133,7 +152,9 @@ def test_editing_a_community_shows_and_replaces_its_convention(client, admin, se
         ("teams", {"name": "新队", "owner_key": "city", "join_policy": "everyone"}, ""),
     ],
 )
-def test_bad_directory_input_gets_a_message_and_changes_nothing(client, admin, seeded, kind, data, message):
+def test_bad_directory_input_gets_a_message_and_changes_nothing(
+    client, admin, seeded, kind, data, message
+):
     before = [_count(m) for m in (District, Street, Department, VolunteerTeam)]
     response = client.post(f"/admin/directory/{kind}/new", data=data)
     assert response.status_code == 200
@@ -146,7 +167,9 @@ def test_bad_directory_input_gets_a_message_and_changes_nothing(client, admin, s
 
 def test_the_same_street_name_is_allowed_in_another_district(client, admin, seeded):
     other = db.session.scalar(db.select(District).where(District.name == "李沧区"))
-    response = client.post("/admin/directory/streets/new", data={"name": "湛山街道", "district_id": other.id})
+    response = client.post(
+        "/admin/directory/streets/new", data={"name": "湛山街道", "district_id": other.id}
+    )
     assert response.status_code == 302
 
 
@@ -168,10 +191,20 @@ def test_archiving_hides_from_public_lists_and_keeps_the_record(client, admin, s
 
 def test_team_owner_can_be_a_department_a_community_or_the_city(client, admin, seeded):
     department = db.session.scalar(db.select(Department).where(Department.name == "市财政局"))
-    client.post("/admin/directory/teams/new", data={"name": "财政志愿服务队", "owner_key": f"department:{department.id}", "join_policy": "open"})
+    client.post(
+        "/admin/directory/teams/new",
+        data={
+            "name": "财政志愿服务队",
+            "owner_key": f"department:{department.id}",
+            "join_policy": "open",
+        },
+    )
     team = db.session.scalar(db.select(VolunteerTeam).where(VolunteerTeam.name == "财政志愿服务队"))
     assert team.department_id == department.id and team.join_policy is JoinPolicy.OPEN
-    client.post(f"/admin/directory/teams/{team.id}/edit", data={"name": "财政志愿服务队", "owner_key": "city", "join_policy": "approval"})
+    client.post(
+        f"/admin/directory/teams/{team.id}/edit",
+        data={"name": "财政志愿服务队", "owner_key": "city", "join_policy": "approval"},
+    )
     db.session.refresh(team)
     assert team.owner is None and team.join_policy is JoinPolicy.APPROVAL
 
@@ -179,9 +212,13 @@ def test_team_owner_can_be_a_department_a_community_or_the_city(client, admin, s
 def test_admin_grants_and_revokes_organiser_rights(client, admin, seeded, make_user):
     person = make_user("赵组织")
     department = db.session.scalar(db.select(Department).where(Department.name == "市财政局"))
-    response = client.post(f"/admin/users/{person.id}", data={"organisation": f"department:{department.id}"})
+    response = client.post(
+        f"/admin/users/{person.id}", data={"organisation": f"department:{department.id}"}
+    )
     assert response.status_code == 302
-    again = client.post(f"/admin/users/{person.id}", data={"organisation": f"department:{department.id}"})
+    again = client.post(
+        f"/admin/users/{person.id}", data={"organisation": f"department:{department.id}"}
+    )
     assert "此人已是该组织的组织者" in again.get_data(as_text=True)
     db.session.refresh(person)
     assert [g.department_id for g in person.grants] == [department.id]
@@ -216,16 +253,22 @@ def test_joining_an_open_team_is_immediate(client, auth, make_user, make_team):
     assert membership.status is MembershipStatus.ACTIVE
 
 
-def test_joining_an_approval_team_waits_for_the_leader_who_approves(client, auth, make_user, make_team, make_membership):
+def test_joining_an_approval_team_waits_for_the_leader_who_approves(
+    client, auth, make_user, make_team, make_membership
+):
     team = make_team(policy=JoinPolicy.APPROVAL)
     leader = make_user("队长")
     make_membership(team, leader, role=TeamRole.LEADER)
     applicant = make_user("申请人")
     auth.login(applicant)
     client.post(f"/teams/{team.id}/join")
-    pending = db.session.scalar(db.select(TeamMembership).where(TeamMembership.user_id == applicant.id))
+    pending = db.session.scalar(
+        db.select(TeamMembership).where(TeamMembership.user_id == applicant.id)
+    )
     assert pending.status is MembershipStatus.PENDING
-    assert "您已是本队队员，或申请正在等待审核" in client.post(f"/teams/{team.id}/join", follow_redirects=True).get_data(as_text=True)
+    assert "您已是本队队员，或申请正在等待审核" in client.post(
+        f"/teams/{team.id}/join", follow_redirects=True
+    ).get_data(as_text=True)
     assert client.post(f"/teams/{team.id}/members/{pending.id}/approve").status_code == 403
     auth.logout()
     auth.login(leader)
@@ -245,7 +288,9 @@ def test_a_leader_declines_a_request(client, auth, make_user, make_team, make_me
     assert db.session.get(TeamMembership, pending_id) is None
 
 
-def test_the_last_leader_cannot_step_down_or_leave(client, auth, make_user, make_team, make_membership):
+def test_the_last_leader_cannot_step_down_or_leave(
+    client, auth, make_user, make_team, make_membership
+):
     team = make_team()
     leader = make_user("队长")
     membership = make_membership(team, leader, role=TeamRole.LEADER)
@@ -277,7 +322,9 @@ def test_archived_teams_take_no_members(client, auth, make_user, make_team):
     assert _count(TeamMembership) == 0
 
 
-def test_leaders_see_full_phone_numbers_and_members_see_them_masked(client, auth, make_user, make_team, make_membership):
+def test_leaders_see_full_phone_numbers_and_members_see_them_masked(
+    client, auth, make_user, make_team, make_membership
+):
     team = make_team()
     leader = make_user("队长", phone="13911112222")
     member = make_user("张晓明", phone="13933334444")
@@ -292,7 +339,9 @@ def test_leaders_see_full_phone_numbers_and_members_see_them_masked(client, auth
     assert "13911112222" not in text and "139****2222" in text and "队*" in text
 
 
-def test_the_owning_departments_organiser_manages_its_team(client, auth, make_user, make_team, make_department, grant, make_membership):
+def test_the_owning_departments_organiser_manages_its_team(
+    client, auth, make_user, make_team, make_department, grant, make_membership
+):
     department = make_department()
     team = make_team(department_id=department.id)
     organiser = make_user()
@@ -307,8 +356,22 @@ def test_the_owning_departments_organiser_manages_its_team(client, auth, make_us
 # ---------------------------------------------------------------- constant queries
 
 
-@pytest.mark.parametrize("path", ["/", "/districts", "/districts/{district}", "/streets/{street}", "/departments", "/teams", "/communities/{community}", "/departments/{department}"])
-def test_directory_pages_run_the_same_number_of_queries_with_10_and_200_communities(client, count_queries, path):
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/districts",
+        "/districts/{district}",
+        "/streets/{street}",
+        "/departments",
+        "/teams",
+        "/communities/{community}",
+        "/departments/{department}",
+    ],
+)
+def test_directory_pages_run_the_same_number_of_queries_with_10_and_200_communities(
+    client, count_queries, path
+):
     district = District(name="压力区")
     street = Street(district=district, name="压力街道")
     department = Department(name="压力部门")
@@ -329,7 +392,9 @@ def test_directory_pages_run_the_same_number_of_queries_with_10_and_200_communit
 
     def queries() -> int:
         community = db.session.scalar(db.select(Community).order_by(Community.id))
-        url = path.format(district=district.id, street=street.id, community=community.id, department=department.id)
+        url = path.format(
+            district=district.id, street=street.id, community=community.id, department=department.id
+        )
         with count_queries() as counter:
             assert client.get(url).status_code == 200
         return counter.count

@@ -81,10 +81,16 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(app):
         assert connection.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
 
 
-@pytest.mark.parametrize("url", [
-    "/events/99999999999999999999", "/events/2147483648", "/teams/99999999999999999999",
-    "/quizzes/99999999999999999999", "/calendar/communities/99999999999999999999.ics",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/events/99999999999999999999",
+        "/events/2147483648",
+        "/teams/99999999999999999999",
+        "/quizzes/99999999999999999999",
+        "/calendar/communities/99999999999999999999.ics",
+    ],
+)
 def test_an_id_no_table_can_hold_is_not_found(client, url):
     assert client.get(url).status_code == 404
 

@@ -12,7 +12,14 @@ def test_the_demo_has_the_seed_pages_events_as_completed_history(seeded, client)
     history = db.session.scalars(db.select(Event).where(Event.starts_at < utcnow())).all()
     assert all(e.status is EventStatus.COMPLETED for e in history)
     titles = " ".join(e.title for e in history)
-    for name in ("市海洋发展局", "市行政审批局", "小戏小剧展演", "百家宴", "联欢晚会", "仰口路社区"):
+    for name in (
+        "市海洋发展局",
+        "市行政审批局",
+        "小戏小剧展演",
+        "百家宴",
+        "联欢晚会",
+        "仰口路社区",
+    ):
         assert name in titles
     programme = db.session.scalars(db.select(ProgrammeItem.title)).all()
     for item in ("舞蹈《美丽中国》", "太极表演", "葫芦丝演奏", "双管巴乌演奏", "移风易俗快问快答"):
@@ -28,7 +35,9 @@ def test_the_demo_has_campaigns_and_twenty_upcoming_events_with_shifts(seeded, c
     assert any(e.seats_capacity for e in upcoming)
     assert any(e.series_id for e in upcoming)
     response = client.get("/events")
-    assert response.status_code == 200 and "仰口路社区冬季楼院大扫除" in response.get_data(as_text=True)
+    assert response.status_code == 200 and "仰口路社区冬季楼院大扫除" in response.get_data(
+        as_text=True
+    )
 
 
 def test_seeding_twice_adds_nothing(seeded):

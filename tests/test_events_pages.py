@@ -17,20 +17,37 @@ def bulk_events(n: int, community, department, campaign=None) -> None:
     start = utcnow() + timedelta(days=1)
     rows = [
         {
-            "title": f"批量活动{i}", "kind": EventKind.CLEANUP, "status": EventStatus.PUBLISHED,
-            "starts_at": start + timedelta(hours=i), "ends_at": start + timedelta(hours=i + 2),
-            "community_id": community.id, "uuid": f"00000000-0000-0000-0000-{i:012d}",
-            "campaign_id": campaign.id if campaign else None, "updated_at": start, "created_at": start,
+            "title": f"批量活动{i}",
+            "kind": EventKind.CLEANUP,
+            "status": EventStatus.PUBLISHED,
+            "starts_at": start + timedelta(hours=i),
+            "ends_at": start + timedelta(hours=i + 2),
+            "community_id": community.id,
+            "uuid": f"00000000-0000-0000-0000-{i:012d}",
+            "campaign_id": campaign.id if campaign else None,
+            "updated_at": start,
+            "created_at": start,
         }
         for i in range(n)
     ]
     db.session.execute(insert(Event), rows)
     ids = db.session.scalars(db.select(Event.id).where(Event.title.like("批量活动%"))).all()
-    db.session.execute(insert(EventHost), [{"event_id": i, "department_id": department.id} for i in ids])
-    db.session.execute(insert(Shift), [
-        {"event_id": i, "role": "清扫", "starts_at": start, "ends_at": start + timedelta(hours=1), "capacity": 5}
-        for i in ids
-    ])
+    db.session.execute(
+        insert(EventHost), [{"event_id": i, "department_id": department.id} for i in ids]
+    )
+    db.session.execute(
+        insert(Shift),
+        [
+            {
+                "event_id": i,
+                "role": "清扫",
+                "starts_at": start,
+                "ends_at": start + timedelta(hours=1),
+                "capacity": 5,
+            }
+            for i in ids
+        ],
+    )
     db.session.commit()
 
 
@@ -40,20 +57,51 @@ def queries_for(client, count_queries, path) -> int:
     return counter.count
 
 
-@pytest.mark.parametrize("path", ["/events", "/events?past=1", "/campaigns/{campaign}", "/events/{event}",
-                                  "/communities/{community}", "/departments/{department}", "/events/mine",
-                                  "/streets/{street}", "/districts/{district}"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/events",
+        "/events?past=1",
+        "/campaigns/{campaign}",
+        "/events/{event}",
+        "/communities/{community}",
+        "/departments/{department}",
+        "/events/mine",
+        "/streets/{street}",
+        "/districts/{district}",
+    ],
+)
 def test_pages_run_the_same_number_of_queries_for_20_and_500_events(
-    client, auth, count_queries, make_community, make_department, make_campaign, make_event, grant, make_user, path
+    client,
+    auth,
+    count_queries,
+    make_community,
+    make_department,
+    make_campaign,
+    make_event,
+    grant,
+    make_user,
+    path,
 ):
     community, department = make_community(), make_department()
     campaign = make_campaign(departments=(department,))
-    event = make_event(hosts=(department,), shifts=(("引导", 3), ("清扫", 4)), community=community, campaign=campaign)
+    event = make_event(
+        hosts=(department,),
+        shifts=(("引导", 3), ("清扫", 4)),
+        community=community,
+        campaign=campaign,
+    )
     user = make_user()
     grant(user, department)
     auth.login(user)
-    values = {"campaign": campaign.id, "event": event.id, "community": community.id, "department": department.id,
-              "street": community.street_id, "district": community.street.district_id}
+    values = {
+        "campaign": campaign.id,
+        "event": event.id,
+        "community": community.id,
+        "department": department.id,
+        "street": community.street_id,
+        "district": community.street.district_id,
+    }
     bulk_events(20, community, department, campaign)
     few = queries_for(client, count_queries, path.format(**values))
     db.session.execute(db.delete(Shift).where(Shift.event_id != event.id))
@@ -93,7 +141,10 @@ def test_filters_by_district_street_community_kind_campaign_and_host(
     assert titles("kind=gala") == {"李沧晚会"}
     assert titles(f"campaign={campaign.id}") == {"市南清扫"}
     assert titles(f"host=department:{department.id}") == {"市南清扫"}
-    assert titles("kind=nonsense&district=abc&host=x:y&page=zz&date_from=2024-13-40") == {"市南清扫", "李沧晚会"}
+    assert titles("kind=nonsense&district=abc&host=x:y&page=zz&date_from=2024-13-40") == {
+        "市南清扫",
+        "李沧晚会",
+    }
     assert titles("when=range&date_from=0001-01-01&date_to=9999-12-31") == {"市南清扫", "李沧晚会"}
 
 
@@ -141,24 +192,41 @@ def test_the_listing_paginates(client, make_community, make_department):
     assert client.get("/events?page=99").status_code == 200
 
 
-def test_a_campaign_page_counts_events_by_kind_and_district(client, make_campaign, make_event, make_community):
+def test_a_campaign_page_counts_events_by_kind_and_district(
+    client, make_campaign, make_event, make_community
+):
     campaign = make_campaign(name="洁净家园·喜迎国庆")
     make_event(campaign=campaign, community=make_community(district_name="市南区"))
-    make_event(campaign=campaign, kind=EventKind.GALA, community=make_community(district_name="城阳区"))
+    make_event(
+        campaign=campaign, kind=EventKind.GALA, community=make_community(district_name="城阳区")
+    )
     make_event(campaign=campaign, status=EventStatus.DRAFT)
     text = client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
     assert "洁净家园·喜迎国庆" in text and "市南区" in text and "城阳区" in text
     assert "2 场活动" in text
 
 
-def test_an_organiser_creates_a_campaign_for_their_department(client, auth, organiser, make_department):
+def test_an_organiser_creates_a_campaign_for_their_department(
+    client, auth, organiser, make_department
+):
     user, department = organiser
     auth.login(user)
-    data = {"name": "移风易俗树新风", "slogan": "文明风尚我先行", "starts_on": "2030-01-01",
-            "ends_on": "2030-02-01", "lead_department_ids": [str(department.id)], "status": "active"}
+    data = {
+        "name": "移风易俗树新风",
+        "slogan": "文明风尚我先行",
+        "starts_on": "2030-01-01",
+        "ends_on": "2030-02-01",
+        "lead_department_ids": [str(department.id)],
+        "status": "active",
+    }
     assert client.post("/campaigns/new", data={**data, "ends_on": "2029-12-01"}).status_code == 200
     other = make_department()
-    assert client.post("/campaigns/new", data={**data, "lead_department_ids": [str(other.id)]}).status_code == 200
+    assert (
+        client.post(
+            "/campaigns/new", data={**data, "lead_department_ids": [str(other.id)]}
+        ).status_code
+        == 200
+    )
     assert client.post("/campaigns/new", data=data).status_code == 302
     assert client.post("/campaigns/new", data=data).status_code == 200  # the name is taken
     from planner.events.models import Campaign
@@ -166,13 +234,27 @@ def test_an_organiser_creates_a_campaign_for_their_department(client, auth, orga
     assert db.session.scalar(db.select(db.func.count(Campaign.id))) == 1
 
 
-def test_directory_pages_list_their_upcoming_and_recent_events(client, make_event, make_community, make_department, make_team):
+def test_directory_pages_list_their_upcoming_and_recent_events(
+    client, make_event, make_community, make_department, make_team
+):
     community, department, team = make_community(), make_department(), make_team()
     make_event(title="下周的清扫", community=community, hosts=(department, team))
-    make_event(title="上周的晚会", community=community, hosts=(department, team), starts_at=utcnow() - timedelta(days=7),
-               status=EventStatus.COMPLETED)
-    make_event(title="草稿活动", community=community, hosts=(department, team), status=EventStatus.DRAFT)
-    for path in (f"/communities/{community.id}", f"/streets/{community.street_id}",
-                 f"/districts/{community.street.district_id}", f"/departments/{department.id}", f"/teams/{team.id}"):
+    make_event(
+        title="上周的晚会",
+        community=community,
+        hosts=(department, team),
+        starts_at=utcnow() - timedelta(days=7),
+        status=EventStatus.COMPLETED,
+    )
+    make_event(
+        title="草稿活动", community=community, hosts=(department, team), status=EventStatus.DRAFT
+    )
+    for path in (
+        f"/communities/{community.id}",
+        f"/streets/{community.street_id}",
+        f"/districts/{community.street.district_id}",
+        f"/departments/{department.id}",
+        f"/teams/{team.id}",
+    ):
         text = client.get(path).get_data(as_text=True)
         assert "下周的清扫" in text and "上周的晚会" in text and "草稿活动" not in text, path

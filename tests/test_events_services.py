@@ -44,7 +44,9 @@ def test_an_organiser_creates_a_draft_hosted_by_their_department(organiser):
     assert len(event.uuid) == 36 and event.revision == 0
 
 
-def test_an_organiser_cannot_create_an_event_for_someone_elses_department(organiser, make_department):
+def test_an_organiser_cannot_create_an_event_for_someone_elses_department(
+    organiser, make_department
+):
     user, _department = organiser
     with pytest.raises(services.NoHost):
         services.create_event(user, details(), make_department())
@@ -78,7 +80,9 @@ def test_a_new_event_cannot_start_in_the_past(organiser):
     user, department = organiser
     start = utcnow() - timedelta(hours=1)
     with pytest.raises(services.StartsInThePast):
-        services.create_event(user, details(starts_at=start, ends_at=start + timedelta(hours=2)), department)
+        services.create_event(
+            user, details(starts_at=start, ends_at=start + timedelta(hours=2)), department
+        )
 
 
 def test_publish_complete_and_cancel_follow_the_workflow(make_event):
@@ -131,7 +135,9 @@ def test_changing_the_time_bumps_the_revision_and_notifies_participants(
     volunteer = make_user("志愿者")
     participant_source[event.id] = [volunteer]
     before = event.updated_at
-    new = details(starts_at=event.starts_at + timedelta(hours=1), ends_at=event.ends_at + timedelta(hours=1))
+    new = details(
+        starts_at=event.starts_at + timedelta(hours=1), ends_at=event.ends_at + timedelta(hours=1)
+    )
     changed = services.update_event(None, event, new)
     db.session.commit()
     assert {"starts_at", "ends_at"} <= changed
@@ -141,12 +147,17 @@ def test_changing_the_time_bumps_the_revision_and_notifies_participants(
     assert [n.recipient_id for n in notes] == [volunteer.id]
 
 
-def test_changing_only_the_description_keeps_the_revision(make_event, participant_source, make_user):
+def test_changing_only_the_description_keeps_the_revision(
+    make_event, participant_source, make_user
+):
     event = make_event()
     participant_source[event.id] = [make_user()]
     new = details(
-        title=event.title, starts_at=event.starts_at, ends_at=event.ends_at,
-        community_id=event.community_id, description="新的说明",
+        title=event.title,
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        community_id=event.community_id,
+        description="新的说明",
     )
     services.update_event(None, event, new)
     db.session.commit()
@@ -183,7 +194,9 @@ def test_shifts_must_lie_inside_the_event_and_have_a_capacity_in_range(make_even
 
 def test_moving_an_event_away_from_its_shifts_is_refused(make_event):
     event = make_event(hours=4, shifts=(("清扫", 10),))
-    services.save_shift(None, event, event.shifts[0], "清扫", event.ends_at - timedelta(hours=1), event.ends_at, 10)
+    services.save_shift(
+        None, event, event.shifts[0], "清扫", event.ends_at - timedelta(hours=1), event.ends_at, 10
+    )
     shorter = details(starts_at=event.starts_at, ends_at=event.starts_at + timedelta(hours=1))
     with pytest.raises(services.ShiftOutsideEvent):
         services.update_event(None, event, shorter)
@@ -207,7 +220,9 @@ def test_an_event_keeps_at_least_one_host(make_event, make_department):
         services.add_host(None, event, department, HostRole.COHOST)
 
 
-def test_copy_to_next_week_makes_a_draft_with_hosts_programme_and_shifts(make_event, make_department):
+def test_copy_to_next_week_makes_a_draft_with_hosts_programme_and_shifts(
+    make_event, make_department
+):
     event = make_event(hosts=(make_department(),), shifts=(("清扫", 10),), kind=EventKind.GALA)
     services.add_programme_item(None, event, "舞蹈《美丽中国》", None, "社区文艺社团", 8)
     copy = services.duplicate(None, event)
@@ -224,9 +239,13 @@ def test_a_weekly_series_until_a_date_makes_separate_occurrences(make_event):
     until = to_local(event.starts_at).date() + timedelta(days=28)
     copies = services.make_series(None, event, services.Frequency.WEEKLY, until)
     db.session.commit()
-    rows = db.session.scalars(db.select(Event).where(Event.series_id == event.series_id).order_by(Event.starts_at)).all()
+    rows = db.session.scalars(
+        db.select(Event).where(Event.series_id == event.series_id).order_by(Event.starts_at)
+    ).all()
     assert len(copies) == 4 and len(rows) == 5
-    assert [r.starts_at - event.starts_at for r in rows] == [timedelta(days=7 * i) for i in range(5)]
+    assert [r.starts_at - event.starts_at for r in rows] == [
+        timedelta(days=7 * i) for i in range(5)
+    ]
     assert len({r.uuid for r in rows}) == 5
 
 
@@ -235,14 +254,18 @@ def test_a_fortnightly_and_a_monthly_series_keep_the_local_time():
     monthly = services.occurrence_starts(start, services.Frequency.MONTHLY, date(2031, 5, 1))
     assert [m.day for m in monthly] == [31, 28, 31, 30]
     assert {m.hour for m in monthly} == {to_local(start).hour}
-    fortnightly = services.occurrence_starts(start, services.Frequency.FORTNIGHTLY, date(2031, 3, 1))
+    fortnightly = services.occurrence_starts(
+        start, services.Frequency.FORTNIGHTLY, date(2031, 3, 1)
+    )
     assert len(fortnightly) == 3
 
 
 def test_a_series_has_at_most_52_occurrences(make_event):
     event = make_event()
     with pytest.raises(services.SeriesTooLong):
-        services.make_series(None, event, services.Frequency.WEEKLY, date.today() + timedelta(days=7 * 60))
+        services.make_series(
+            None, event, services.Frequency.WEEKLY, date.today() + timedelta(days=7 * 60)
+        )
     with pytest.raises(services.SeriesUntilTooEarly):
         services.make_series(None, event, services.Frequency.WEEKLY, date.today())
     assert event.series_id is None
@@ -250,24 +273,51 @@ def test_a_series_has_at_most_52_occurrences(make_event):
 
 def test_editing_this_and_following_moves_later_occurrences_only(make_event):
     event = make_event()
-    services.make_series(None, event, services.Frequency.WEEKLY, to_local(event.starts_at).date() + timedelta(days=21))
+    services.make_series(
+        None,
+        event,
+        services.Frequency.WEEKLY,
+        to_local(event.starts_at).date() + timedelta(days=21),
+    )
     db.session.commit()
-    rows = db.session.scalars(db.select(Event).where(Event.series_id == event.series_id).order_by(Event.starts_at)).all()
+    rows = db.session.scalars(
+        db.select(Event).where(Event.series_id == event.series_id).order_by(Event.starts_at)
+    ).all()
     second = rows[1]
-    new = details(title="改期后的清扫", starts_at=second.starts_at + timedelta(hours=1), ends_at=second.ends_at + timedelta(hours=1))
+    new = details(
+        title="改期后的清扫",
+        starts_at=second.starts_at + timedelta(hours=1),
+        ends_at=second.ends_at + timedelta(hours=1),
+    )
     assert services.update_following(None, second, new) == 3
     db.session.commit()
-    assert [r.title for r in rows] == [rows[0].title, "改期后的清扫", "改期后的清扫", "改期后的清扫"]
+    assert [r.title for r in rows] == [
+        rows[0].title,
+        "改期后的清扫",
+        "改期后的清扫",
+        "改期后的清扫",
+    ]
     assert rows[3].starts_at - rows[0].starts_at == timedelta(days=21, hours=1)
 
 
 def test_cancelling_this_and_following_leaves_earlier_occurrences(make_event):
     event = make_event()
-    services.make_series(None, event, services.Frequency.WEEKLY, to_local(event.starts_at).date() + timedelta(days=14))
-    rows = db.session.scalars(db.select(Event).where(Event.series_id == event.series_id).order_by(Event.starts_at)).all()
+    services.make_series(
+        None,
+        event,
+        services.Frequency.WEEKLY,
+        to_local(event.starts_at).date() + timedelta(days=14),
+    )
+    rows = db.session.scalars(
+        db.select(Event).where(Event.series_id == event.series_id).order_by(Event.starts_at)
+    ).all()
     services.publish_following(None, rows[1])
     assert services.cancel_following(None, rows[1], "暂停") == 2
-    assert [r.status for r in rows] == [EventStatus.PUBLISHED, EventStatus.CANCELLED, EventStatus.CANCELLED]
+    assert [r.status for r in rows] == [
+        EventStatus.PUBLISHED,
+        EventStatus.CANCELLED,
+        EventStatus.CANCELLED,
+    ]
 
 
 def test_overlaps_find_the_same_venue_or_a_shared_team(make_event, make_community, make_team):
@@ -280,7 +330,9 @@ def test_overlaps_find_the_same_venue_or_a_shared_team(make_event, make_communit
     assert {e.id for e in services.overlapping(first)} == {same_venue.id, same_team.id}
 
 
-def test_who_may_manage_an_event(app, make_event, make_user, make_department, grant, make_team, make_membership):
+def test_who_may_manage_an_event(
+    app, make_event, make_user, make_department, grant, make_team, make_membership
+):
     from planner.directory.models import TeamRole
 
     department, other = make_department(), make_department()
@@ -294,8 +346,18 @@ def test_who_may_manage_an_event(app, make_event, make_user, make_department, gr
     assert permissions.can_manage_event(event, leader)
     assert not permissions.can_manage_event(event, stranger)
     assert permissions.can_manage_event(event, make_user(admin=True))
-    assert db.session.scalar(db.select(db.func.count(Event.id)).where(services.managed_condition(organiser))) == 1
-    assert db.session.scalar(db.select(db.func.count(Event.id)).where(services.managed_condition(stranger))) == 0
+    assert (
+        db.session.scalar(
+            db.select(db.func.count(Event.id)).where(services.managed_condition(organiser))
+        )
+        == 1
+    )
+    assert (
+        db.session.scalar(
+            db.select(db.func.count(Event.id)).where(services.managed_condition(stranger))
+        )
+        == 0
+    )
 
 
 def test_programme_items_move_up_and_down(make_event):

@@ -15,9 +15,25 @@ CATALOGUES = ROOT / "planner" / "translations"
 def _extracted_ids(tmp_path) -> set:
     pot = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg",
-         "-k", "_l", "-k", "lazy_gettext", "--no-location", "-o", str(pot), "."],
-        cwd=ROOT, check=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "-q",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "--no-location",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
     )
     with pot.open("rb") as f:
         return {m.id for m in read_po(f) if m.id}
@@ -33,14 +49,19 @@ def test_catalogues_hold_exactly_the_messages_in_the_code(tmp_path):
     for locale in ("zh_Hans_CN", "en"):
         in_catalogue = {m.id for m in _catalogue(locale) if m.id}
         missing = in_code - in_catalogue
-        assert not missing, f"{locale}: run `make update-translations`; missing {sorted(map(str, missing))[:10]}"
+        assert not missing, (
+            f"{locale}: run `make update-translations`; missing {sorted(map(str, missing))[:10]}"
+        )
         stale = in_catalogue - in_code
-        assert not stale, f"{locale}: run `make update-translations`; stale {sorted(map(str, stale))[:10]}"
+        assert not stale, (
+            f"{locale}: run `make update-translations`; stale {sorted(map(str, stale))[:10]}"
+        )
 
 
 def test_every_chinese_message_is_translated_and_not_fuzzy():
     untranslated = [
-        m.id for m in _catalogue("zh_Hans_CN")
+        m.id
+        for m in _catalogue("zh_Hans_CN")
         if m.id and (not m.string or (isinstance(m.string, tuple) and not all(m.string)) or m.fuzzy)
     ]
     assert not untranslated, f"untranslated or fuzzy: {untranslated[:10]}"
@@ -53,7 +74,9 @@ def test_chinese_is_the_default_language(client):
 
 
 def test_accept_language_english_gives_english(client):
-    text = client.get("/login", headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(as_text=True)
+    text = client.get("/login", headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(
+        as_text=True
+    )
     assert 'lang="en"' in text
     assert "Mobile number" in text
 

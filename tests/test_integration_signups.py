@@ -21,11 +21,15 @@ def test_cancelling_an_event_notifies_everyone_signed_up(app, make_event, make_u
     before = db.session.scalar(db.select(db.func.count(Notification.id)))
     events.cancel(organiser, event, "天气原因")
     db.session.commit()
-    notes = db.session.scalars(db.select(Notification).order_by(Notification.id).offset(before)).all()
+    notes = db.session.scalars(
+        db.select(Notification).order_by(Notification.id).offset(before)
+    ).all()
     assert {n.recipient_id for n in notes} == {first.id, second.id}
 
 
-def test_raising_a_shifts_capacity_on_the_event_page_promotes_the_waitlist(app, make_event, make_user):
+def test_raising_a_shifts_capacity_on_the_event_page_promotes_the_waitlist(
+    app, make_event, make_user
+):
     organiser = make_user("组织者", admin=True)
     event = make_event(shifts=(("清扫", 1),))
     shift = event.shifts[0]
@@ -44,10 +48,14 @@ def test_raising_a_shifts_capacity_on_the_event_page_promotes_the_waitlist(app, 
     assert db.session.get(type(shift), shift.id).confirmed_count == 2
 
 
-def test_the_personal_feed_holds_the_events_a_volunteer_signed_up_for(client, make_event, make_user, make_calendar_token):
+def test_the_personal_feed_holds_the_events_a_volunteer_signed_up_for(
+    client, make_event, make_user, make_calendar_token
+):
     volunteer = make_user()
     mine = make_event(title="我报名的活动", shifts=(("清扫", 5),))
-    make_event(title="别人的活动", shifts=(("清扫", 5),), starts_at=mine.starts_at + timedelta(days=1))
+    make_event(
+        title="别人的活动", shifts=(("清扫", 5),), starts_at=mine.starts_at + timedelta(days=1)
+    )
     signups.sign_up(mine.shifts[0].id, volunteer)
     db.session.commit()
     token = make_calendar_token(volunteer)

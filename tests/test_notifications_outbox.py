@@ -20,7 +20,12 @@ def test_a_message_is_queued_once_per_key(make_user):
     assert first is not None and again is None
     [note] = rows()
     assert (note.id, note.recipient_id, note.subject, note.status, note.channel) == (
-        first, user.id, "提醒", NotificationStatus.QUEUED, Channel.LOG)
+        first,
+        user.id,
+        "提醒",
+        NotificationStatus.QUEUED,
+        Channel.LOG,
+    )
 
 
 def test_messages_without_a_key_are_all_kept(make_user):

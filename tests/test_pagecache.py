@@ -57,7 +57,9 @@ def test_each_visitor_gets_a_csrf_token_of_their_own_that_works(app, make_event)
     theirs = token_in(page.get_data(as_text=True))
     assert page.headers["X-Page-Cache"] == "hit" and theirs != mine
     assert "xinfeng-csrf" not in page.get_data(as_text=True)
-    switched = second.post("/language", data={"csrf_token": theirs, "locale": "en", "next": "/events"})
+    switched = second.post(
+        "/language", data={"csrf_token": theirs, "locale": "en", "next": "/events"}
+    )
     assert switched.status_code == 302
     assert first.post("/language", data={"csrf_token": theirs, "locale": "en"}).status_code == 400
 
@@ -148,7 +150,9 @@ def test_pages_live_in_redis_when_redis_url_is_set(app, client, make_event):
     try:
         event = make_event()
         client.get(f"/events/{event.id}")
-        assert [key.startswith("xinfeng:page:") and ex == 30 for key, (_, ex) in fake.store.items()] == [True]
+        assert [
+            key.startswith("xinfeng:page:") and ex == 30 for key, (_, ex) in fake.store.items()
+        ] == [True]
         assert client.get(f"/events/{event.id}").headers["X-Page-Cache"] == "hit"
     finally:
         cache._clients.pop("redis://pages.invalid:6379/0")
@@ -170,15 +174,29 @@ def test_the_home_page_and_directory_pages_are_cached_for_visitors_and_follow_ev
 ):
     community, team, department = make_community(), make_team(), make_department()
     event = make_event(title="首页上的活动", community=community, hosts=(team, department))
-    urls = ["/", "/districts", f"/communities/{community.id}", f"/streets/{community.street_id}",
-            f"/districts/{community.street.district_id}", "/teams", f"/teams/{team.id}", "/departments",
-            f"/departments/{department.id}"]
+    urls = [
+        "/",
+        "/districts",
+        f"/communities/{community.id}",
+        f"/streets/{community.street_id}",
+        f"/districts/{community.street.district_id}",
+        "/teams",
+        f"/teams/{team.id}",
+        "/departments",
+        f"/departments/{department.id}",
+    ]
     for url in urls:
         assert client.get(url).headers["X-Page-Cache"] == "miss", url
         assert client.get(url).headers["X-Page-Cache"] == "hit", url
     event.title = "改过的活动"
     event.updated_at = utcnow()
     db.session.commit()
-    for url in (f"/communities/{community.id}", f"/teams/{team.id}", f"/departments/{department.id}"):
+    for url in (
+        f"/communities/{community.id}",
+        f"/teams/{team.id}",
+        f"/departments/{department.id}",
+    ):
         response = client.get(url)
-        assert response.headers["X-Page-Cache"] == "miss" and "改过的活动" in response.get_data(as_text=True)
+        assert response.headers["X-Page-Cache"] == "miss" and "改过的活动" in response.get_data(
+            as_text=True
+        )

@@ -27,7 +27,9 @@ def world(app, seeded, make_user, make_team, make_membership, grant):
     first = lambda model: db.session.scalar(db.select(model).order_by(model.id))  # noqa: E731
     community = db.session.scalar(db.select(Community).where(Community.name == "仰口路社区"))
     department = db.session.scalar(db.select(Department).where(Department.name == "市委编办"))
-    team = db.session.scalar(db.select(VolunteerTeam).where(VolunteerTeam.name == "精编通政志愿服务队"))
+    team = db.session.scalar(
+        db.select(VolunteerTeam).where(VolunteerTeam.name == "精编通政志愿服务队")
+    )
     users = {
         "volunteer": make_user("志愿者"),
         "leader": make_user("队长"),
@@ -79,6 +81,8 @@ def test_permission_matrix(role, world, client, auth):
         response = client.get(path) if rule.method == "GET" else client.post(path, data=rule.data)
         response.close()
         if response.status_code not in rule.expected(role):
-            failures.append(f"{rule.method} {path} ({rule.endpoint}): {response.status_code}, expected {sorted(rule.expected(role))}")
+            failures.append(
+                f"{rule.method} {path} ({rule.endpoint}): {response.status_code}, expected {sorted(rule.expected(role))}"
+            )
         db.session.remove()
     assert not failures, "\n".join(failures)

@@ -140,7 +140,15 @@ def test_the_checkin_screen_qr_code_decodes_to_the_checkin_url(client, auth, mak
 
 @pytest.mark.parametrize(
     ("seconds", "minutes"),
-    [(0, 0), (-60, 0), (7 * 60 + 29, 0), (7 * 60 + 30, 15), (22 * 60 + 29, 15), (22 * 60 + 30, 30), (7200, 120)],
+    [
+        (0, 0),
+        (-60, 0),
+        (7 * 60 + 29, 0),
+        (7 * 60 + 30, 15),
+        (22 * 60 + 29, 15),
+        (22 * 60 + 30, 30),
+        (7200, 120),
+    ],
 )
 def test_hours_round_to_the_nearest_quarter_hour_halves_up(seconds, minutes):
     assert attendance.round_to_quarter(seconds) == minutes
@@ -170,7 +178,10 @@ def test_without_scans_the_shift_length_counts(on_shift):
 
 
 def test_a_short_stay_is_rounded(on_shift):
-    assert _with_scans(on_shift[2], before_in=timedelta(minutes=50), after_out=timedelta(minutes=-62)) == 15
+    assert (
+        _with_scans(on_shift[2], before_in=timedelta(minutes=50), after_out=timedelta(minutes=-62))
+        == 15
+    )
 
 
 def test_confirming_hours_writes_a_service_record_with_the_national_fields(on_shift, make_user):
@@ -212,7 +223,9 @@ def test_an_accepted_correction_changes_the_hours_and_is_audited(on_shift, make_
         db.select(AuditEntry).where(AuditEntry.action == "set_hours").order_by(AuditEntry.id)
     ).all()
     assert [(e.details["before"], e.details["after"]) for e in entries] == [(None, 120), (120, 150)]
-    assert "提前半小时到场布置" in entries[-1].details["why"] and entries[-1].actor_id == organiser.id
+    assert (
+        "提前半小时到场布置" in entries[-1].details["why"] and entries[-1].actor_id == organiser.id
+    )
     with pytest.raises(attendance.CorrectionDecided):
         attendance.decide_correction(organiser, correction, accept=False)
 
@@ -247,7 +260,9 @@ def test_the_checkin_screen_reloads_itself_without_a_timed_meta_refresh_when_scr
     assert 'data-refresh="60"' in text and "js/checkin_screen.js" in text
 
 
-def test_the_manage_page_leads_to_the_roster_and_the_checkin_code(client, auth, make_user, make_event):
+def test_the_manage_page_leads_to_the_roster_and_the_checkin_code(
+    client, auth, make_user, make_event
+):
     event = make_event(shifts=(("清扫", 5),))
     auth.login(make_user(admin=True))
     text = client.get(f"/events/{event.id}/manage").get_data(as_text=True)
@@ -255,7 +270,9 @@ def test_the_manage_page_leads_to_the_roster_and_the_checkin_code(client, auth, 
     assert f'href="/events/{event.id}/checkin-screen"' in text
 
 
-def test_the_checkin_code_uses_the_public_address_when_configured(app, client, auth, make_user, make_event):
+def test_the_checkin_code_uses_the_public_address_when_configured(
+    app, client, auth, make_user, make_event
+):
     app.config["PLANNER_PUBLIC_URL"] = "https://xinfeng.example.cn/"
     event = make_event(shifts=(("清扫", 5),))
     auth.login(make_user(admin=True))

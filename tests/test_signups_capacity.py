@@ -62,7 +62,9 @@ def test_a_hundred_and_twenty_concurrent_signups_fill_twenty_places_exactly(
     assert db.session.get(Shift, shift_id).confirmed_count == 20
 
 
-def test_concurrent_double_signups_by_one_volunteer_make_one_signup(app, make_event, make_volunteers):
+def test_concurrent_double_signups_by_one_volunteer_make_one_signup(
+    app, make_event, make_volunteers
+):
     event = make_event(shifts=(("清扫", 5),))
     shift_id = event.shifts[0].id
     user_id = make_volunteers(1)[0].id
@@ -172,7 +174,9 @@ def test_raising_capacity_promotes_waitlisted_in_arrival_order(
     assert statuses == [SignupStatus.CONFIRMED] * 3 + [SignupStatus.WAITLISTED]
 
 
-def test_capacity_cannot_drop_below_the_confirmed_places(make_event, make_volunteers, make_user, sign_up):
+def test_capacity_cannot_drop_below_the_confirmed_places(
+    make_event, make_volunteers, make_user, sign_up
+):
     event = make_event(shifts=(("引导", 3),))
     for u in make_volunteers(2):
         sign_up(event.shifts[0], u)
@@ -196,9 +200,13 @@ def test_a_cancelled_volunteer_who_signs_up_again_joins_the_end_of_the_queue(
     assert services.waitlist_position(again) == 1
 
 
-def test_overlapping_shifts_are_refused_naming_the_other_shift(make_event, make_volunteers, sign_up):
+def test_overlapping_shifts_are_refused_naming_the_other_shift(
+    make_event, make_volunteers, sign_up
+):
     first = make_event(title="洁净家园", shifts=(("清扫", 5),))
-    second = make_event(title="百家宴", starts_at=first.starts_at + timedelta(hours=1), shifts=(("引导", 5),))
+    second = make_event(
+        title="百家宴", starts_at=first.starts_at + timedelta(hours=1), shifts=(("引导", 5),)
+    )
     user = make_volunteers(1)[0]
     sign_up(first.shifts[0], user)
     with pytest.raises(services.ShiftOverlap) as info:

@@ -31,7 +31,11 @@ def served(app, make_user, make_department, make_event, grant, sign_up):
 def _request(client, department, day):
     return client.post(
         "/my/certificates",
-        data={"organisation": f"department:{department.id}", "starts_on": day.isoformat(), "ends_on": day.isoformat()},
+        data={
+            "organisation": f"department:{department.id}",
+            "starts_on": day.isoformat(),
+            "ends_on": day.isoformat(),
+        },
     )
 
 
@@ -55,8 +59,13 @@ def test_a_volunteer_goes_from_hours_to_a_verified_certificate(client, auth, ser
     verify_url = f"http://localhost/verify/{certificate.number}"
     qr = attendance.checkin_qr(verify_url)
     rows = [bytes(0 if dark else 255 for dark in row) for row in qr.matrix_iter(scale=4, border=4)]
-    (barcode,) = zxingcpp.read_barcodes(memoryview(b"".join(rows)).cast("B", shape=(len(rows), len(rows[0]))))
-    assert barcode.text == verify_url and qr.svg_inline(scale=3, dark="#000", light="#fff", omitsize=True) in page
+    (barcode,) = zxingcpp.read_barcodes(
+        memoryview(b"".join(rows)).cast("B", shape=(len(rows), len(rows[0])))
+    )
+    assert (
+        barcode.text == verify_url
+        and qr.svg_inline(scale=3, dark="#000", light="#fff", omitsize=True) in page
+    )
     auth.logout()
     public = client.get(f"/verify/{certificate.number}").get_data(as_text=True)
     assert "张*明" in public and "张三明" not in public and volunteer.local_phone not in public
@@ -77,19 +86,29 @@ def test_a_request_without_records_in_the_range_is_refused_next_to_the_field(cli
     auth.login(volunteer)
     response = client.post(
         "/my/certificates",
-        data={"organisation": f"department:{department.id}", "starts_on": "2020-01-01", "ends_on": "2020-01-31"},
+        data={
+            "organisation": f"department:{department.id}",
+            "starts_on": "2020-01-01",
+            "ends_on": "2020-01-31",
+        },
     )
     assert response.status_code == 200
     assert db.session.scalar(db.select(db.func.count(Certificate.id))) == 0
     response = client.post(
         "/my/certificates",
-        data={"organisation": f"department:{department.id}", "starts_on": day.isoformat(), "ends_on": "2020-01-01"},
+        data={
+            "organisation": f"department:{department.id}",
+            "starts_on": day.isoformat(),
+            "ends_on": "2020-01-01",
+        },
     )
     assert response.status_code == 200
     assert db.session.scalar(db.select(db.func.count(Certificate.id))) == 0
 
 
-def test_only_the_issuing_organisation_may_approve(client, auth, served, make_user, make_department, grant):
+def test_only_the_issuing_organisation_may_approve(
+    client, auth, served, make_user, make_department, grant
+):
     volunteer, _organiser, department, day = served
     auth.login(volunteer)
     _request(client, department, day)

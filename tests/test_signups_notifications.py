@@ -16,7 +16,9 @@ from planner.timeutil import from_local, local_now
 
 
 def _notes(user):
-    return db.session.scalars(db.select(Notification).where(Notification.recipient_id == user.id)).all()
+    return db.session.scalars(
+        db.select(Notification).where(Notification.recipient_id == user.id)
+    ).all()
 
 
 def test_signing_up_queues_a_confirmation_in_the_volunteers_language(
@@ -69,13 +71,17 @@ def test_the_hours_report_sums_a_departments_records_per_volunteer(client, auth,
     organiser, department, volunteer, event = credited
     auth.login(organiser)
     month = event.starts_at.strftime("%Y-%m")
-    page = client.get(f"/reports/hours?scope=department:{department.id}&month={month}").get_data(as_text=True)
+    page = client.get(f"/reports/hours?scope=department:{department.id}&month={month}").get_data(
+        as_text=True
+    )
     assert "李小红" in page and "1.5" in page
     csv_text = client.get(
         f"/reports/hours?scope=department:{department.id}&month={month}&format=csv"
     ).get_data(as_text=True)
     assert "李小红" in csv_text and volunteer.local_phone in csv_text
-    other_month = client.get(f"/reports/hours?scope=department:{department.id}&month=2020-01").get_data(as_text=True)
+    other_month = client.get(
+        f"/reports/hours?scope=department:{department.id}&month=2020-01"
+    ).get_data(as_text=True)
     assert "李小红" not in other_month
     bad = client.get(f"/reports/hours?scope=department:{department.id}&month=2024-13")
     assert bad.status_code == 200 and "李小红" not in bad.get_data(as_text=True)
@@ -98,11 +104,18 @@ def test_deleting_an_account_anonymises_it_but_keeps_the_records(
         mine = sign_up(upcoming.shifts[0], volunteer)
         waiting = sign_up(upcoming.shifts[0], make_volunteers(1)[0])
     auth.login(volunteer)
-    assert client.post("/my/account/delete", data={}).status_code == 200  # not confirmed: nothing happens
+    assert (
+        client.post("/my/account/delete", data={}).status_code == 200
+    )  # not confirmed: nothing happens
     assert client.post("/my/account/delete", data={"confirm": "yes"}).status_code == 302
     user = db.session.get(User, volunteer.id)
     assert user.phone is None and user.real_name != "李小红" and user.deleted_at is not None
-    assert db.session.scalar(db.select(ServiceRecord).where(ServiceRecord.volunteer_id == user.id)).minutes == 90
+    assert (
+        db.session.scalar(
+            db.select(ServiceRecord).where(ServiceRecord.volunteer_id == user.id)
+        ).minutes
+        == 90
+    )
     assert db.session.get(Signup, mine.id).status is SignupStatus.CANCELLED
     assert db.session.get(Signup, waiting.id).status is SignupStatus.CONFIRMED
     assert client.get("/my/volunteering").status_code == 302  # logged out
@@ -116,13 +129,19 @@ def test_the_demo_seeder_signs_up_credits_and_certifies_idempotently(app, seeded
 
     department = db.session.scalar(db.select(Department).where(Department.name == "市委编办"))
     make_event(hosts=(department,), shifts=(("清扫", 10),))
-    past = make_event(hosts=(department,), shifts=(("引导", 10),), starts_at=utcnow() + timedelta(days=5))
+    past = make_event(
+        hosts=(department,), shifts=(("引导", 10),), starts_at=utcnow() + timedelta(days=5)
+    )
     for item in (past, past.shifts[0]):
         item.starts_at -= timedelta(days=30)
         item.ends_at -= timedelta(days=30)
     db.session.commit()
+
     def counts():
-        return [db.session.scalar(db.select(db.func.count(model.id))) for model in (Signup, ServiceRecord, Certificate)]
+        return [
+            db.session.scalar(db.select(db.func.count(model.id)))
+            for model in (Signup, ServiceRecord, Certificate)
+        ]
 
     demo.seed_all()
     db.session.commit()

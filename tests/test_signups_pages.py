@@ -21,7 +21,9 @@ from tests.conftest import PASSWORD
 SHIFT_LOOP = "{% for shift in event.shifts %}{% include 'events/_shift_actions.html' %}{% endfor %}"
 
 
-def test_a_logged_out_volunteer_logs_in_and_returns_to_the_same_shift(client, make_user, make_event):
+def test_a_logged_out_volunteer_logs_in_and_returns_to_the_same_shift(
+    client, make_user, make_event
+):
     user = make_user()
     event = make_event(shifts=(("清扫", 5),))
     path = f"/shifts/{event.shifts[0].id}/signup"
@@ -77,7 +79,9 @@ def test_a_refused_signup_post_flashes_the_reason(client, auth, make_user, make_
     assert response.location == f"/shifts/{second.shifts[0].id}/signup"
     page = client.get(response.location).get_data(as_text=True)
     assert "洁净家园" in page and "清扫" in page
-    assert db.session.scalar(db.select(Signup).where(Signup.shift_id == second.shifts[0].id)) is None
+    assert (
+        db.session.scalar(db.select(Signup).where(Signup.shift_id == second.shifts[0].id)) is None
+    )
 
 
 def test_signing_up_for_an_unknown_shift_is_not_found(client, auth, make_user):
@@ -105,7 +109,9 @@ def test_the_signup_post_runs_the_same_few_queries_however_busy_the_volunteer(
     assert counts[0] == counts[1] <= 8
 
 
-def test_a_volunteer_cannot_cancel_someone_elses_signup(client, auth, make_user, make_event, sign_up):
+def test_a_volunteer_cannot_cancel_someone_elses_signup(
+    client, auth, make_user, make_event, sign_up
+):
     event = make_event(shifts=(("清扫", 5),))
     signup = sign_up(event.shifts[0], make_user("甲"))
     auth.login(make_user("乙"))
@@ -128,7 +134,10 @@ def test_the_shift_partial_shows_places_and_the_users_waitlist_position(
             html = render_template_string(SHIFT_LOOP, event=event)
     assert counter.count == 1  # the user's sign-ups for the whole event, in one query
     assert "/signups/" in html
-    assert f"/shifts/{event.shifts[1].id}/signup" in html and f"/shifts/{event.shifts[2].id}/signup" in html
+    assert (
+        f"/shifts/{event.shifts[1].id}/signup" in html
+        and f"/shifts/{event.shifts[2].id}/signup" in html
+    )
 
 
 def test_my_volunteering_shows_waitlist_positions_and_hours(
@@ -138,7 +147,9 @@ def test_my_volunteering_shows_waitlist_positions_and_hours(
     event = make_event(shifts=(("引导", 1),))
     sign_up(event.shifts[0], make_volunteers(1)[0])
     sign_up(event.shifts[0], me)
-    done = make_event(title="上周的活动", shifts=(("清扫", 5),), starts_at=event.starts_at + timedelta(days=1))
+    done = make_event(
+        title="上周的活动", shifts=(("清扫", 5),), starts_at=event.starts_at + timedelta(days=1)
+    )
     signup = sign_up(done.shifts[0], me)
     for item in (done, done.shifts[0]):  # it took place last week
         item.starts_at -= timedelta(days=10)
@@ -163,7 +174,9 @@ def roster_world(make_user, make_department, make_event, make_volunteers, grant)
 def _fill(event, volunteers):
     for i, user in enumerate(volunteers):
         shift = event.shifts[i % 2]
-        db.session.add(Signup(shift_id=shift.id, user_id=user.id, status=SignupStatus.CONFIRMED, arrival=i + 1))
+        db.session.add(
+            Signup(shift_id=shift.id, user_id=user.id, status=SignupStatus.CONFIRMED, arrival=i + 1)
+        )
     db.session.commit()
 
 
@@ -185,7 +198,9 @@ def test_the_roster_runs_the_same_number_of_queries_for_10_and_300_signups(
     assert counts[0] == counts[1]
 
 
-def test_the_roster_shows_organisers_full_phone_numbers(client, auth, roster_world, make_volunteers):
+def test_the_roster_shows_organisers_full_phone_numbers(
+    client, auth, roster_world, make_volunteers
+):
     event, organiser = roster_world
     volunteer = make_volunteers(1)[0]
     _fill(event, [volunteer])
@@ -194,7 +209,9 @@ def test_the_roster_shows_organisers_full_phone_numbers(client, auth, roster_wor
     assert volunteer.local_phone in page and volunteer.real_name in page
 
 
-def test_roster_exports_list_every_signup_with_full_numbers(client, auth, roster_world, make_volunteers):
+def test_roster_exports_list_every_signup_with_full_numbers(
+    client, auth, roster_world, make_volunteers
+):
     event, organiser = roster_world
     volunteers = make_volunteers(3)
     _fill(event, volunteers)
@@ -224,7 +241,9 @@ def test_raising_capacity_on_the_roster_promotes_the_waitlist(
     assert db.session.get(Shift, shift.id).capacity == 2
 
 
-def test_bulk_confirm_credits_hours_to_everyone_attending(client, auth, roster_world, make_volunteers, sign_up):
+def test_bulk_confirm_credits_hours_to_everyone_attending(
+    client, auth, roster_world, make_volunteers, sign_up
+):
     event, organiser = roster_world
     a, b = make_volunteers(2)
     sa, sb = sign_up(event.shifts[0], a), sign_up(event.shifts[0], b)
@@ -247,7 +266,9 @@ def test_a_correction_request_with_bad_hours_is_refused_with_a_message(
     auth.login(me)
     response = client.post(f"/signups/{signup.id}/correction", data={"hours": "2.1", "reason": "x"})
     assert response.status_code == 200 and "0.25" in response.get_data(as_text=True)
-    response = client.post(f"/signups/{signup.id}/correction", data={"hours": "2.5", "reason": "提前到"})
+    response = client.post(
+        f"/signups/{signup.id}/correction", data={"hours": "2.5", "reason": "提前到"}
+    )
     assert response.status_code == 302
 
 
@@ -266,7 +287,9 @@ def test_a_team_leader_signs_up_members_from_the_page(
     auth.login(leader)
     path = f"/shifts/{event.shifts[0].id}/team-signup"
     assert members[0].real_name in client.get(path).get_data(as_text=True)
-    response = client.post(path, data={"team_id": team.id, "user_ids": [m.id for m in members], "submit": "1"})
+    response = client.post(
+        path, data={"team_id": team.id, "user_ids": [m.id for m in members], "submit": "1"}
+    )
     assert response.status_code == 302
     assert db.session.scalar(db.select(db.func.count(Signup.id))) == 2
 
@@ -285,7 +308,9 @@ def test_participants_is_exposed_for_the_events_service(make_event):
     assert callable(services.participants)
 
 
-def test_the_seat_partial_shows_seats_left_and_the_users_booking(app, make_event, make_volunteers, count_queries):
+def test_the_seat_partial_shows_seats_left_and_the_users_booking(
+    app, make_event, make_volunteers, count_queries
+):
     event = make_event(kind=EventKind.BANQUET, seats_capacity=10, max_party_size=4)
     me = make_volunteers(1)[0]
     with app.test_request_context("/"):
@@ -298,10 +323,14 @@ def test_the_seat_partial_shows_seats_left_and_the_users_booking(app, make_event
     assert counter.count == 1 and f"/events/{event.id}/seats" in html and "3" in html
 
 
-def test_an_organiser_cancels_from_the_roster_and_returns_to_it(client, auth, roster_world, make_volunteers, sign_up):
+def test_an_organiser_cancels_from_the_roster_and_returns_to_it(
+    client, auth, roster_world, make_volunteers, sign_up
+):
     event, organiser = roster_world
     signup = sign_up(event.shifts[0], make_volunteers(1)[0])
     auth.login(organiser)
-    response = client.post(f"/signups/{signup.id}/cancel", data={"next": f"/events/{event.id}/roster"})
+    response = client.post(
+        f"/signups/{signup.id}/cancel", data={"next": f"/events/{event.id}/roster"}
+    )
     assert response.location.endswith(f"/events/{event.id}/roster")
     assert db.session.get(Signup, signup.id).status is SignupStatus.CANCELLED

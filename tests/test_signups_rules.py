@@ -59,7 +59,9 @@ def test_a_team_leader_signs_up_several_members_each_taking_a_place(
     for m in members:
         make_membership(team, m)
     event = make_event(shifts=(("清扫", 2),))
-    done, refused = services.sign_up_members(leader, team, event.shifts[0].id, [m.id for m in members])
+    done, refused = services.sign_up_members(
+        leader, team, event.shifts[0].id, [m.id for m in members]
+    )
     db.session.commit()
     assert refused == []
     assert sorted(s.status.value for s in done) == ["confirmed", "confirmed", "waitlisted"]

@@ -64,16 +64,16 @@ class RegisterForm(Form):
         render_kw={"autocomplete": "new-password"},
     )
     consent = BooleanField(
-        _l("I have read the privacy notice and agree that my name and number are kept for volunteer service records."),
+        _l(
+            "I have read the privacy notice and agree that my name and number are kept for volunteer service records."
+        ),
         validators=[required()],
     )
     submit = SubmitField(_l("Register"))
 
 
 class ProfileForm(Form):
-    real_name = StringField(
-        _l("Real name"), filters=[strip], validators=[required(), length(40)]
-    )
+    real_name = StringField(_l("Real name"), filters=[strip], validators=[required(), length(40)])
     nickname = StringField(
         _l("Nickname (optional)"), filters=[strip], validators=[Optional(), length(40)]
     )

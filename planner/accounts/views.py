@@ -20,7 +20,13 @@ def safe_next(default_endpoint: str = "main.home") -> str:
     """The ``next`` parameter when it is a path on this site, else the default page."""
     target = request.args.get("next") or request.form.get("next") or ""
     parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.scheme and not parts.netloc and "\\" not in target:
+    if (
+        target.startswith("/")
+        and not target.startswith("//")
+        and not parts.scheme
+        and not parts.netloc
+        and "\\" not in target
+    ):
         return target
     return url_for(default_endpoint)
 
@@ -41,9 +47,15 @@ def _account_limit() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: "30 per minute", methods=["POST"], deduct_when=_failed, scope="login-address")
 @limiter.limit(
-    _account_limit, methods=["POST"], key_func=_login_phone_key, deduct_when=_failed, scope="login-account"
+    lambda: "30 per minute", methods=["POST"], deduct_when=_failed, scope="login-address"
+)
+@limiter.limit(
+    _account_limit,
+    methods=["POST"],
+    key_func=_login_phone_key,
+    deduct_when=_failed,
+    scope="login-account",
 )
 def login():
     if current_user.is_authenticated:

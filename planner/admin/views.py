@@ -56,7 +56,10 @@ def _organisation_choices() -> list[tuple[str, str]]:
         db.select(Department).where(Department.archived_at.is_(None)).order_by(Department.name)
     )
     streets = db.session.scalars(
-        db.select(Street).where(Street.archived_at.is_(None)).options(joinedload(Street.district)).order_by(Street.name)
+        db.select(Street)
+        .where(Street.archived_at.is_(None))
+        .options(joinedload(Street.district))
+        .order_by(Street.name)
     )
     communities = db.session.scalars(
         db.select(Community)
@@ -94,7 +97,14 @@ def user(user_id: int):
             form.organisation.errors.append(str(exc.message))
         else:
             db.session.commit()
-            flash(_("%(name)s may now organise for %(org)s.", name=person.real_name, org=organisation.name), "success")
+            flash(
+                _(
+                    "%(name)s may now organise for %(org)s.",
+                    name=person.real_name,
+                    org=organisation.name,
+                ),
+                "success",
+            )
             return redirect(url_for("admin.user", user_id=person.id))
     return render_template("admin/user.html", person=person, form=form)
 
@@ -113,7 +123,9 @@ def revoke_grant(user_id: int, grant_id: int):
 @bp.get("/outbox")
 def outbox():
     page = db.paginate(
-        db.select(Notification).options(joinedload(Notification.recipient)).order_by(Notification.id.desc()),
+        db.select(Notification)
+        .options(joinedload(Notification.recipient))
+        .order_by(Notification.id.desc()),
         per_page=50,
         error_out=False,
     )

@@ -75,4 +75,6 @@ class UserSearchForm(Form):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Name or mobile number"), filters=[strip], validators=[Optional(), length(40)])
+    q = StringField(
+        _l("Name or mobile number"), filters=[strip], validators=[Optional(), length(40)]
+    )

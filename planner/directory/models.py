@@ -150,9 +150,7 @@ class VolunteerTeam(ArchivableMixin, db.Model):
 
     __table_args__ = (
         UniqueConstraint("name"),
-        CheckConstraint(
-            "department_id IS NULL OR community_id IS NULL", name="one_owner"
-        ),
+        CheckConstraint("department_id IS NULL OR community_id IS NULL", name="one_owner"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -193,4 +191,3 @@ class TeamMembership(db.Model):
 
     team: Mapped[VolunteerTeam] = relationship()
     user: Mapped[User] = relationship()
-

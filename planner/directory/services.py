@@ -117,7 +117,9 @@ def request_membership(team: VolunteerTeam, user) -> TeamMembership:
 def decide_membership(actor, membership: TeamMembership, approve: bool) -> None:
     """A leader approves a pending request, or declines (removes) it."""
     audit.record(
-        actor, "membership.approve" if approve else "membership.decline", membership.team,
+        actor,
+        "membership.approve" if approve else "membership.decline",
+        membership.team,
         member=membership.user_id,
     )
     if approve:
@@ -133,7 +135,9 @@ def set_role(actor, membership: TeamMembership, role: TeamRole) -> None:
         _ensure_other_leader(membership)
     membership.role = role
     membership.status = MembershipStatus.ACTIVE
-    audit.record(actor, "membership.role", membership.team, member=membership.user_id, role=role.value)
+    audit.record(
+        actor, "membership.role", membership.team, member=membership.user_id, role=role.value
+    )
 
 
 def leave(membership: TeamMembership) -> None:

@@ -105,7 +105,10 @@ def community(community_id: int):
         .order_by(VolunteerTeam.name)
     ).all()
     return render_template(
-        "directory/community.html", community=item, partnerships=partnerships, teams=teams,
+        "directory/community.html",
+        community=item,
+        partnerships=partnerships,
+        teams=teams,
         **_events_of(item),
     )
 
@@ -132,7 +135,9 @@ def department(department_id: int):
         db.select(Partnership)
         .where(Partnership.department_id == item.id, Partnership.archived_at.is_(None))
         .options(
-            joinedload(Partnership.community).joinedload(Community.street).joinedload(Street.district)
+            joinedload(Partnership.community)
+            .joinedload(Community.street)
+            .joinedload(Street.district)
         )
         .order_by(Partnership.id)
     ).all()
@@ -142,7 +147,10 @@ def department(department_id: int):
         .order_by(VolunteerTeam.name)
     ).all()
     return render_template(
-        "directory/department.html", department=item, partnerships=partnerships, teams=teams,
+        "directory/department.html",
+        department=item,
+        partnerships=partnerships,
+        teams=teams,
         **_events_of(item),
     )
 
@@ -269,7 +277,9 @@ def team_members(team_id: int):
     )
 
 
-@bp.post("/teams/<int:team_id>/members/<int:membership_id>/<any(approve,decline,lead,unlead):action>")
+@bp.post(
+    "/teams/<int:team_id>/members/<int:membership_id>/<any(approve,decline,lead,unlead):action>"
+)
 @login_required
 def decide_member(team_id: int, membership_id: int, action: str):
     item = _load_team(team_id)
@@ -308,7 +318,10 @@ def _guard_admin():
 
 def _choices(model, label=lambda o: o.name, order=None, options=()) -> list[tuple[int, str]]:
     rows = db.session.scalars(
-        db.select(model).where(model.archived_at.is_(None)).options(*options).order_by(order or model.name)
+        db.select(model)
+        .where(model.archived_at.is_(None))
+        .options(*options)
+        .order_by(order or model.name)
     )
     return [(o.id, label(o)) for o in rows]
 
@@ -400,19 +413,33 @@ def _prepare_partnership(form):
 KINDS: dict[str, Kind] = {
     "districts": Kind(District, forms.DistrictForm, _l("Districts")),
     "streets": Kind(
-        Street, forms.StreetForm, _l("Streets"), prepare=_prepare_street,
-        describe=lambda o: o.district.name, options=(joinedload(Street.district),),
+        Street,
+        forms.StreetForm,
+        _l("Streets"),
+        prepare=_prepare_street,
+        describe=lambda o: o.district.name,
+        options=(joinedload(Street.district),),
     ),
     "communities": Kind(
-        Community, forms.CommunityForm, _l("Communities"), prepare=_prepare_community,
-        load=_load_community, apply=_apply_community, describe=lambda o: _street_label(o.street),
+        Community,
+        forms.CommunityForm,
+        _l("Communities"),
+        prepare=_prepare_community,
+        load=_load_community,
+        apply=_apply_community,
+        describe=lambda o: _street_label(o.street),
         options=(joinedload(Community.street).joinedload(Street.district),),
     ),
     "departments": Kind(Department, forms.DepartmentForm, _l("Departments")),
     "partners": Kind(PartnerOrganisation, forms.PartnerForm, _l("Partner organisations")),
     "teams": Kind(
-        VolunteerTeam, forms.TeamForm, _l("Volunteer service teams"), prepare=_prepare_team,
-        load=_load_team_form, apply=_apply_team, describe=_describe_team,
+        VolunteerTeam,
+        forms.TeamForm,
+        _l("Volunteer service teams"),
+        prepare=_prepare_team,
+        load=_load_team_form,
+        apply=_apply_team,
+        describe=_describe_team,
         options=(joinedload(VolunteerTeam.department), joinedload(VolunteerTeam.community)),
     ),
 }
@@ -426,9 +453,9 @@ def _kind(kind: str) -> Kind:
 def admin_list(kind: str):
     spec = _kind(kind)
     page = db.paginate(
-        db.select(spec.model).options(*spec.options).order_by(
-            spec.model.archived_at.is_not(None), spec.model.name
-        ),
+        db.select(spec.model)
+        .options(*spec.options)
+        .order_by(spec.model.archived_at.is_not(None), spec.model.name),
         per_page=50,
         error_out=False,
     )
@@ -481,7 +508,9 @@ def admin_partnerships():
         db.select(Partnership)
         .options(
             joinedload(Partnership.department),
-            joinedload(Partnership.community).joinedload(Community.street).joinedload(Street.district),
+            joinedload(Partnership.community)
+            .joinedload(Community.street)
+            .joinedload(Street.district),
         )
         .order_by(Partnership.archived_at.is_not(None), Partnership.id)
     ).all()
@@ -503,13 +532,17 @@ def admin_partnership_edit(item_id: int | None = None):
             )
         )
         if clash is not None:
-            form.community_id.errors.append(_("This department and community are already partners."))
+            form.community_id.errors.append(
+                _("This department and community are already partners.")
+            )
         else:
             target = obj or Partnership()
             form.populate_obj(target)
             db.session.add(target)
             db.session.flush()
-            audit.record(current_user, "partnership.update" if obj else "partnership.create", target)
+            audit.record(
+                current_user, "partnership.update" if obj else "partnership.create", target
+            )
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("directory.admin_partnerships"))

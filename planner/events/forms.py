@@ -44,48 +44,74 @@ def finite(form, field):
 
 def _datetime(label):
     return DateTimeLocalField(
-        label, format=DATETIME_FORMAT, validators=[required_input(), sensible_year],
+        label,
+        format=DATETIME_FORMAT,
+        validators=[required_input(), sensible_year],
         render_kw={"step": 300},
     )
 
 
 class EventForm(Form):
-    title = StringField(_l("Title"), filters=[strip], validators=[required(), length(services.TITLE_MAX)])
+    title = StringField(
+        _l("Title"), filters=[strip], validators=[required(), length(services.TITLE_MAX)]
+    )
     kind = SelectField(_l("Kind"), choices=kind_choices(), validators=[required()])
     host = SelectField(
-        _l("Host"), validators=[required()],
+        _l("Host"),
+        validators=[required()],
         description=_l("The organisation you plan it for; add co-hosts afterwards."),
     )
     starts_at = _datetime(_l("Starts"))
     ends_at = _datetime(_l("Ends"))
     community_id = SelectField(_l("Community"), coerce=_optional_int, validators=[Optional()])
-    venue = StringField(_l("Venue"), filters=[strip], validators=[Optional(), length(services.PLACE_MAX)])
-    address = StringField(_l("Address"), filters=[strip], validators=[Optional(), length(services.PLACE_MAX)])
+    venue = StringField(
+        _l("Venue"), filters=[strip], validators=[Optional(), length(services.PLACE_MAX)]
+    )
+    address = StringField(
+        _l("Address"), filters=[strip], validators=[Optional(), length(services.PLACE_MAX)]
+    )
     latitude = FloatField(
-        _l("Latitude"), validators=[Optional(), finite, NumberRange(-90, 90, _l("Enter a number from %(min)s to %(max)s."))]
+        _l("Latitude"),
+        validators=[
+            Optional(),
+            finite,
+            NumberRange(-90, 90, _l("Enter a number from %(min)s to %(max)s.")),
+        ],
     )
     longitude = FloatField(
         _l("Longitude"),
-        validators=[Optional(), finite, NumberRange(-180, 180, _l("Enter a number from %(min)s to %(max)s."))],
+        validators=[
+            Optional(),
+            finite,
+            NumberRange(-180, 180, _l("Enter a number from %(min)s to %(max)s.")),
+        ],
     )
     campaign_id = SelectField(_l("Campaign"), coerce=_optional_int, validators=[Optional()])
     description = TextAreaField(
-        _l("Description"), filters=[strip],
+        _l("Description"),
+        filters=[strip],
         validators=[Optional(), length(services.DESCRIPTION_MAX)],
-        description=_l("Plain text; line breaks are kept."), render_kw={"rows": 5},
+        description=_l("Plain text; line breaks are kept."),
+        render_kw={"rows": 5},
     )
     seats_capacity = IntegerField(
-        _l("Audience seats"), validators=[Optional(), number_range(*services.SEATS_CAPACITY)],
+        _l("Audience seats"),
+        validators=[Optional(), number_range(*services.SEATS_CAPACITY)],
         description=_l("Leave empty when residents do not reserve seats."),
         render_kw={"inputmode": "numeric"},
     )
     max_party_size = IntegerField(
-        _l("Largest party"), default=4, validators=[required_input(), number_range(*services.PARTY_SIZE)],
+        _l("Largest party"),
+        default=4,
+        validators=[required_input(), number_range(*services.PARTY_SIZE)],
         render_kw={"inputmode": "numeric"},
     )
     scope = RadioField(
         _l("Apply to"),
-        choices=[("one", _l("This occurrence only")), ("following", _l("This and the following occurrences"))],
+        choices=[
+            ("one", _l("This occurrence only")),
+            ("following", _l("This and the following occurrences")),
+        ],
         default="one",
     )
     submit = SubmitField(_l("Save"))
@@ -95,24 +121,36 @@ class EventForm(Form):
         from planner.timeutil import from_local
 
         return services.EventDetails(
-            title=self.title.data, kind=EventKind(self.kind.data),
-            starts_at=from_local(self.starts_at.data), ends_at=from_local(self.ends_at.data),
-            campaign_id=self.campaign_id.data, community_id=self.community_id.data,
-            venue=self.venue.data or "", address=self.address.data or "",
-            latitude=self.latitude.data, longitude=self.longitude.data,
-            description=self.description.data or "", seats_capacity=self.seats_capacity.data,
+            title=self.title.data,
+            kind=EventKind(self.kind.data),
+            starts_at=from_local(self.starts_at.data),
+            ends_at=from_local(self.ends_at.data),
+            campaign_id=self.campaign_id.data,
+            community_id=self.community_id.data,
+            venue=self.venue.data or "",
+            address=self.address.data or "",
+            latitude=self.latitude.data,
+            longitude=self.longitude.data,
+            description=self.description.data or "",
+            seats_capacity=self.seats_capacity.data,
             max_party_size=self.max_party_size.data,
         )
 
 
 class CancelForm(Form):
     reason = TextAreaField(
-        _l("Reason"), filters=[strip], validators=[required(), length(services.REASON_MAX)],
-        description=_l("Everyone signed up receives it."), render_kw={"rows": 3},
+        _l("Reason"),
+        filters=[strip],
+        validators=[required(), length(services.REASON_MAX)],
+        description=_l("Everyone signed up receives it."),
+        render_kw={"rows": 3},
     )
     scope = RadioField(
         _l("Apply to"),
-        choices=[("one", _l("This occurrence only")), ("following", _l("This and the following occurrences"))],
+        choices=[
+            ("one", _l("This occurrence only")),
+            ("following", _l("This and the following occurrences")),
+        ],
         default="one",
     )
     submit = SubmitField(_l("Cancel the event"))
@@ -129,27 +167,38 @@ class HostForm(Form):
 
 
 class ProgrammeItemForm(Form):
-    title = StringField(_l("Item"), filters=[strip], validators=[required(), length(services.TITLE_MAX)])
-    performer_team_id = SelectField(_l("Performing team"), coerce=_optional_int, validators=[Optional()])
+    title = StringField(
+        _l("Item"), filters=[strip], validators=[required(), length(services.TITLE_MAX)]
+    )
+    performer_team_id = SelectField(
+        _l("Performing team"), coerce=_optional_int, validators=[Optional()]
+    )
     performer_text = StringField(
         _l("Or performers"), filters=[strip], validators=[Optional(), length(120)]
     )
     duration_minutes = IntegerField(
-        _l("Minutes"), validators=[Optional(), number_range(1, 600)], render_kw={"inputmode": "numeric"}
+        _l("Minutes"),
+        validators=[Optional(), number_range(1, 600)],
+        render_kw={"inputmode": "numeric"},
     )
     submit = SubmitField(_l("Add to the programme"))
 
 
 class ShiftForm(Form):
-    role = StringField(_l("Shift"), filters=[strip], validators=[required(), length(services.ROLE_MAX)])
+    role = StringField(
+        _l("Shift"), filters=[strip], validators=[required(), length(services.ROLE_MAX)]
+    )
     starts_at = _datetime(_l("Starts"))
     ends_at = _datetime(_l("Ends"))
     capacity = IntegerField(
-        _l("Volunteers needed"), validators=[required_input(), number_range(*services.SHIFT_CAPACITY)],
+        _l("Volunteers needed"),
+        validators=[required_input(), number_range(*services.SHIFT_CAPACITY)],
         render_kw={"inputmode": "numeric"},
     )
     requirements = StringField(
-        _l("Requirements"), filters=[strip], validators=[Optional(), length(services.REQUIREMENTS_MAX)]
+        _l("Requirements"),
+        filters=[strip],
+        validators=[Optional(), length(services.REQUIREMENTS_MAX)],
     )
     submit = SubmitField(_l("Save shift"))
 
@@ -173,7 +222,9 @@ class CampaignForm(Form):
     name = StringField(_l("Name"), filters=[strip], validators=[required(), length(120)])
     slogan = StringField(_l("Slogan"), filters=[strip], validators=[Optional(), length(200)])
     description = TextAreaField(
-        _l("Description"), filters=[strip], validators=[Optional(), length(services.DESCRIPTION_MAX)],
+        _l("Description"),
+        filters=[strip],
+        validators=[Optional(), length(services.DESCRIPTION_MAX)],
         render_kw={"rows": 4},
     )
     starts_on = DateField(_l("First day"), validators=[required_input(), sensible_year])

@@ -47,4 +47,3 @@ def kind_label(kind: EventKind) -> str:
 
 def kind_choices() -> list[tuple[str, object]]:
     return [(kind.value, style.label) for kind, style in KINDS.items()]
-

@@ -226,7 +226,9 @@ class ProgrammeItem(db.Model):
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id"), index=True)
     position: Mapped[int]
     title: Mapped[str] = mapped_column(String(120))
-    performer_team_id: Mapped[int | None] = mapped_column(ForeignKey("volunteer_team.id"), index=True)
+    performer_team_id: Mapped[int | None] = mapped_column(
+        ForeignKey("volunteer_team.id"), index=True
+    )
     performer_text: Mapped[str] = mapped_column(String(120), default="")
     duration_minutes: Mapped[int | None]
 

@@ -182,8 +182,10 @@ def notify_participants(event: Event, subject: str, body: str) -> int:
 
 def _describe_time(event: Event) -> str:
     start, end = to_local(event.starts_at), to_local(event.ends_at)
-    return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}" if start.date() == end.date() else (
-        f"{start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M}"
+    return (
+        f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
+        if start.date() == end.date()
+        else (f"{start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M}")
     )
 
 
@@ -233,8 +235,14 @@ def _ensure_open(event: Event) -> None:
 PLACE_FIELDS = ("community_id", "venue", "address", "latitude", "longitude")
 TIME_FIELDS = ("starts_at", "ends_at")
 EDITABLE_FIELDS = (
-    "title", "kind", "campaign_id", "description", "seats_capacity", "max_party_size",
-    *PLACE_FIELDS, *TIME_FIELDS,
+    "title",
+    "kind",
+    "campaign_id",
+    "description",
+    "seats_capacity",
+    "max_party_size",
+    *PLACE_FIELDS,
+    *TIME_FIELDS,
 )
 
 
@@ -291,7 +299,8 @@ def update_event(actor, event: Event, details: EventDetails, notify: bool = True
     values = details.cleaned()
     time_changed = (values["starts_at"], values["ends_at"]) != (event.starts_at, event.ends_at)
     validate_times(
-        values["starts_at"], values["ends_at"],
+        values["starts_at"],
+        values["ends_at"],
         new=time_changed and values["starts_at"] != event.starts_at,
     )
     changed = {name for name in EDITABLE_FIELDS if getattr(event, name) != values[name]}
@@ -316,8 +325,12 @@ def update_event(actor, event: Event, details: EventDetails, notify: bool = True
         notify_participants(
             event,
             _("Changed: %(title)s", title=event.title),
-            _("The time or place of %(title)s has changed. It is now %(when)s at %(place)s.",
-              title=event.title, when=_describe_time(event), place=place_of(event)),
+            _(
+                "The time or place of %(title)s has changed. It is now %(when)s at %(place)s.",
+                title=event.title,
+                when=_describe_time(event),
+                place=place_of(event),
+            ),
         )
     return changed
 
@@ -365,8 +378,12 @@ def cancel(actor, event: Event, reason: str) -> None:
     notify_participants(
         event,
         _("Cancelled: %(title)s", title=event.title),
-        _("%(title)s on %(when)s has been cancelled. Reason: %(reason)s",
-          title=event.title, when=_describe_time(event), reason=reason),
+        _(
+            "%(title)s on %(when)s has been cancelled. Reason: %(reason)s",
+            title=event.title,
+            when=_describe_time(event),
+            reason=reason,
+        ),
     )
 
 
@@ -406,7 +423,11 @@ def remove_host(actor, event: Event, host: EventHost) -> None:
 
 
 def add_programme_item(
-    actor, event: Event, title: str, performer_team_id: int | None, performer_text: str,
+    actor,
+    event: Event,
+    title: str,
+    performer_team_id: int | None,
+    performer_text: str,
     duration_minutes: int | None,
 ) -> ProgrammeItem:
     _ensure_open(event)
@@ -453,8 +474,14 @@ def move_programme_item(actor, event: Event, item: ProgrammeItem, step: int) -> 
 
 
 def save_shift(
-    actor, event: Event, shift: Shift | None, role: str, starts_at: datetime, ends_at: datetime,
-    capacity: int, requirements: str = "",
+    actor,
+    event: Event,
+    shift: Shift | None,
+    role: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    capacity: int,
+    requirements: str = "",
 ) -> Shift:
     """Add a shift to the event, or change one; it must lie inside the event."""
     _ensure_open(event)
@@ -462,8 +489,13 @@ def save_shift(
     requirements = _bounded(requirements, REQUIREMENTS_MAX, "requirements")
     _validate_shift(event, starts_at, ends_at, capacity)
     if shift is None:
-        shift = Shift(role=role, starts_at=starts_at, ends_at=ends_at, capacity=capacity,
-                      requirements=requirements)
+        shift = Shift(
+            role=role,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            capacity=capacity,
+            requirements=requirements,
+        )
         event.shifts.append(shift)
     elif capacity < (shift.confirmed_count or 0):
         raise CapacityBelowSignups()
@@ -495,27 +527,46 @@ def remove_shift(actor, event: Event, shift: Shift) -> None:
 
 def _copy(event: Event, offset: timedelta, actor, series_id: str | None) -> Event:
     copy = Event(
-        title=event.title, kind=event.kind, status=EventStatus.DRAFT,
-        campaign_id=event.campaign_id, community_id=event.community_id, venue=event.venue,
-        address=event.address, latitude=event.latitude, longitude=event.longitude,
-        starts_at=event.starts_at + offset, ends_at=event.ends_at + offset,
-        description=event.description, seats_capacity=event.seats_capacity,
+        title=event.title,
+        kind=event.kind,
+        status=EventStatus.DRAFT,
+        campaign_id=event.campaign_id,
+        community_id=event.community_id,
+        venue=event.venue,
+        address=event.address,
+        latitude=event.latitude,
+        longitude=event.longitude,
+        starts_at=event.starts_at + offset,
+        ends_at=event.ends_at + offset,
+        description=event.description,
+        seats_capacity=event.seats_capacity,
         max_party_size=event.max_party_size,
         cancellation_cutoff_minutes=event.cancellation_cutoff_minutes,
-        series_id=series_id, created_by_id=getattr(actor, "id", None),
+        series_id=series_id,
+        created_by_id=getattr(actor, "id", None),
     )
     for host in event.hosts:
         copy.hosts.append(_host_row(host.organisation, host.role))
     for item in event.programme:
-        copy.programme.append(ProgrammeItem(
-            position=item.position, title=item.title, performer_team_id=item.performer_team_id,
-            performer_text=item.performer_text, duration_minutes=item.duration_minutes,
-        ))
+        copy.programme.append(
+            ProgrammeItem(
+                position=item.position,
+                title=item.title,
+                performer_team_id=item.performer_team_id,
+                performer_text=item.performer_text,
+                duration_minutes=item.duration_minutes,
+            )
+        )
     for shift in event.shifts:
-        copy.shifts.append(Shift(
-            role=shift.role, starts_at=shift.starts_at + offset, ends_at=shift.ends_at + offset,
-            capacity=shift.capacity, requirements=shift.requirements,
-        ))
+        copy.shifts.append(
+            Shift(
+                role=shift.role,
+                starts_at=shift.starts_at + offset,
+                ends_at=shift.ends_at + offset,
+                capacity=shift.capacity,
+                requirements=shift.requirements,
+            )
+        )
     db.session.add(copy)
     return copy
 
@@ -577,10 +628,18 @@ def make_series(actor, event: Event, frequency: str, until: date) -> list[Event]
     starts = occurrence_starts(event.starts_at, frequency, until)
     event.series_id = str(uuid.uuid4())
     _touch(event, bump=False)
-    copies = [_copy(event, moment - event.starts_at, actor, event.series_id) for moment in starts[1:]]
+    copies = [
+        _copy(event, moment - event.starts_at, actor, event.series_id) for moment in starts[1:]
+    ]
     db.session.flush()
-    audit.record(actor, "event.series", event, frequency=frequency, until=until.isoformat(),
-                 occurrences=len(starts))
+    audit.record(
+        actor,
+        "event.series",
+        event,
+        frequency=frequency,
+        until=until.isoformat(),
+        occurrences=len(starts),
+    )
     return copies
 
 
@@ -588,13 +647,18 @@ def this_and_following(event: Event) -> list[Event]:
     """The open occurrences of the event's series from this one on (just the event if none)."""
     if not event.series_id:
         return [event]
-    return list(db.session.scalars(
-        db.select(Event)
-        .where(Event.series_id == event.series_id, Event.starts_at >= event.starts_at,
-               Event.status.in_([EventStatus.DRAFT, EventStatus.PUBLISHED]))
-        .options(selectinload(Event.shifts), selectinload(Event.hosts))
-        .order_by(Event.starts_at)
-    ))
+    return list(
+        db.session.scalars(
+            db.select(Event)
+            .where(
+                Event.series_id == event.series_id,
+                Event.starts_at >= event.starts_at,
+                Event.status.in_([EventStatus.DRAFT, EventStatus.PUBLISHED]),
+            )
+            .options(selectinload(Event.shifts), selectinload(Event.hosts))
+            .order_by(Event.starts_at)
+        )
+    )
 
 
 def update_following(actor, event: Event, details: EventDetails) -> int:
@@ -603,11 +667,13 @@ def update_following(actor, event: Event, details: EventDetails) -> int:
     end_delta = details.ends_at - event.ends_at
     occurrences = this_and_following(event)
     for occurrence in occurrences:
-        own = EventDetails(**{
-            **details.__dict__,
-            "starts_at": occurrence.starts_at + start_delta,
-            "ends_at": occurrence.ends_at + end_delta,
-        })
+        own = EventDetails(
+            **{
+                **details.__dict__,
+                "starts_at": occurrence.starts_at + start_delta,
+                "ends_at": occurrence.ends_at + end_delta,
+            }
+        )
         update_event(actor, occurrence, own)
     return len(occurrences)
 
@@ -649,18 +715,20 @@ def overlapping(event: Event) -> list[Event]:
         shared_team = Event.id.in_(
             db.select(EventHost.event_id).where(EventHost.team_id.in_(team_ids))
         )
-    return list(db.session.scalars(
-        db.select(Event)
-        .where(
-            Event.id != event.id,
-            Event.status.in_([EventStatus.DRAFT, EventStatus.PUBLISHED]),
-            Event.starts_at < event.ends_at,
-            Event.ends_at > event.starts_at,
-            db.or_(same_venue, shared_team),
+    return list(
+        db.session.scalars(
+            db.select(Event)
+            .where(
+                Event.id != event.id,
+                Event.status.in_([EventStatus.DRAFT, EventStatus.PUBLISHED]),
+                Event.starts_at < event.ends_at,
+                Event.ends_at > event.starts_at,
+                db.or_(same_venue, shared_team),
+            )
+            .order_by(Event.starts_at)
+            .limit(5)
         )
-        .order_by(Event.starts_at)
-        .limit(5)
-    ))
+    )
 
 
 # ---------------------------------------------------------------- finding events
@@ -692,7 +760,9 @@ def detail_options():
 # Built once, on the table rather than the mapped class: these run on every page served from the
 # page cache, where building and compiling an ORM statement would cost more than the query itself.
 _EVENTS_VERSION = db.select(db.func.max(Event.__table__.c.updated_at))
-_EVENT_VERSION = db.select(Event.__table__.c.updated_at).where(Event.__table__.c.id == db.bindparam("event_id"))
+_EVENT_VERSION = db.select(Event.__table__.c.updated_at).where(
+    Event.__table__.c.id == db.bindparam("event_id")
+)
 
 
 def events_version() -> object:
@@ -707,14 +777,18 @@ def event_version(event_id: int) -> object:
 
 
 def load_event(event_id: int) -> Event | None:
-    return db.session.scalar(db.select(Event).where(Event.id == event_id).options(*detail_options()))
+    return db.session.scalar(
+        db.select(Event).where(Event.id == event_id).options(*detail_options())
+    )
 
 
 def host_condition(organisation):
     """SQL: the event is hosted by ``organisation``."""
     column = {
-        Department: EventHost.department_id, PartnerOrganisation: EventHost.partner_id,
-        Street: EventHost.street_id, Community: EventHost.community_id,
+        Department: EventHost.department_id,
+        PartnerOrganisation: EventHost.partner_id,
+        Street: EventHost.street_id,
+        Community: EventHost.community_id,
         VolunteerTeam: EventHost.team_id,
     }[type(organisation)]
     return Event.id.in_(db.select(EventHost.event_id).where(column == organisation.id))
@@ -748,15 +822,25 @@ def related_condition(organisation):
 def upcoming_and_recent(organisation, limit: int = 6) -> tuple[list[Event], list[Event]]:
     """Public events related to ``organisation``: the next ones, and the latest past ones."""
     now = utcnow()
-    base = db.select(Event).where(
-        Event.status.in_(PUBLIC_STATUSES), related_condition(organisation)
-    ).options(*card_options())
-    upcoming = db.session.scalars(
-        base.where(Event.ends_at >= now).order_by(Event.starts_at, Event.id).limit(limit)
-    ).unique().all()
-    recent = db.session.scalars(
-        base.where(Event.ends_at < now).order_by(Event.starts_at.desc(), Event.id).limit(limit)
-    ).unique().all()
+    base = (
+        db.select(Event)
+        .where(Event.status.in_(PUBLIC_STATUSES), related_condition(organisation))
+        .options(*card_options())
+    )
+    upcoming = (
+        db.session.scalars(
+            base.where(Event.ends_at >= now).order_by(Event.starts_at, Event.id).limit(limit)
+        )
+        .unique()
+        .all()
+    )
+    recent = (
+        db.session.scalars(
+            base.where(Event.ends_at < now).order_by(Event.starts_at.desc(), Event.id).limit(limit)
+        )
+        .unique()
+        .all()
+    )
     return list(upcoming), list(recent)
 
 
@@ -765,7 +849,9 @@ def managed_condition(user):
     if permissions.is_admin(user):
         return db.true()
     keys, team_ids = permissions.organiser_scope(user)
-    ids = {kind: [i for k, i in keys if k == kind] for kind in ("department", "street", "community")}
+    ids = {
+        kind: [i for k, i in keys if k == kind] for kind in ("department", "street", "community")
+    }
     community_ids = db.select(Community.id).where(
         db.or_(Community.id.in_(ids["community"]), Community.street_id.in_(ids["street"]))
     )
@@ -794,8 +880,9 @@ def manageable_organisations(user) -> list:
     for model in models:
         query = db.select(model).where(model.archived_at.is_(None)).order_by(model.name)
         if model is VolunteerTeam:
-            query = query.options(joinedload(VolunteerTeam.department),
-                                  joinedload(VolunteerTeam.community))
+            query = query.options(
+                joinedload(VolunteerTeam.department), joinedload(VolunteerTeam.community)
+            )
         if model is Community:
             query = query.options(joinedload(Community.street))
         result.extend(o for o in db.session.scalars(query) if permissions.can_manage(o, user))
@@ -822,14 +909,17 @@ def save_campaign(actor, campaign: Campaign | None, details: CampaignDetails) ->
     if details.ends_on < details.starts_on:
         raise CampaignDatesOutOfOrder()
     clash = db.session.scalar(
-        db.select(Campaign.id).where(Campaign.name == name,
-                                     Campaign.id != (campaign.id if campaign else -1))
+        db.select(Campaign.id).where(
+            Campaign.name == name, Campaign.id != (campaign.id if campaign else -1)
+        )
     )
     if clash is not None:
         raise CampaignNameTaken()
-    departments = list(db.session.scalars(
-        db.select(Department).where(Department.id.in_(details.lead_department_ids or []))
-    ))
+    departments = list(
+        db.session.scalars(
+            db.select(Department).where(Department.id.in_(details.lead_department_ids or []))
+        )
+    )
     if not permissions.is_admin(actor) and not any(
         permissions.can_manage(d, actor) for d in departments
     ):
@@ -838,7 +928,11 @@ def save_campaign(actor, campaign: Campaign | None, details: CampaignDetails) ->
     target.name = name
     target.slogan = _bounded(details.slogan, 200, "slogan")
     target.description = _bounded(details.description, DESCRIPTION_MAX, "description")
-    target.starts_on, target.ends_on, target.status = details.starts_on, details.ends_on, details.status
+    target.starts_on, target.ends_on, target.status = (
+        details.starts_on,
+        details.ends_on,
+        details.status,
+    )
     target.lead_departments = departments
     db.session.add(target)
     db.session.flush()

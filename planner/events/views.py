@@ -112,7 +112,9 @@ def _community_choices(blank=True) -> list:
         .order_by(Community.name)
     )
     choices = [(None, _("— none —"))] if blank else []
-    return choices + [(c.id, f"{c.street.district.name} · {c.street.name} · {c.name}") for c in rows]
+    return choices + [
+        (c.id, f"{c.street.district.name} · {c.street.name} · {c.name}") for c in rows
+    ]
 
 
 def _campaign_choices() -> list:
@@ -170,19 +172,25 @@ def listing_query(data: dict):
             Event.starts_at.desc(), Event.id.desc()
         )
     else:
-        query = query.where(Event.ends_at >= now, Event.starts_at >= now - services.LONGEST_EVENT).order_by(
-            Event.starts_at, Event.id
-        )
+        query = query.where(
+            Event.ends_at >= now, Event.starts_at >= now - services.LONGEST_EVENT
+        ).order_by(Event.starts_at, Event.id)
     if data.get("community"):
         query = query.where(Event.community_id == data["community"])
     elif data.get("street"):
-        query = query.where(Event.community_id.in_(
-            db.select(Community.id).where(Community.street_id == data["street"])
-        ))
+        query = query.where(
+            Event.community_id.in_(
+                db.select(Community.id).where(Community.street_id == data["street"])
+            )
+        )
     elif data.get("district"):
-        query = query.where(Event.community_id.in_(
-            db.select(Community.id).join(Community.street).where(Street.district_id == data["district"])
-        ))
+        query = query.where(
+            Event.community_id.in_(
+                db.select(Community.id)
+                .join(Community.street)
+                .where(Street.district_id == data["district"])
+            )
+        )
     if data.get("kind"):
         query = query.where(Event.kind == EventKind(data["kind"]))
     if data.get("campaign"):
@@ -199,9 +207,12 @@ def listing_query(data: dict):
             query = query.where(Event.starts_at < end)
     if data.get("q"):
         pattern = f"%{_escape_like(data['q'])}%"
-        query = query.where(db.or_(
-            Event.title.ilike(pattern, escape="\\"), Event.description.ilike(pattern, escape="\\")
-        ))
+        query = query.where(
+            db.or_(
+                Event.title.ilike(pattern, escape="\\"),
+                Event.description.ilike(pattern, escape="\\"),
+            )
+        )
     return query.options(*services.card_options())
 
 
@@ -224,8 +235,11 @@ def _filter_form() -> tuple[forms.EventFilterForm, dict]:
     form.community.choices = blank + [(row[0], row[1]) for row in communities]
     form.kind.choices = [("", _("All"))] + [(k.value, s.label) for k, s in KINDS.items()]
     form.campaign.choices = blank + [
-        tuple(row) for row in db.session.execute(
-            db.select(Campaign.id, Campaign.name).where(Campaign.status != CampaignStatus.DRAFT).order_by(Campaign.name)
+        tuple(row)
+        for row in db.session.execute(
+            db.select(Campaign.id, Campaign.name)
+            .where(Campaign.status != CampaignStatus.DRAFT)
+            .order_by(Campaign.name)
         )
     ]
     form.host.choices = _host_choices(request.args.get("host"))
@@ -242,8 +256,11 @@ def _host_choices(chosen: str | None) -> list[tuple[str, str]]:
     hosts = [("", _("All"))]
     for model in (Department, PartnerOrganisation):
         hosts.extend(
-            (f"{kinds[model]}:{ident}", name) for ident, name in db.session.execute(
-                db.select(model.id, model.name).where(model.archived_at.is_(None)).order_by(model.name)
+            (f"{kinds[model]}:{ident}", name)
+            for ident, name in db.session.execute(
+                db.select(model.id, model.name)
+                .where(model.archived_at.is_(None))
+                .order_by(model.name)
             )
         )
     picked = org_from_key(chosen)
@@ -258,9 +275,16 @@ def listing():
     form, data = _filter_form()
     page = db.paginate(listing_query(data), per_page=PER_PAGE, error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
-    active = sum(1 for name, value in data.items() if name != "q" and value not in (None, "", False))
+    active = sum(
+        1 for name, value in data.items() if name != "q" and value not in (None, "", False)
+    )
     return render_template(
-        "events/list.html", form=form, page=page, args=args, past=bool(data.get("past")), active_filters=active
+        "events/list.html",
+        form=form,
+        page=page,
+        args=args,
+        past=bool(data.get("past")),
+        active_filters=active,
     )
 
 
@@ -295,8 +319,12 @@ def _warn_overlaps(event: Event) -> None:
     clashes = services.overlapping(event)
     if clashes:
         flash(
-            _("Note: the venue or a host team is already booked at an overlapping time: %(events)s",
-              events="、".join(f"{e.title}（{to_local(e.starts_at):%m-%d %H:%M}）" for e in clashes)),
+            _(
+                "Note: the venue or a host team is already booked at an overlapping time: %(events)s",
+                events="、".join(
+                    f"{e.title}（{to_local(e.starts_at):%m-%d %H:%M}）" for e in clashes
+                ),
+            ),
             "warning",
         )
 
@@ -344,7 +372,9 @@ def new():
             form.campaign_id.data = int(request.args["campaign"])
     if form.validate_on_submit():
         try:
-            event = services.create_event(current_user, form.details(), org_from_key(form.host.data))
+            event = services.create_event(
+                current_user, form.details(), org_from_key(form.host.data)
+            )
         except DomainError as exc:
             db.session.rollback()
             _field_error(form, exc, "title")
@@ -403,12 +433,16 @@ def _distinct_ids(form, prefix: str) -> None:
 
 def _render_manage(event: Event, **given):
     teams = db.session.scalars(
-        db.select(VolunteerTeam).where(VolunteerTeam.archived_at.is_(None)).order_by(VolunteerTeam.name)
+        db.select(VolunteerTeam)
+        .where(VolunteerTeam.archived_at.is_(None))
+        .order_by(VolunteerTeam.name)
     ).all()
     host_form = given.get("host_form") or forms.HostForm(formdata=None)
     host_form.organisation.choices = _org_choices(_all_organisations())
     programme_form = given.get("programme_form") or forms.ProgrammeItemForm(formdata=None)
-    programme_form.performer_team_id.choices = [(None, _("— none —"))] + [(t.id, t.name) for t in teams]
+    programme_form.performer_team_id.choices = [(None, _("— none —"))] + [
+        (t.id, t.name) for t in teams
+    ]
     shift_form = given.get("shift_form") or forms.ShiftForm(
         formdata=None,
         starts_at=to_local(event.starts_at).replace(tzinfo=None),
@@ -416,8 +450,12 @@ def _render_manage(event: Event, **given):
         capacity=10,
     )
     series_form = given.get("series_form") or forms.SeriesForm(formdata=None)
-    for prefix, form in (("host", host_form), ("programme", programme_form), ("shift", shift_form),
-                         ("series", series_form)):
+    for prefix, form in (
+        ("host", host_form),
+        ("programme", programme_form),
+        ("shift", shift_form),
+        ("series", series_form),
+    ):
         _distinct_ids(form, prefix)
     siblings = []
     if event.series_id:
@@ -426,8 +464,13 @@ def _render_manage(event: Event, **given):
         ).all()
     status = 400 if given else 200
     return render_template(
-        "events/manage.html", event=event, host_form=host_form, programme_form=programme_form,
-        shift_form=shift_form, series_form=series_form, siblings=siblings,
+        "events/manage.html",
+        event=event,
+        host_form=host_form,
+        programme_form=programme_form,
+        shift_form=shift_form,
+        series_form=series_form,
+        siblings=siblings,
     ), status
 
 
@@ -530,7 +573,9 @@ def add_host(event_id: int):
     form.organisation.choices = _org_choices(_all_organisations())
     if form.validate_on_submit():
         try:
-            services.add_host(current_user, event, org_from_key(form.organisation.data), HostRole(form.role.data))
+            services.add_host(
+                current_user, event, org_from_key(form.organisation.data), HostRole(form.role.data)
+            )
         except DomainError as exc:
             db.session.rollback()
             event = services.load_event(event_id)
@@ -552,7 +597,9 @@ def _child(rows, child_id: int):
 def remove_host(event_id: int, host_id: int):
     event = _managed_event(event_id)
     host = _child(event.hosts, host_id)
-    return _transition(event_id, lambda actor, ev: services.remove_host(actor, ev, host), _("Host removed."))
+    return _transition(
+        event_id, lambda actor, ev: services.remove_host(actor, ev, host), _("Host removed.")
+    )
 
 
 @bp.post("/events/<int:event_id>/programme")
@@ -566,8 +613,12 @@ def add_programme_item(event_id: int):
     if form.validate_on_submit():
         try:
             services.add_programme_item(
-                current_user, event, form.title.data, form.performer_team_id.data,
-                form.performer_text.data or "", form.duration_minutes.data,
+                current_user,
+                event,
+                form.title.data,
+                form.performer_team_id.data,
+                form.performer_text.data or "",
+                form.duration_minutes.data,
             )
         except DomainError as exc:
             db.session.rollback()
@@ -586,7 +637,8 @@ def remove_programme_item(event_id: int, item_id: int):
     event = _managed_event(event_id)
     item = _child(event.programme, item_id)
     return _transition(
-        event_id, lambda actor, ev: services.remove_programme_item(actor, ev, item),
+        event_id,
+        lambda actor, ev: services.remove_programme_item(actor, ev, item),
         _("Removed from the programme."),
     )
 
@@ -597,8 +649,11 @@ def move_programme_item(event_id: int, item_id: int, direction: str):
     event = _managed_event(event_id)
     item = _child(event.programme, item_id)
     step = -1 if direction == "up" else 1
-    _transition(event_id, lambda actor, ev: services.move_programme_item(actor, ev, item, step),
-                _("The programme order is saved."))
+    _transition(
+        event_id,
+        lambda actor, ev: services.move_programme_item(actor, ev, item, step),
+        _("The programme order is saved."),
+    )
     return redirect(url_for("events.manage", event_id=event_id) + "#programme")
 
 
@@ -612,8 +667,15 @@ def _save_shift(form, event, shift):
     if not form.validate_on_submit():
         return None, event
     try:
-        services.save_shift(current_user, event, shift, form.role.data, *_shift_times(form),
-                            form.capacity.data, form.requirements.data or "")
+        services.save_shift(
+            current_user,
+            event,
+            shift,
+            form.role.data,
+            *_shift_times(form),
+            form.capacity.data,
+            form.requirements.data or "",
+        )
     except DomainError as exc:
         db.session.rollback()
         _field_error(form, exc, "role")
@@ -650,7 +712,9 @@ def edit_shift(event_id: int, shift_id: int):
 def remove_shift(event_id: int, shift_id: int):
     event = _managed_event(event_id)
     shift = _child(event.shifts, shift_id)
-    return _transition(event_id, lambda actor, ev: services.remove_shift(actor, ev, shift), _("Shift removed."))
+    return _transition(
+        event_id, lambda actor, ev: services.remove_shift(actor, ev, shift), _("Shift removed.")
+    )
 
 
 # ---------------------------------------------------------------- campaigns
@@ -667,38 +731,54 @@ def campaigns():
         .options(selectinload(Campaign.lead_departments))
         .order_by(Campaign.starts_on.desc(), Campaign.id)
     ).all()
-    return render_template("events/campaigns.html", campaigns=[c for c in rows if _visible_campaign(c)])
+    return render_template(
+        "events/campaigns.html", campaigns=[c for c in rows if _visible_campaign(c)]
+    )
 
 
 @bp.get("/campaigns/<int:campaign_id>")
 def campaign(campaign_id: int):
     item = db.session.scalar(
-        db.select(Campaign).where(Campaign.id == campaign_id).options(selectinload(Campaign.lead_departments))
+        db.select(Campaign)
+        .where(Campaign.id == campaign_id)
+        .options(selectinload(Campaign.lead_departments))
     )
     if item is None or not _visible_campaign(item):
         abort(404)
     public = Event.status.in_(services.PUBLIC_STATUSES)
     page = db.paginate(
-        db.select(Event).where(Event.campaign_id == item.id, public)
-        .options(*services.card_options()).order_by(Event.starts_at, Event.id),
-        per_page=60, error_out=False,
+        db.select(Event)
+        .where(Event.campaign_id == item.id, public)
+        .options(*services.card_options())
+        .order_by(Event.starts_at, Event.id),
+        per_page=60,
+        error_out=False,
     )
     by_kind = db.session.execute(
         db.select(Event.kind, db.func.count(Event.id))
-        .where(Event.campaign_id == item.id, public).group_by(Event.kind)
+        .where(Event.campaign_id == item.id, public)
+        .group_by(Event.kind)
     ).all()
     by_district = db.session.execute(
         db.select(District.name, db.func.count(Event.id))
-        .join(Event.community).join(Community.street).join(Street.district)
+        .join(Event.community)
+        .join(Community.street)
+        .join(Street.district)
         .where(Event.campaign_id == item.id, public)
-        .group_by(District.name).order_by(db.func.count(Event.id).desc(), District.name)
+        .group_by(District.name)
+        .order_by(db.func.count(Event.id).desc(), District.name)
     ).all()
     days: dict = {}
     for event in page.items:
         days.setdefault(to_local(event.starts_at).date(), []).append(event)
     return render_template(
-        "events/campaign.html", campaign=item, days=days, page=page, total=page.total,
-        by_kind=sorted(by_kind, key=lambda row: list(KINDS).index(row[0])), by_district=by_district,
+        "events/campaign.html",
+        campaign=item,
+        days=days,
+        page=page,
+        total=page.total,
+        by_kind=sorted(by_kind, key=lambda row: list(KINDS).index(row[0])),
+        by_district=by_district,
         can_manage=permissions.can_manage_campaign(item),
     )
 
@@ -710,7 +790,9 @@ def campaign_edit(campaign_id: int | None = None):
     item = None
     if campaign_id is not None:
         item = db.session.scalar(
-            db.select(Campaign).where(Campaign.id == campaign_id).options(selectinload(Campaign.lead_departments))
+            db.select(Campaign)
+            .where(Campaign.id == campaign_id)
+            .options(selectinload(Campaign.lead_departments))
         ) or abort(404)
         if not permissions.can_manage_campaign(item):
             abort(403)
@@ -718,7 +800,8 @@ def campaign_edit(campaign_id: int | None = None):
         abort(403)
     form = forms.CampaignForm(obj=item)
     form.lead_department_ids.choices = [
-        (d.id, d.name) for d in db.session.scalars(
+        (d.id, d.name)
+        for d in db.session.scalars(
             db.select(Department).where(Department.archived_at.is_(None)).order_by(Department.name)
         )
     ]
@@ -727,9 +810,13 @@ def campaign_edit(campaign_id: int | None = None):
         form.status.data = item.status.value
     if form.validate_on_submit():
         details = services.CampaignDetails(
-            name=form.name.data, slogan=form.slogan.data or "", description=form.description.data or "",
-            starts_on=form.starts_on.data, ends_on=form.ends_on.data,
-            status=CampaignStatus(form.status.data), lead_department_ids=form.lead_department_ids.data,
+            name=form.name.data,
+            slogan=form.slogan.data or "",
+            description=form.description.data or "",
+            starts_on=form.starts_on.data,
+            ends_on=form.ends_on.data,
+            status=CampaignStatus(form.status.data),
+            lead_department_ids=form.lead_department_ids.data,
         )
         try:
             with db.session.no_autoflush:
@@ -742,4 +829,3 @@ def campaign_edit(campaign_id: int | None = None):
             flash(_("Saved."), "success")
             return redirect(url_for("events.campaign", campaign_id=saved.id))
     return render_template("events/campaign_edit.html", form=form, campaign=item)
-

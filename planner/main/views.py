@@ -46,7 +46,11 @@ def home():
         db.select(VolunteerTeam)
         .where(VolunteerTeam.archived_at.is_(None))
         .options(joinedload(VolunteerTeam.department), joinedload(VolunteerTeam.community))
-        .order_by(VolunteerTeam.department_id.is_not(None), VolunteerTeam.community_id.is_not(None), VolunteerTeam.name)
+        .order_by(
+            VolunteerTeam.department_id.is_not(None),
+            VolunteerTeam.community_id.is_not(None),
+            VolunteerTeam.name,
+        )
         .limit(HOME_TEAMS + 1)
     ).all()
     return render_template(
@@ -79,7 +83,11 @@ def set_language():
         db.session.commit()
     response = redirect(safe_next())
     response.set_cookie(
-        LOCALE_COOKIE, locale, max_age=365 * 24 * 3600, httponly=True, samesite="Lax",
+        LOCALE_COOKIE,
+        locale,
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
         secure=request.is_secure,
     )
     return response

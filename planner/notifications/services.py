@@ -37,10 +37,18 @@ def queue(recipient, subject: str, body: str, dedupe_key: str | None = None) -> 
     channel = Channel(transport) if transport in {c.value for c in Channel} else Channel.LOG
     if recipient.id is None:
         db.session.flush()
-    return db.session.execute(_INSERT, {
-        "recipient_id": recipient.id, "channel": channel, "subject": subject[:200], "body": body,
-        "dedupe_key": dedupe_key, "created_at": utcnow(), "status": NotificationStatus.QUEUED,
-    }).scalar()
+    return db.session.execute(
+        _INSERT,
+        {
+            "recipient_id": recipient.id,
+            "channel": channel,
+            "subject": subject[:200],
+            "body": body,
+            "dedupe_key": dedupe_key,
+            "created_at": utcnow(),
+            "status": NotificationStatus.QUEUED,
+        },
+    ).scalar()
 
 
 def send_queued(limit: int = 500) -> tuple[int, int]:

@@ -252,6 +252,8 @@ def quizzes_for_event(event) -> list[Quiz]:
     """The published quizzes attached to an event, for its page (one query)."""
     return list(
         db.session.scalars(
-            db.select(Quiz).where(Quiz.event_id == event.id, Quiz.published.is_(True)).order_by(Quiz.id)
+            db.select(Quiz)
+            .where(Quiz.event_id == event.id, Quiz.published.is_(True))
+            .order_by(Quiz.id)
         )
     )

@@ -203,12 +203,20 @@ def _record_service(actor: User, signup: Signup) -> ServiceRecord:
     with db.session.no_autoflush:
         shift, event = signup.shift, signup.shift.event
         person_in_charge = _person_in_charge(event, actor)
-        record = db.session.scalar(db.select(ServiceRecord).where(ServiceRecord.signup_id == signup.id))
+        record = db.session.scalar(
+            db.select(ServiceRecord).where(ServiceRecord.signup_id == signup.id)
+        )
         if record is None:
             record = ServiceRecord(signup=signup)
             db.session.add(record)
         place = " · ".join(
-            part for part in (event.community.name if event.community else "", event.venue, event.address) if part
+            part
+            for part in (
+                event.community.name if event.community else "",
+                event.venue,
+                event.address,
+            )
+            if part
         )
         record.volunteer_id = signup.user_id
         record.event_id = event.id
@@ -216,7 +224,9 @@ def _record_service(actor: User, signup: Signup) -> ServiceRecord:
         record.activity = event.title[:200]
         record.service_date = to_local(shift.starts_at).date()
         record.place = place[:400]
-        record.content = (shift.role + (f"（{shift.requirements}）" if shift.requirements else ""))[:300]
+        record.content = (shift.role + (f"（{shift.requirements}）" if shift.requirements else ""))[
+            :300
+        ]
         record.minutes = signup.minutes or 0
         record.person_in_charge = person_in_charge[:80]
         record.organisation = "、".join(str(h.organisation) for h in event.hosts)[:200]
@@ -244,7 +254,10 @@ def confirm_hours(actor: User, signups: list[Signup]) -> int:
     """Bulk-confirm attendance: credit each sign-up its computed minutes; returns how many."""
     count = 0
     for signup in signups:
-        if signup.status in (SignupStatus.CONFIRMED, SignupStatus.ATTENDED) and signup.minutes is None:
+        if (
+            signup.status in (SignupStatus.CONFIRMED, SignupStatus.ATTENDED)
+            and signup.minutes is None
+        ):
             set_minutes(actor, signup, computed_minutes(signup), why="confirmed by organiser")
             count += 1
     return count
@@ -266,7 +279,9 @@ def request_correction(user: User, signup: Signup, minutes: int, reason: str) ->
     return correction
 
 
-def decide_correction(actor: User, correction: HoursCorrection, accept: bool, note: str = "") -> None:
+def decide_correction(
+    actor: User, correction: HoursCorrection, accept: bool, note: str = ""
+) -> None:
     """An organiser accepts (hours change, audited) or rejects a correction request."""
     if correction.status is not CorrectionStatus.PENDING:
         raise CorrectionDecided()

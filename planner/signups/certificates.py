@@ -58,7 +58,9 @@ def issuers_for(user: User) -> list:
         .join(ServiceRecord, ServiceRecord.event_id == EventHost.event_id)
         .where(ServiceRecord.volunteer_id == user.id)
         .options(
-            joinedload(EventHost.department), joinedload(EventHost.street), joinedload(EventHost.community)
+            joinedload(EventHost.department),
+            joinedload(EventHost.street),
+            joinedload(EventHost.community),
         )
     ).all()
     seen = {}
@@ -121,9 +123,7 @@ def issue(actor: User, certificate: Certificate) -> Certificate:
     certificate.issued_at = utcnow()
     certificate.issued_by_id = actor.id
     # Year, row id and a random tail: unique, and not guessable one from the next.
-    certificate.number = (
-        f"XF{to_local(certificate.issued_at).year}{certificate.id:06d}{secrets.token_hex(3).upper()}"
-    )
+    certificate.number = f"XF{to_local(certificate.issued_at).year}{certificate.id:06d}{secrets.token_hex(3).upper()}"
     audit.record(actor, "issue_certificate", certificate, number=certificate.number)
     db.session.flush()
     return certificate

@@ -78,7 +78,9 @@ def _issue_demo_certificate(volunteer: User, organiser: User) -> None:
         return
     for org in certificates.issuers_for(volunteer):
         try:
-            certificate = certificates.request_certificate(volunteer, org, date(2024, 1, 1), utcnow().date())
+            certificate = certificates.request_certificate(
+                volunteer, org, date(2024, 1, 1), utcnow().date()
+            )
         except DomainError:
             continue
         certificates.issue(organiser, certificate)

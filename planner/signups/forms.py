@@ -56,14 +56,18 @@ class DecisionForm(Form):
 
 class CapacityForm(Form):
     capacity = IntegerField(
-        _l("Places"), validators=[required_input(), number_range(1, 10000)], render_kw={"inputmode": "numeric"}
+        _l("Places"),
+        validators=[required_input(), number_range(1, 10000)],
+        render_kw={"inputmode": "numeric"},
     )
     submit = SubmitField(_l("Save"))
 
 
 class SeatsForm(Form):
     party_size = IntegerField(
-        _l("Party size"), validators=[required_input(), number_range(1, 50)], render_kw={"inputmode": "numeric"}
+        _l("Party size"),
+        validators=[required_input(), number_range(1, 50)],
+        render_kw={"inputmode": "numeric"},
     )
     submit = SubmitField(_l("Book seats"))
 

@@ -35,13 +35,17 @@ def export(user: User) -> dict:
         .order_by(Signup.id)
     ).all()
     records = db.session.scalars(
-        db.select(ServiceRecord).where(ServiceRecord.volunteer_id == user.id).order_by(ServiceRecord.id)
+        db.select(ServiceRecord)
+        .where(ServiceRecord.volunteer_id == user.id)
+        .order_by(ServiceRecord.id)
     ).all()
     certificates = db.session.scalars(
         db.select(Certificate).where(Certificate.volunteer_id == user.id).order_by(Certificate.id)
     ).all()
     seats = db.session.scalars(
-        db.select(SeatBooking).where(SeatBooking.user_id == user.id).options(joinedload(SeatBooking.event))
+        db.select(SeatBooking)
+        .where(SeatBooking.user_id == user.id)
+        .options(joinedload(SeatBooking.event))
     ).all()
     return {
         "account": {
@@ -76,10 +80,16 @@ def export(user: User) -> dict:
             for r in records
         ],
         "seat_bookings": [
-            {"event": b.event.title, "party_size": b.party_size, "status": b.status.value} for b in seats
+            {"event": b.event.title, "party_size": b.party_size, "status": b.status.value}
+            for b in seats
         ],
         "certificates": [
-            {"number": c.number, "status": c.status.value, "from": _iso(c.starts_on), "to": _iso(c.ends_on)}
+            {
+                "number": c.number,
+                "status": c.status.value,
+                "from": _iso(c.starts_on),
+                "to": _iso(c.ends_on),
+            }
             for c in certificates
         ],
     }
@@ -99,11 +109,15 @@ def delete_account(user: User) -> None:
     ).all():
         services.cancel(signup, user, now=now)
     for booking in db.session.scalars(
-        db.select(SeatBooking).where(SeatBooking.user_id == user.id, SeatBooking.status != SeatStatus.CANCELLED)
+        db.select(SeatBooking).where(
+            SeatBooking.user_id == user.id, SeatBooking.status != SeatStatus.CANCELLED
+        )
     ).all():
         if booking.event.starts_at > now:
             services.cancel_seats(booking, now=now)
-    for certificate in db.session.scalars(db.select(Certificate).where(Certificate.volunteer_id == user.id)):
+    for certificate in db.session.scalars(
+        db.select(Certificate).where(Certificate.volunteer_id == user.id)
+    ):
         certificate.volunteer_name = mask_name(certificate.volunteer_name)
     db.session.execute(db.delete(TeamMembership).where(TeamMembership.user_id == user.id))
     user.real_name = ANONYMOUS_NAME

@@ -168,7 +168,9 @@ def notify_confirmed(signup: Signup) -> None:
     )
 
 
-def _notify_confirmed(user: User, signup_id: int, arrival: int, role: str, title: str, starts_at) -> None:
+def _notify_confirmed(
+    user: User, signup_id: int, arrival: int, role: str, title: str, starts_at
+) -> None:
     _notify(
         user,
         f"signup:{signup_id}:{arrival}:confirmed",
@@ -187,7 +189,13 @@ def _notify_confirmed(user: User, signup_id: int, arrival: int, role: str, title
 def notify_waitlisted(signup: Signup, position: int) -> None:
     shift = signup.shift
     _notify_waitlisted(
-        signup.user, signup.id, signup.arrival, position, shift.role, shift.event.title, shift.starts_at
+        signup.user,
+        signup.id,
+        signup.arrival,
+        position,
+        shift.role,
+        shift.event.title,
+        shift.starts_at,
     )
 
 
@@ -381,7 +389,9 @@ def sign_up_outcome(
     if overlapping is not None:
         raise overlap_error(
             db.session.scalars(
-                select(Shift).where(Shift.id == overlapping.shift_id).options(joinedload(Shift.event))
+                select(Shift)
+                .where(Shift.id == overlapping.shift_id)
+                .options(joinedload(Shift.event))
             ).one()
         )
     taken = connection.execute(_TAKE_PLACE, {"shift_id": shift_id}).rowcount == 1
@@ -647,7 +657,9 @@ def book_seats(event_id: int, user: User, party_size: int, *, now=None) -> SeatB
     if not 1 <= party_size <= event.max_party_size:
         raise PartyTooLarge()
     booking = db.session.scalar(
-        db.select(SeatBooking).where(SeatBooking.event_id == event.id, SeatBooking.user_id == user.id)
+        db.select(SeatBooking).where(
+            SeatBooking.event_id == event.id, SeatBooking.user_id == user.id
+        )
     )
     if booking is not None and booking.status is not SeatStatus.CANCELLED:
         return booking
@@ -656,9 +668,9 @@ def book_seats(event_id: int, user: User, party_size: int, *, now=None) -> SeatB
     )
     # First come, first served: nobody jumps a waiting party.
     waiting = db.session.scalar(
-        db.select(SeatBooking.id).where(
-            SeatBooking.event_id == event.id, SeatBooking.status == SeatStatus.WAITLISTED
-        ).limit(1)
+        db.select(SeatBooking.id)
+        .where(SeatBooking.event_id == event.id, SeatBooking.status == SeatStatus.WAITLISTED)
+        .limit(1)
     )
     fits = waiting is None and _take_seats(event, party_size)
     if booking is None:
@@ -782,7 +794,8 @@ def hours_report(scope, month: str | None = None) -> list[tuple[User, int, int]]
         query = query.where(ServiceRecord.service_date >= first, ServiceRecord.service_date < after)
     rows = db.session.execute(query).all()
     users = {
-        u.id: u for u in db.session.scalars(db.select(User).where(User.id.in_([r[0] for r in rows])))
+        u.id: u
+        for u in db.session.scalars(db.select(User).where(User.id.in_([r[0] for r in rows])))
     }
     return sorted(
         ((users[uid], count, int(minutes or 0)) for uid, count, minutes in rows),

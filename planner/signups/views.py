@@ -223,7 +223,10 @@ def mine():
         db.session.scalars(
             db.select(HoursCorrection.signup_id)
             .join(Signup, Signup.id == HoursCorrection.signup_id)
-            .where(Signup.user_id == current_user.id, HoursCorrection.status == CorrectionStatus.PENDING)
+            .where(
+                Signup.user_id == current_user.id,
+                HoursCorrection.status == CorrectionStatus.PENDING,
+            )
         )
     )
     records = db.session.execute(
@@ -319,7 +322,9 @@ def team_signup(shift_id: int):
     if request.method == "POST" and "submit" in request.form and form.validate():
         team = next(t for t in teams if t.id == team_id)
         try:
-            done, refused = services.sign_up_members(current_user, team, shift.id, form.user_ids.data)
+            done, refused = services.sign_up_members(
+                current_user, team, shift.id, form.user_ids.data
+            )
         except DomainError as exc:
             db.session.rollback()
             flash(str(exc.message), "warning")
@@ -327,7 +332,11 @@ def team_signup(shift_id: int):
             db.session.commit()
             confirmed = sum(1 for s in done if s.status is SignupStatus.CONFIRMED)
             flash(
-                _("%(confirmed)d confirmed, %(waiting)d on the waitlist.", confirmed=confirmed, waiting=len(done) - confirmed),
+                _(
+                    "%(confirmed)d confirmed, %(waiting)d on the waitlist.",
+                    confirmed=confirmed,
+                    waiting=len(done) - confirmed,
+                ),
                 "success",
             )
             for exc in refused:
@@ -343,7 +352,9 @@ def seats(event_id: int):
     if not event.seats_capacity:
         abort(404)
     booking = db.session.scalar(
-        db.select(SeatBooking).where(SeatBooking.event_id == event.id, SeatBooking.user_id == current_user.id)
+        db.select(SeatBooking).where(
+            SeatBooking.event_id == event.id, SeatBooking.user_id == current_user.id
+        )
     )
     form = forms.SeatsForm()
     if form.validate_on_submit():
@@ -355,7 +366,8 @@ def seats(event_id: int):
         else:
             db.session.commit()
             flash(
-                _("Your seats are booked.") if booking.status is SeatStatus.CONFIRMED
+                _("Your seats are booked.")
+                if booking.status is SeatStatus.CONFIRMED
                 else _("All seats are taken: you are on the waitlist."),
                 "success",
             )
@@ -363,7 +375,11 @@ def seats(event_id: int):
     elif request.method == "GET":
         form.party_size.data = 1
     return render_template(
-        "signups/seats.html", event=event, booking=booking, form=form, event_url=_event_path(event.id)
+        "signups/seats.html",
+        event=event,
+        booking=booking,
+        form=form,
+        event_url=_event_path(event.id),
     )
 
 
@@ -403,9 +419,17 @@ def scan(token: str):
         else:
             db.session.commit()
             if direction == "in":
-                flash(_("Checked in to “%(shift)s”. Scan again when you leave.", shift=signup.shift.role), "success")
+                flash(
+                    _(
+                        "Checked in to “%(shift)s”. Scan again when you leave.",
+                        shift=signup.shift.role,
+                    ),
+                    "success",
+                )
             else:
-                flash(_("Checked out of “%(shift)s”. Thank you!", shift=signup.shift.role), "success")
+                flash(
+                    _("Checked out of “%(shift)s”. Thank you!", shift=signup.shift.role), "success"
+                )
             return redirect(url_for("signups.mine"))
     event = db.session.get(Event, event_id) if event_id else None
     return render_template("signups/scan.html", event=event, error=error, token=token), (
@@ -515,9 +539,11 @@ def roster_export(event_id: int, fmt: str):
 def mark(signup_id: int, action: str):
     signup = _manage_signup(signup_id)
     try:
-        {"check_in": attendance.check_in, "check_out": attendance.check_out, "no_show": attendance.mark_no_show}[
-            action
-        ](current_user, signup)
+        {
+            "check_in": attendance.check_in,
+            "check_out": attendance.check_out,
+            "no_show": attendance.mark_no_show,
+        }[action](current_user, signup)
     except DomainError as exc:
         db.session.rollback()
         flash(str(exc.message), "warning")
@@ -555,7 +581,9 @@ def set_hours(signup_id: int):
             flash(_("The hours have been saved."), "success")
             return redirect(url_for("signups.roster", event_id=signup.shift.event_id))
     elif request.method == "GET":
-        form.hours.data = signup.hours if signup.minutes is not None else attendance.computed_minutes(signup) / 60
+        form.hours.data = (
+            signup.hours if signup.minutes is not None else attendance.computed_minutes(signup) / 60
+        )
     return render_template("signups/hours.html", form=form, signup=signup)
 
 
@@ -593,7 +621,10 @@ def capacity(shift_id: int):
             flash(str(exc.message), "warning")
         else:
             db.session.commit()
-            flash(_("Capacity saved; %(count)d promoted from the waitlist.", count=len(promoted)), "success")
+            flash(
+                _("Capacity saved; %(count)d promoted from the waitlist.", count=len(promoted)),
+                "success",
+            )
     else:
         for error in form.capacity.errors:
             flash(str(error), "warning")
@@ -640,7 +671,9 @@ def my_certificates():
     if form.validate_on_submit():
         org = certificates.organisation_from_key(form.organisation.data)
         try:
-            certificates.request_certificate(current_user, org, form.starts_on.data, form.ends_on.data)
+            certificates.request_certificate(
+                current_user, org, form.starts_on.data, form.ends_on.data
+            )
         except DomainError as exc:
             db.session.rollback()
             form.starts_on.errors.append(str(exc.message))
@@ -654,7 +687,9 @@ def my_certificates():
         .options(*_certificate_options())
         .order_by(Certificate.requested_at.desc())
     ).all()
-    return render_template("signups/my_certificates.html", form=form, certificates=rows, issuers=issuers)
+    return render_template(
+        "signups/my_certificates.html", form=form, certificates=rows, issuers=issuers
+    )
 
 
 def _certificate_options():
@@ -685,7 +720,9 @@ def certificate_requests():
 @login_required
 def decide_certificate(certificate_id: int, decision: str):
     certificate = db.session.scalar(
-        db.select(Certificate).where(Certificate.id == certificate_id).options(*_certificate_options())
+        db.select(Certificate)
+        .where(Certificate.id == certificate_id)
+        .options(*_certificate_options())
     ) or abort(404)
     if not permissions.can_manage(certificate.organisation):
         abort(403)
@@ -725,7 +762,9 @@ def verify(number: str):
         .where(Certificate.number == number[:40], Certificate.status == CertificateStatus.ISSUED)
         .options(*_certificate_options())
     ) or abort(404)
-    return render_template("signups/verify.html", certificate=item, masked_name=mask_name(item.volunteer_name))
+    return render_template(
+        "signups/verify.html", certificate=item, masked_name=mask_name(item.volunteer_name)
+    )
 
 
 # ---------------------------------------------------------------- reports and privacy
@@ -760,9 +799,18 @@ def hours_report():
         scope = next(obj for key, _label, obj in scopes if key == form.scope.data)
         rows = services.hours_report(scope, month)
         if request.args.get("format") in ("csv", "xlsx"):
-            header = [str(_l("Name")), str(_l("Mobile number")), str(_l("Records")), str(_l("Hours"))]
+            header = [
+                str(_l("Name")),
+                str(_l("Mobile number")),
+                str(_l("Records")),
+                str(_l("Hours")),
+            ]
             table = [header] + [[u.real_name, u.local_phone, n, m / 60] for u, n, m in rows]
-            return _download(table, f"hours-{form.scope.data.replace(':', '-')}-{month or 'all'}", request.args["format"])
+            return _download(
+                table,
+                f"hours-{form.scope.data.replace(':', '-')}-{month or 'all'}",
+                request.args["format"],
+            )
     return render_template("signups/hours_report.html", form=form, rows=rows)
 
 
@@ -780,7 +828,11 @@ def _download(table: list[list], stem: str, fmt: str) -> Response:
         book.save(buffer)
         body = buffer.getvalue()
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={stem}.{fmt}"})
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f"attachment; filename={stem}.{fmt}"},
+    )
 
 
 @bp.get("/my/data.json")
@@ -803,7 +855,10 @@ def delete_account():
             privacy.delete_account(current_user)
             db.session.commit()
             logout_user()
-            flash(_("Your account has been deleted. Your service records stay, without your name."), "info")
+            flash(
+                _("Your account has been deleted. Your service records stay, without your name."),
+                "info",
+            )
             return redirect(url_for("main.home"))
     return render_template("signups/delete_account.html")
 

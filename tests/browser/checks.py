@@ -30,7 +30,9 @@ def check_page(page) -> None:
     width = page.evaluate("() => document.documentElement.scrollWidth")
     viewport = page.viewport_size["width"]
     assert width <= viewport, f"{page.url}: sideways scroll ({width} px in a {viewport} px screen)"
-    small = [t for t in page.evaluate(_TARGETS_JS) if t["width"] < MIN_TARGET or t["height"] < MIN_TARGET]
+    small = [
+        t for t in page.evaluate(_TARGETS_JS) if t["width"] < MIN_TARGET or t["height"] < MIN_TARGET
+    ]
     assert not small, f"{page.url}: targets under {MIN_TARGET}x{MIN_TARGET}: {small[:5]}"
     tiny = page.evaluate(_FONT_JS)
     assert not tiny, f"{page.url}: text under {MIN_FONT_PX}px: {tiny[:5]}"

@@ -14,10 +14,20 @@ import pytest
 from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, LiveServer
 from tests.conftest import create_database, upgrade_database
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
-         "device_scale_factor": 2, "locale": "zh-CN"}
-SMALL_PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True,
-               "device_scale_factor": 2, "locale": "zh-CN"}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+    "locale": "zh-CN",
+}
+SMALL_PHONE = {
+    "viewport": {"width": 360, "height": 740},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+    "locale": "zh-CN",
+}
 DESKTOP = {"viewport": {"width": 1366, "height": 768}, "locale": "zh-CN"}
 
 
@@ -32,7 +42,9 @@ def chromium_path():
     if not os.path.exists(CHROMIUM):
         if os.environ.get("PLANNER_REQUIRE_BROWSER") == "1":
             pytest.fail(f"{CHROMIUM} is missing and PLANNER_REQUIRE_BROWSER=1")
-        pytest.skip(f"NOTICE: {CHROMIUM} is missing: browser tests skipped (make test installs it as root)")
+        pytest.skip(
+            f"NOTICE: {CHROMIUM} is missing: browser tests skipped (make test installs it as root)"
+        )
     return CHROMIUM
 
 

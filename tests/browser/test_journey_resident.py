@@ -26,10 +26,14 @@ def test_a_resident_finds_an_event_and_subscribes_to_the_community_calendar(phon
     expect(page.get_by_role("heading", name="志愿者岗位")).to_be_visible()
     check_page(page)
 
-    page.get_by_role("link", name="凤凰山社区", exact=True).click()  # the event's place, back to its community
+    page.get_by_role(
+        "link", name="凤凰山社区", exact=True
+    ).click()  # the event's place, back to its community
     panel = page.get_by_role("region", name="订阅日历")
     expect(panel).to_be_visible()
-    expect(panel.get_by_role("link", name="在本机订阅")).to_have_attribute("href", re.compile(r"^webcal://.+\.ics"))
+    expect(panel.get_by_role("link", name="在本机订阅")).to_have_attribute(
+        "href", re.compile(r"^webcal://.+\.ics")
+    )
     link = panel.get_by_label("日历链接").input_value()
     assert link.startswith(page.url.split("/communities/")[0]) and ".ics" in link
 

@@ -64,7 +64,9 @@ def test_a_new_volunteer_signs_up_in_two_taps_from_the_event_page_and_cancels(ph
     check_page(page)
     booked.get_by_role("button", name="取消").click()
     expect(page.get_by_text("报名已取消。")).to_be_visible()
-    expect(page.get_by_role("listitem").filter(has_text=SHIFT).get_by_role("button", name="取消")).to_have_count(0)
+    expect(
+        page.get_by_role("listitem").filter(has_text=SHIFT).get_by_role("button", name="取消")
+    ).to_have_count(0)
     check_page(page)
 
 
@@ -88,14 +90,22 @@ def _event_happening_now(live_server, volunteer_phone: str) -> int:
     with live_server.app.app_context():
         starts = utcnow().replace(microsecond=0) + timedelta(minutes=30)
         event = Event(
-            title="仰口路社区文明交通劝导", kind=EventKind.SERVICE, status=EventStatus.PUBLISHED,
-            starts_at=starts, ends_at=starts + timedelta(hours=2), venue="社区路口",
+            title="仰口路社区文明交通劝导",
+            kind=EventKind.SERVICE,
+            status=EventStatus.PUBLISHED,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            venue="社区路口",
             community=db.session.scalar(db.select(Community).where(Community.name == "仰口路社区")),
         )
         host = EventHost()
-        host.organisation = db.session.scalar(db.select(Department).where(Department.name == "市委编办"))
+        host.organisation = db.session.scalar(
+            db.select(Department).where(Department.name == "市委编办")
+        )
         event.hosts.append(host)
-        event.shifts.append(Shift(role="路口劝导", starts_at=starts, ends_at=event.ends_at, capacity=6))
+        event.shifts.append(
+            Shift(role="路口劝导", starts_at=starts, ends_at=event.ends_at, capacity=6)
+        )
         db.session.add(event)
         db.session.flush()
         volunteer = db.session.scalar(db.select(User).where(User.phone == "+86" + volunteer_phone))
@@ -104,7 +114,9 @@ def _event_happening_now(live_server, volunteer_phone: str) -> int:
         return event.id
 
 
-def test_a_volunteer_scans_the_organisers_check_in_code_and_is_checked_in(phone, new_phone, live_server):
+def test_a_volunteer_scans_the_organisers_check_in_code_and_is_checked_in(
+    phone, new_phone, live_server
+):
     event_id = _event_happening_now(live_server, "13800000015")
     organiser = phone
     _log_in(organiser, "13800000002")

@@ -26,7 +26,9 @@ def test_a_volunteer_without_javascript_logs_in_signs_up_and_switches_language(p
     page.goto("/events")
     page.get_by_role("link", name=EVENT).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(EVENT)
-    page.locator("li.shift").filter(has_text=SHIFT).get_by_role("link", name="报名", exact=True).click()
+    page.locator("li.shift").filter(has_text=SHIFT).get_by_role(
+        "link", name="报名", exact=True
+    ).click()
     expect(page).to_have_url(re.compile(r"/login\?next="))
     page.get_by_label("手机号").fill("13800000013")
     page.get_by_label("密码").fill("xinfeng-demo")
@@ -35,7 +37,9 @@ def test_a_volunteer_without_javascript_logs_in_signs_up_and_switches_language(p
     page.get_by_role("button", name="确认报名").click()
     expect(page.get_by_text(re.compile("报名成功|已在候补名单"))).to_be_visible()
     page.get_by_role("link", name="我的志愿服务").first.click()
-    expect(page.get_by_role("listitem").filter(has_text=EVENT).filter(has_text=SHIFT)).to_have_count(1)
+    expect(
+        page.get_by_role("listitem").filter(has_text=EVENT).filter(has_text=SHIFT)
+    ).to_have_count(1)
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My volunteering")
     page.get_by_role("button", name="中文").click()

@@ -30,8 +30,14 @@ def build(world):
     start = (utcnow() + timedelta(days=3)).replace(second=0, microsecond=0)
 
     def make(status, starts_at, title):
-        event = Event(title=title, kind=EventKind.GALA, status=status, starts_at=starts_at,
-                      ends_at=starts_at + timedelta(hours=2), community_id=world["community"])
+        event = Event(
+            title=title,
+            kind=EventKind.GALA,
+            status=status,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=2),
+            community_id=world["community"],
+        )
         event.hosts.append(EventHost(department=department, role=HostRole.HOST))
         db.session.add(event)
         return event
@@ -39,17 +45,26 @@ def build(world):
     event = make(EventStatus.PUBLISHED, start, "权限测试活动")
     event.hosts.append(EventHost(partner=partner, role=HostRole.COHOST))
     for role in ("引导", "清扫"):
-        event.shifts.append(Shift(role=role, starts_at=start, ends_at=start + timedelta(hours=1), capacity=5))
+        event.shifts.append(
+            Shift(role=role, starts_at=start, ends_at=start + timedelta(hours=1), capacity=5)
+        )
     event.programme.append(ProgrammeItem(position=1, title="舞蹈《美丽中国》"))
     draft = make(EventStatus.DRAFT, start, "权限测试草稿")
     started = make(EventStatus.PUBLISHED, utcnow() - timedelta(hours=1), "进行中的活动")
-    campaign = Campaign(name="权限测试主题活动", starts_on=start.date(), ends_on=start.date() + timedelta(days=9))
+    campaign = Campaign(
+        name="权限测试主题活动", starts_on=start.date(), ends_on=start.date() + timedelta(days=9)
+    )
     campaign.lead_departments = [department]
     db.session.add(campaign)
     db.session.flush()
     world.update(
-        event=event.id, draft=draft.id, started=started.id, campaign=campaign.id,
-        shift=event.shifts[0].id, spare_shift=event.shifts[1].id, cohost=event.hosts[1].id,
+        event=event.id,
+        draft=draft.id,
+        started=started.id,
+        campaign=campaign.id,
+        shift=event.shifts[0].id,
+        spare_shift=event.shifts[1].id,
+        cohost=event.hosts[1].id,
         item=event.programme[0].id,
     )
 
@@ -76,10 +91,24 @@ RULES = [
     Rule("events.complete", "POST", "/events/{started}/complete", **MANAGER_POST),
     Rule("events.duplicate", "POST", "/events/{event}/duplicate", **MANAGER_POST),
     Rule("events.remove_host", "POST", "/events/{event}/hosts/{cohost}/remove", **MANAGER_POST),
-    Rule("events.move_programme_item", "POST", "/events/{event}/programme/{item}/down", **MANAGER_POST),
-    Rule("events.remove_programme_item", "POST", "/events/{event}/programme/{item}/remove", **MANAGER_POST),
-    Rule("events.remove_shift", "POST", "/events/{event}/shifts/{spare_shift}/remove", **MANAGER_POST),
-    Rule("events.cancel", "POST", "/events/{event}/cancel", **MANAGER_POST, data={"reason": "测试"}),
+    Rule(
+        "events.move_programme_item",
+        "POST",
+        "/events/{event}/programme/{item}/down",
+        **MANAGER_POST,
+    ),
+    Rule(
+        "events.remove_programme_item",
+        "POST",
+        "/events/{event}/programme/{item}/remove",
+        **MANAGER_POST,
+    ),
+    Rule(
+        "events.remove_shift", "POST", "/events/{event}/shifts/{spare_shift}/remove", **MANAGER_POST
+    ),
+    Rule(
+        "events.cancel", "POST", "/events/{event}/cancel", **MANAGER_POST, data={"reason": "测试"}
+    ),
     Rule("events.campaigns", "GET", "/campaigns"),
     Rule("events.campaign", "GET", "/campaigns/{campaign}"),
     Rule("events.campaign", "GET", "/campaigns/999999", 404, 404, 404, 404, 404),
