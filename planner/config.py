@@ -47,6 +47,8 @@ def load(instance_path: str) -> dict:
         "PLANNER_SMTP_PORT": 25,
         "PLANNER_MAIL_FROM": "xinfeng@localhost",
         "PLANNER_PUBLIC_URL": None,
+        # How passwords are hashed (werkzeug's method string); only tests choose a cheaper one.
+        "PLANNER_PASSWORD_METHOD": "scrypt",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
         "BOOTSTRAP_SERVE_LOCAL": True,
         "SESSION_COOKIE_HTTPONLY": True,

@@ -98,6 +98,8 @@ def app_config(database_url, tmp_path):
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": None,
+        # One round of PBKDF2 instead of scrypt (~175 ms a hash): tests check rules, not hashing.
+        "PLANNER_PASSWORD_METHOD": "pbkdf2:sha256:1",
         # Tests write rows directly and read pages at once; tests/test_pagecache.py turns it on.
         "PLANNER_PAGE_CACHE_SECONDS": 0,
     }

@@ -64,8 +64,16 @@ def test_registering_creates_a_volunteer_logs_them_in_and_records_consent(client
     user = db.session.scalar(db.select(User))
     assert user.phone == "+8613912345678"
     assert user.consented_at is not None
-    assert user.password_hash.startswith("scrypt:")
+    assert user.password_hash.startswith("pbkdf2:sha256:1$")  # the test configuration's method
+    assert user.check_password("long-enough-1") and not user.check_password("long-enough-2")
     assert "张晓明" in client.get("/").get_data(as_text=True)
+
+
+def test_passwords_are_hashed_with_scrypt_unless_configured_otherwise(tmp_path, monkeypatch):
+    from planner import config
+
+    monkeypatch.delenv("PLANNER_PASSWORD_METHOD", raising=False)
+    assert config.load(str(tmp_path))["PLANNER_PASSWORD_METHOD"] == "scrypt"
 
 
 def test_registering_returns_to_the_page_that_asked(client):
