@@ -58,8 +58,11 @@ chromium:
 		fi; \
 	fi
 
+# One pytest worker per core; a test file stays on one worker (its module fixtures start once).
+PYTEST_WORKERS ?= auto
+
 test: lint compile-translations chromium
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check planner tests scripts bench
