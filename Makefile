@@ -33,7 +33,7 @@ compile-translations: install
 	$(BIN)/pybabel -q compile -d $(TRANSLATIONS)
 
 extract-messages: install
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --no-location --sort-output \
 		--project Xinfeng -o $(TRANSLATIONS)/messages.pot .
 
 update-translations: extract-messages

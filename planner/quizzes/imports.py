@@ -15,9 +15,10 @@ import re
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from sqlalchemy.orm import joinedload, selectinload
 
+from planner import exports
 from planner.exceptions import DomainError
 from planner.extensions import db
 from planner.quizzes import bank
@@ -135,7 +136,7 @@ def read_rows(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
                 text = data.decode("gb18030")
             except UnicodeDecodeError as exc:
                 raise UnreadableFile() from exc
-        raw = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+        raw = [[exports.read_cell(c.strip()) for c in row] for row in csv.reader(io.StringIO(text))]
     if not raw:
         raise UnreadableFile()
     header = [h.strip().lower() for h in raw[0]]
@@ -216,25 +217,9 @@ def row_of(question: Question) -> list[str]:
     ]
 
 
-def export_csv(questions: list[Question]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    for question in questions:
-        writer.writerow(row_of(question))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM lets Excel read UTF-8
-
-
-def export_xlsx(questions: list[Question]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "questions"
-    sheet.append(COLUMNS)
-    for question in questions:
-        sheet.append(row_of(question))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+def question_sheet(questions: list[Question]) -> exports.Sheet:
+    """The bank as a table in the import format, so an export can be imported again."""
+    return exports.Sheet("questions", COLUMNS, [row_of(q) for q in questions])
 
 
 TEMPLATE_ROWS = [

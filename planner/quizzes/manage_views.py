@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from openpyxl import Workbook
 from sqlalchemy.orm import joinedload, selectinload
 
-from planner import permissions
+from planner import exports, permissions
 from planner.audit import services as audit
 from planner.directory.models import Community, Department, Street
 from planner.events.models import Event, EventStatus
@@ -40,7 +36,6 @@ from planner.quizzes.models import (
 from planner.timeutil import from_local, to_local, utcnow
 
 PER_PAGE = 30
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _download(data, filename: str, mimetype: str) -> Response:
@@ -227,30 +222,16 @@ def bank_import():
 def bank_export(fmt: str):
     require_organiser()
     questions = imports.bank_questions(request.args.get("category", type=int))
-    if fmt == "csv":
-        return _download(imports.export_csv(questions), "questions.csv", "text/csv")
-    if fmt == "xlsx":
-        return _download(imports.export_xlsx(questions), "questions.xlsx", XLSX)
+    if fmt in exports.FORMATS:
+        return exports.download("questions", fmt, imports.question_sheet(questions))
     return _download(imports.export_gift(questions).encode(), "questions.gift.txt", "text/plain")
 
 
 @bp.get("/quizzes/bank/template.<any(csv,xlsx):fmt>")
 def bank_template(fmt: str):
     require_organiser()
-    if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(imports.COLUMNS)
-        writer.writerows(imports.TEMPLATE_ROWS)
-        return _download(("\ufeff" + out.getvalue()).encode(), "question-template.csv", "text/csv")
-    book = Workbook()
-    sheet = book.active
-    sheet.append(imports.COLUMNS)
-    for row in imports.TEMPLATE_ROWS:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return _download(out.getvalue(), "question-template.xlsx", XLSX)
+    sheet = exports.Sheet("questions", imports.COLUMNS, imports.TEMPLATE_ROWS)
+    return exports.download("question-template", fmt, sheet)
 
 
 # ---------------------------------------------------------------- quizzes
@@ -517,5 +498,5 @@ def quiz_stats(quiz_id: int):
 @bp.get("/quizzes/<int:quiz_id>/stats.xlsx")
 def quiz_stats_xlsx(quiz_id: int):
     quiz = load_quiz(quiz_id, manage=True)
-    data = stats.export_xlsx(quiz, stats.quiz_stats(quiz), _stats_labels())
-    return _download(data, f"quiz-{quiz.id}-stats.xlsx", XLSX)
+    sheets = stats.stats_sheets(quiz, stats.quiz_stats(quiz), _stats_labels())
+    return exports.download(f"quiz-{quiz.id}-stats", "xlsx", *sheets)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from openpyxl import Workbook
 from sqlalchemy.orm import selectinload
 
+from planner import exports
 from planner.extensions import db
 from planner.quizzes.models import Attempt, AttemptAnswer, Question, Quiz
 from planner.timeutil import to_local
@@ -84,33 +83,31 @@ def quiz_stats(quiz: Quiz) -> QuizStats:
     )
 
 
-def export_xlsx(quiz: Quiz, stats: QuizStats, labels: dict[str, str]) -> bytes:
+def stats_sheets(
+    quiz: Quiz, stats: QuizStats, labels: dict[str, str]
+) -> tuple[exports.Sheet, exports.Sheet]:
     """Two sheets: the quiz summary by day, and one row per question."""
-    book = Workbook()
-    summary = book.active
-    summary.title = "quiz"
-    summary.append([labels["quiz"], quiz.title])
-    summary.append([labels["participants"], stats.participants])
-    summary.append([labels["average"], stats.average_percent])
-    summary.append([labels["pass_rate"], stats.pass_rate])
-    summary.append([])
-    summary.append([labels["day"], labels["participants"]])
-    for day, count in stats.per_day:
-        summary.append([day, count])
-    sheet = book.create_sheet("questions")
-    sheet.append(
-        [
-            labels["question"],
-            labels["attempts"],
-            labels["correct_rate"],
-            labels["options"],
-            labels["top_wrong"],
-        ]
-    )
+    summary = [
+        [labels["quiz"], quiz.title],
+        [labels["participants"], stats.participants],
+        [labels["average"], stats.average_percent],
+        [labels["pass_rate"], stats.pass_rate],
+        [],
+        [labels["day"], labels["participants"]],
+        *([day, count] for day, count in stats.per_day),
+    ]
+    header = [
+        labels["question"],
+        labels["attempts"],
+        labels["correct_rate"],
+        labels["options"],
+        labels["top_wrong"],
+    ]
+    rows = []
     for row in stats.questions:
         options = "; ".join(f"{o.text}: {row.option_counts[o.id]}" for o in row.question.options)
         wrong = row.top_wrong_option
-        sheet.append(
+        rows.append(
             [
                 row.question.text,
                 row.attempts,
@@ -119,6 +116,4 @@ def export_xlsx(quiz: Quiz, stats: QuizStats, labels: dict[str, str]) -> bytes:
                 wrong.text if wrong else "",
             ]
         )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return exports.Sheet("quiz", (), summary), exports.Sheet("questions", header, rows)

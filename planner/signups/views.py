@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from contextlib import contextmanager
 
@@ -21,11 +19,10 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
-from openpyxl import Workbook
 from sqlalchemy import func
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from planner import permissions
+from planner import exports, permissions
 from planner.accounts.models import mask_name
 from planner.directory.models import (
     Community,
@@ -478,7 +475,7 @@ def roster(event_id: int):
 
 ROSTER_COLUMNS = (
     _l("Shift"),
-    _l("Name"),
+    exports.PERSON_COLUMN,
     _l("Mobile number"),
     _l("Team"),
     _l("Status"),
@@ -488,50 +485,29 @@ ROSTER_COLUMNS = (
 )
 
 
-def _roster_table(event: Event) -> list[list]:
+def _roster_sheet(event: Event) -> exports.Sheet:
     shifts = {s.id: s for s in event.shifts}
-    header = [str(c) for c in ROSTER_COLUMNS]
-    table = [header]
-    for s in _roster_rows(event):
-        table.append(
-            [
-                shifts[s.shift_id].role,
-                s.user.real_name,
-                s.user.local_phone,
-                s.team.name if s.team else "",
-                status_label(s.status),
-                to_local(s.checked_in_at).strftime("%Y-%m-%d %H:%M") if s.checked_in_at else "",
-                to_local(s.checked_out_at).strftime("%Y-%m-%d %H:%M") if s.checked_out_at else "",
-                s.hours if s.hours is not None else "",
-            ]
-        )
-    return table
+    rows = [
+        [
+            shifts[s.shift_id].role,
+            s.user.real_name,
+            s.user.local_phone,
+            s.team.name if s.team else "",
+            status_label(s.status),
+            s.checked_in_at,
+            s.checked_out_at,
+            s.hours,
+        ]
+        for s in _roster_rows(event)
+    ]
+    return exports.Sheet("Roster", [str(c) for c in ROSTER_COLUMNS], rows)
 
 
 @bp.get("/events/<int:event_id>/roster.<any(csv,xlsx):fmt>")
 @login_required
 def roster_export(event_id: int, fmt: str):
     event = _managed_event(event_id)
-    table = _roster_table(event)
-    filename = f"roster-{event.id}.{fmt}"
-    if fmt == "csv":
-        out = io.StringIO()
-        out.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
-        csv.writer(out).writerows(table)
-        body, mimetype = out.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
-    else:
-        book = Workbook()
-        sheet = book.active
-        sheet.title = "Roster"
-        for row in table:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        body = buffer.getvalue()
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(
-        body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"}
-    )
+    return exports.download(f"roster-{event.id}", fmt, _roster_sheet(event))
 
 
 @bp.post("/signups/<int:signup_id>/<any(check_in,check_out,no_show):action>")
@@ -798,41 +774,19 @@ def hours_report():
         month = form.month.data or None
         scope = next(obj for key, _label, obj in scopes if key == form.scope.data)
         rows = services.hours_report(scope, month)
-        if request.args.get("format") in ("csv", "xlsx"):
+        if request.args.get("format") in exports.FORMATS:
             header = [
-                str(_l("Name")),
+                str(exports.PERSON_COLUMN),
                 str(_l("Mobile number")),
                 str(_l("Records")),
                 str(_l("Hours")),
             ]
-            table = [header] + [[u.real_name, u.local_phone, n, m / 60] for u, n, m in rows]
-            return _download(
-                table,
-                f"hours-{form.scope.data.replace(':', '-')}-{month or 'all'}",
-                request.args["format"],
+            sheet = exports.Sheet(
+                "Hours", header, [[u.real_name, u.local_phone, n, m / 60] for u, n, m in rows]
             )
+            stem = f"hours-{form.scope.data.replace(':', '-')}-{month or 'all'}"
+            return exports.download(stem, request.args["format"], sheet)
     return render_template("signups/hours_report.html", form=form, rows=rows)
-
-
-def _download(table: list[list], stem: str, fmt: str) -> Response:
-    if fmt == "csv":
-        out = io.StringIO()
-        out.write("\ufeff")
-        csv.writer(out).writerows(table)
-        body, mimetype = out.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
-    else:
-        book = Workbook()
-        for row in table:
-            book.active.append(row)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        body = buffer.getvalue()
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(
-        body,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f"attachment; filename={stem}.{fmt}"},
-    )
 
 
 @bp.get("/my/data.json")
