@@ -28,6 +28,7 @@ from planner.directory.models import (
 )
 from planner.events.models import Event, EventHost, EventKind, EventStatus, Shift
 from planner.extensions import db
+from planner.quizzes import scoring
 from planner.quizzes.models import (
     Attempt,
     AttemptAnswer,
@@ -464,6 +465,7 @@ def seed_quizzes(scale: dict, ids: dict, rng) -> dict[str, int]:
     )
 
     plain = [q for q in quiz_ids if q != live_quiz]
+    pass_percent = quiz_rows[0]["pass_percent"]
     attempts = []
     for i in range(scale["attempts"]):
         right = rng.randint(0, 5)
@@ -480,10 +482,7 @@ def seed_quizzes(scale: dict, ids: dict, rng) -> dict[str, int]:
                 "deadline_at": None,
                 "finished_at": started + timedelta(seconds=60 + right * 10),
                 "duration_seconds": 60 + right * 10,
-                "score": float(right),
-                "max_score": 5.0,
-                "percent": right * 20.0,
-                "passed": right >= 3,
+                **scoring.total([1.0] * right + [0.0] * (5 - right), pass_percent)._asdict(),
             }
         )
     written["quiz_attempts"] = insert_rows(Attempt, attempts)

@@ -29,6 +29,7 @@ from planner.events.models import (
 )
 from planner.exceptions import DomainError
 from planner.extensions import db
+from planner.quizzes import services as quiz_services
 from planner.timeutil import from_local, local_now, to_local, utcnow
 
 bp = Blueprint("events", __name__)
@@ -294,7 +295,9 @@ def detail(event_id: int):
     event = services.load_event(event_id)
     if event is None or not (event.is_public or permissions.can_manage_event(event)):
         abort(404)
-    return render_template("events/detail.html", event=event)
+    return render_template(
+        "events/detail.html", event=event, event_quizzes=quiz_services.quizzes_for_event(event)
+    )
 
 
 # ---------------------------------------------------------------- organiser pages

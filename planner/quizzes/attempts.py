@@ -22,7 +22,7 @@ from planner.quizzes.models import (
     Quiz,
     Selection,
 )
-from planner.quizzes.scoring import percent, score_answer
+from planner.quizzes.scoring import grade, record_total
 from planner.timeutil import utcnow
 
 GRACE = timedelta(seconds=5)
@@ -224,8 +224,8 @@ def answer(
     if is_late(attempt, now):
         given.update(late=True, score=0.0, is_correct=False)
     else:
-        score = score_answer(slot.question, chosen, text, attempt.quiz.partial_credit)
-        given.update(late=False, score=score, is_correct=score == 1.0)
+        score, is_correct = grade(slot.question, chosen, text, attempt.quiz.partial_credit)
+        given.update(late=False, score=score, is_correct=is_correct)
     # Only one request may answer a slot: the update checks it is still unanswered, and
     # writes the whole answer in the same statement.
     result = db.session.connection().execute(_ANSWER, {"slot_id": slot.id, **given})
@@ -268,10 +268,7 @@ def finish(attempt: Attempt, now=None) -> Attempt:
         .where(AttemptAnswer.attempt_id == attempt.id)
         .order_by(AttemptAnswer.position)
     ).all()
-    attempt.max_score = float(len(scores))
-    attempt.score = round(sum(scores), 2)
-    attempt.percent = percent(attempt.score, attempt.max_score)
-    attempt.passed = attempt.percent >= attempt.quiz.pass_percent
+    record_total(attempt, scores, attempt.quiz.pass_percent)
     db.session.flush()
     return attempt
 

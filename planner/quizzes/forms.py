@@ -120,7 +120,8 @@ class QuizForm(Form):
         _l("Description"), filters=[strip], validators=[Optional(), length(4000)]
     )
     owner = SelectField(_l("Organised by"), validators=[required()])
-    event_id = SelectField(_l("Event"), coerce=int, default=0)
+    # Which events may be chosen is the server's rule (``services.link_event``), with its message.
+    event_id = SelectField(_l("Event"), coerce=int, default=0, validate_choice=False)
     published = BooleanField(_l("Published (shown to residents)"))
     opens_at = DateTimeLocalField(_l("Opens at"), validators=[Optional()])
     closes_at = DateTimeLocalField(_l("Closes at"), validators=[Optional()])

@@ -25,7 +25,7 @@ from planner.quizzes.models import (
     QuestionType,
     Quiz,
 )
-from planner.quizzes.scoring import percent
+from planner.quizzes.scoring import grade, record_total
 from planner.timeutil import utcnow
 
 LIVE_TYPES = (QuestionType.SINGLE, QuestionType.TRUE_FALSE)
@@ -263,7 +263,8 @@ def current_question(live: LiveRound) -> Question | None:
 
 
 def submit(live: LiveRound, player: LivePlayer, option_id: int, now=None) -> LiveAnswer:
-    """One answer per player per question, while the question runs; speed may add points."""
+    """One answer per player per question, while the question runs; scored as in an attempt, and
+    speed may add points."""
     now = now or utcnow()
     if phase_of(live, now) is not LivePhase.QUESTION:
         raise NotAccepting()
@@ -271,21 +272,20 @@ def submit(live: LiveRound, player: LivePlayer, option_id: int, now=None) -> Liv
     option = next((o for o in question.options if o.id == option_id), None)
     if option is None:
         raise NotAccepting()
-    points = 0
-    if option.is_correct:
-        points = BASE_POINTS
-        if live.quiz.speed_bonus:
-            total = (live.question_ends_at - live.question_started_at).total_seconds() or 1
-            left = max(0.0, (live.question_ends_at - now).total_seconds())
-            points = round(BASE_POINTS / 2 + BASE_POINTS / 2 * left / total)
+    score, is_correct = grade(question, [option.id], None, live.quiz.partial_credit)
+    share = 1.0
+    if live.quiz.speed_bonus:  # half the points for being right, half for being quick
+        total = (live.question_ends_at - live.question_started_at).total_seconds() or 1
+        left = max(0.0, (live.question_ends_at - now).total_seconds())
+        share = 0.5 + 0.5 * left / total
     row = LiveAnswer(
         round_id=live.id,
         player_id=player.id,
         question_index=live.current_index,
         option_id=option.id,
         answered_at=now,
-        is_correct=option.is_correct,
-        points=points,
+        is_correct=is_correct,
+        points=round(BASE_POINTS * score * share),
     )
     db.session.add(row)
     try:
@@ -298,7 +298,8 @@ def submit(live: LiveRound, player: LivePlayer, option_id: int, now=None) -> Liv
 
 
 def finish(actor, live: LiveRound, now=None) -> list[Attempt]:
-    """End the round and save each player's answers as a finished attempt of the quiz."""
+    """End the round and save each player's answers as a finished attempt of the quiz, scored and
+    totalled by the same functions as any attempt."""
     now = now or utcnow()
     if live.phase is LivePhase.FINISHED:
         return []
@@ -320,6 +321,15 @@ def finish(actor, live: LiveRound, now=None) -> list[Attempt]:
             )
         )
     )
+    questions = {
+        q.id: q
+        for q in db.session.scalars(
+            db.select(Question)
+            .where(Question.id.in_([live.question_ids[i] for i in asked] or [0]))
+            .options(selectinload(Question.options))
+        )
+    }
+    partial = live.quiz.partial_credit
     by_player: dict[int, dict[int, LiveAnswer]] = {}
     for row in answers:
         by_player.setdefault(row.player_id, {})[row.question_index] = row
@@ -347,21 +357,20 @@ def finish(actor, live: LiveRound, now=None) -> list[Attempt]:
         )
         for position, index in enumerate(asked):
             row = mine.get(index)
+            chosen = [row.option_id] if row else None
+            score, is_correct = grade(questions[live.question_ids[index]], chosen, None, partial)
             attempt.answers.append(
                 AttemptAnswer(
                     position=position,
                     question_id=live.question_ids[index],
                     option_order=[],
-                    chosen=[row.option_id] if row else None,
+                    chosen=chosen,
                     answered_at=row.answered_at if row else None,
-                    score=1.0 if row and row.is_correct else 0.0,
-                    is_correct=bool(row and row.is_correct),
+                    score=score,
+                    is_correct=is_correct,
                 )
             )
-        attempt.max_score = float(len(asked))
-        attempt.score = float(sum(1 for a in attempt.answers if a.is_correct))
-        attempt.percent = percent(attempt.score, attempt.max_score)
-        attempt.passed = attempt.percent >= live.quiz.pass_percent
+        record_total(attempt, [a.score for a in attempt.answers], live.quiz.pass_percent)
         player.points = sum(r.points for r in mine.values())
         db.session.add(attempt)
         attempts.append(attempt)
@@ -439,7 +448,8 @@ def state(live: LiveRound, player: LivePlayer | None = None, host: bool = False,
             data["explanation"] = question.explanation
             data["explanation_en"] = question.explanation_en
             if player is not None and data["my_answer"] is not None:
-                data["my_correct"] = data["my_answer"] in data["correct"]
+                verdict = grade(question, [data["my_answer"]], None, live.quiz.partial_credit)
+                data["my_correct"] = verdict.is_correct
     if phase in (LivePhase.REVEAL, LivePhase.FINISHED, LivePhase.LOBBY) or host:
         data["leaderboard"] = _leaderboard(live, players, scored)
     return data

@@ -10,7 +10,6 @@ from sqlalchemy.orm import joinedload, selectinload
 from planner import exports, permissions
 from planner.audit import services as audit
 from planner.directory.models import Community, Department, Street
-from planner.events.models import Event, EventStatus
 from planner.exceptions import DomainError
 from planner.extensions import db
 from planner.quizzes import bank, draws, imports, services, stats
@@ -281,15 +280,10 @@ def _owner_value(quiz: Quiz) -> str:
     return "city"
 
 
-def _event_choices() -> list[tuple[int, str]]:
-    rows = db.session.scalars(
-        db.select(Event)
-        .where(Event.status != EventStatus.CANCELLED)
-        .order_by(Event.starts_at.desc())
-        .limit(200)
-    )
+def _event_choices(quiz: Quiz) -> list[tuple[int, str]]:
     return [(0, _("No event"))] + [
-        (e.id, f"{e.title} ({to_local(e.starts_at):%Y-%m-%d})") for e in rows
+        (e.id, f"{e.title} ({to_local(e.starts_at):%Y-%m-%d})")
+        for e in services.event_choices(current_user, quiz)
     ]
 
 
@@ -315,7 +309,7 @@ def quiz_edit(quiz_id: int | None = None):
         quiz = load_quiz(quiz_id, manage=True)
     form = QuizForm()
     form.owner.choices = _owner_choices()
-    form.event_id.choices = _event_choices()
+    form.event_id.choices = _event_choices(quiz)
     if request.method == "GET" and quiz.id:
         form.process(
             obj=quiz,
@@ -339,7 +333,6 @@ def quiz_edit(quiz_id: int | None = None):
         quiz.title, quiz.title_en = form.title.data, form.title_en.data or ""
         quiz.description = form.description.data or ""
         quiz.owner = owner
-        quiz.event_id = form.event_id.data or None
         quiz.published = form.published.data
         quiz.opens_at = from_local(form.opens_at.data) if form.opens_at.data else None
         quiz.closes_at = from_local(form.closes_at.data) if form.closes_at.data else None
@@ -361,6 +354,7 @@ def quiz_edit(quiz_id: int | None = None):
         if quiz.id is None:
             quiz.created_by_id = current_user.id
         try:
+            services.link_event(current_user, quiz, form.event_id.data or None)
             services.save_quiz(current_user, quiz)
         except DomainError as exc:
             db.session.rollback()

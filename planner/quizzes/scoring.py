@@ -1,9 +1,24 @@
-"""How an answer scores: all-or-nothing, or partial credit for multiple choice."""
+"""How an answer scores and how an attempt totals: attempts and live rounds both come here."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import NamedTuple
+
 from planner.quizzes.bank import answer_matches
-from planner.quizzes.models import Question, QuestionType
+from planner.quizzes.models import Attempt, Question, QuestionType
+
+
+class Grade(NamedTuple):
+    score: float  # 0–1
+    is_correct: bool  # full marks
+
+
+class Total(NamedTuple):
+    score: float
+    max_score: float
+    percent: float
+    passed: bool
 
 
 def score_answer(
@@ -30,5 +45,24 @@ def score_answer(
     return max(0.0, (right - wrong) / len(correct))
 
 
-def percent(score: float, max_score: float) -> float:
-    return round(100.0 * score / max_score, 1) if max_score else 0.0
+def grade(
+    question: Question, chosen: list[int] | None, text: str | None, partial: bool = False
+) -> Grade:
+    """The score of one answer and whether it is right (full marks): what every answer stores."""
+    score = score_answer(question, chosen, text, partial)
+    return Grade(score, score == 1.0)
+
+
+def total(scores: Iterable[float], pass_percent: int) -> Total:
+    """An attempt's total: one point a question, the score to 0.01, the percent rounded *down* to
+    0.1 (so it never shows a mark that was not reached), passed when it reaches the pass mark."""
+    scores = list(scores)
+    hundredths = round(sum(scores) * 100)  # whole numbers from here: the boundary is exact
+    tenths = hundredths * 10 // len(scores) if scores else 0
+    return Total(hundredths / 100, float(len(scores)), tenths / 10, tenths >= pass_percent * 10)
+
+
+def record_total(attempt: Attempt, scores: Iterable[float], pass_percent: int) -> Attempt:
+    """Write ``total`` onto the attempt: the only place its score, percent and pass are set."""
+    attempt.score, attempt.max_score, attempt.percent, attempt.passed = total(scores, pass_percent)
+    return attempt

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from planner.audit import services as audit
+from planner.events.models import Event, EventStatus
+from planner.events.services import managed_condition
 from planner.exceptions import DomainError
 from planner.extensions import db
 from planner.quizzes import draws
@@ -32,6 +34,56 @@ class PrizeQuizNeedsTimes(DomainError):
 
 class SettingsLocked(DomainError):
     message = _l("The prize rules cannot change once the quiz has opened.")
+
+
+class EventNotManaged(DomainError):
+    message = _l("Choose an event that you organise.")
+    field = "event_id"
+
+
+EVENT_CHOICES = 200
+
+
+def linkable_condition(user):
+    """SQL: an event ``user`` may attach a quiz to: one they manage that is not cancelled."""
+    return db.and_(managed_condition(user), Event.status != EventStatus.CANCELLED)
+
+
+def event_choices(user, quiz: Quiz) -> list[Event]:
+    """The events a quiz's form offers: the quiz's own first, then the linkable ones, latest first."""
+    offered, own_first = linkable_condition(user), []
+    if quiz.event_id is not None:
+        offered = db.or_(offered, Event.id == quiz.event_id)
+        own_first = [Event.id != quiz.event_id]
+    query = db.select(Event).where(offered).order_by(*own_first, Event.starts_at.desc())
+    return list(db.session.scalars(query.limit(EVENT_CHOICES)))
+
+
+def link_event(actor, quiz: Quiz, event_id: int | None) -> None:
+    """Attach the quiz to an event ``actor`` manages, keep the one it has, or detach it (None).
+
+    A quiz shows on its event's public page, so no one may attach one to another's event.
+    """
+    if event_id is not None and event_id != quiz.event_id:
+        allowed = db.session.scalar(
+            db.select(Event.id).where(Event.id == event_id, linkable_condition(actor))
+        )
+        if allowed is None:
+            raise EventNotManaged()
+    quiz.event_id = event_id
+
+
+def quizzes_for_event(event: Event) -> list[Quiz]:
+    """The published quizzes shown on an event's page (none while it is a draft), in one query."""
+    if event.status is EventStatus.DRAFT:
+        return []
+    return list(
+        db.session.scalars(
+            db.select(Quiz)
+            .where(Quiz.event_id == event.id, Quiz.published.is_(True))
+            .order_by(Quiz.id)
+        )
+    )
 
 
 def save_quiz(actor, quiz: Quiz) -> Quiz:

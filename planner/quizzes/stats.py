@@ -13,6 +13,11 @@ from planner.quizzes.models import Attempt, AttemptAnswer, Question, Quiz
 from planner.timeutil import to_local
 
 
+def _rate(part: float, whole: int) -> float:
+    """A share in per cent, to 0.1."""
+    return round(100.0 * part / whole, 1) if whole else 0.0
+
+
 @dataclass
 class QuestionStats:
     question: Question
@@ -22,7 +27,7 @@ class QuestionStats:
 
     @property
     def correct_rate(self) -> float:
-        return round(100.0 * self.correct / self.attempts, 1) if self.attempts else 0.0
+        return _rate(self.correct, self.attempts)
 
     @property
     def top_wrong_option(self):
@@ -76,8 +81,9 @@ def quiz_stats(quiz: Quiz) -> QuizStats:
     count = len(attempts)
     return QuizStats(
         participants=count,
+        # Each attempt's percent and pass were written once, by ``scoring.record_total``.
         average_percent=round(sum(a.percent for a in attempts) / count, 1) if count else 0.0,
-        pass_rate=round(100.0 * sum(1 for a in attempts if a.passed) / count, 1) if count else 0.0,
+        pass_rate=_rate(sum(1 for a in attempts if a.passed), count),
         per_day=sorted(days.items()),
         questions=sorted(per_question.values(), key=lambda s: s.question.id),
     )

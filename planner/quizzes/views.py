@@ -245,15 +245,3 @@ def draw(quiz_id: int):
 @bp.get("/quizzes/fairness")
 def fairness():
     return render_template("quizzes/fairness.html")
-
-
-@bp.app_template_global()
-def quizzes_for_event(event) -> list[Quiz]:
-    """The published quizzes attached to an event, for its page (one query)."""
-    return list(
-        db.session.scalars(
-            db.select(Quiz)
-            .where(Quiz.event_id == event.id, Quiz.published.is_(True))
-            .order_by(Quiz.id)
-        )
-    )
