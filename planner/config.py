@@ -56,6 +56,8 @@ def load(instance_path: str) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
+        # No request body may be larger: the largest upload (a question bank) is 5 MB.
+        "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         "RATELIMIT_HEADERS_ENABLED": True,
         # Calendar feeds: how often clients should refetch, how far back feeds reach, how long a
         # cancelled event stays visible, and the limit on each personal feed token.

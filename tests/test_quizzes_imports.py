@@ -167,3 +167,44 @@ def test_a_file_over_the_size_limit_is_refused(client, auth, make_user, monkeypa
     response = _upload(client, "big.csv", GOOD_CSV.encode())
     assert response.status_code == 400
     assert db.session.scalar(db.select(db.func.count(Question.id))) == 0
+
+
+def test_a_file_with_more_rows_than_a_bank_takes_is_refused_while_it_is_read():
+    from bench.imports import csv_with_rows, gift_with_questions, xlsx_with_rows
+
+    for filename, data in (
+        ("bank.xlsx", xlsx_with_rows(50_000)),
+        ("bank.csv", csv_with_rows(imports.MAX_ROWS + 1)),
+        ("bank.gift", gift_with_questions(imports.MAX_ROWS + 1)),
+    ):
+        try:
+            imports.parse_file(filename, data)
+        except imports.UnreadableFile as exc:
+            assert exc.message == imports.TOO_MANY, filename
+        else:
+            raise AssertionError(f"{filename} was not refused")
+
+
+def test_the_largest_file_a_bank_takes_still_imports():
+    from bench.imports import csv_with_rows, gift_with_questions
+
+    assert len(imports.parse_file("bank.csv", csv_with_rows(imports.MAX_ROWS))) == imports.MAX_ROWS
+    gift = gift_with_questions(imports.MAX_ROWS)
+    assert len(imports.parse_file("bank.gift", gift)) == imports.MAX_ROWS
+
+
+def test_a_csv_field_over_the_csv_limit_is_refused_with_a_message(client, auth, make_user):
+    from bench.imports import csv_with_field
+
+    _login_admin(auth, make_user)
+    response = _upload(client, "bank.csv", csv_with_field(140_000))  # over 131,072
+    assert response.status_code == 400
+    assert db.session.scalar(db.select(db.func.count(Question.id))) == 0
+
+
+def test_a_request_body_over_8_mb_is_refused_with_a_translated_page(client, auth, make_user):
+    _login_admin(auth, make_user)
+    body = b"x" * (9 * 1024 * 1024)
+    response = client.post("/quizzes/bank/import", data=body, content_type="text/csv")
+    assert response.status_code == 413
+    assert "8 MB" in response.get_data(as_text=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -38,9 +39,12 @@ COLUMNS = [
     "explanation_en",
 ]
 LETTERS = "ABCDEFGH"
-MAX_ROWS = 2000
+MAX_ROWS = 2000  # questions in one file, whatever its format
+MAX_BLANK_ROWS = 1000  # blank rows tolerated between them
+MAX_COLUMNS = 30
 MAX_BYTES = 5 * 1024 * 1024
 TOO_LARGE = _l("The file is larger than 5 MB.")
+TOO_MANY = _l("A file may hold at most 2000 questions.")
 
 
 @dataclass
@@ -120,37 +124,60 @@ def draft_from_row(row: dict[str, str]) -> QuestionDraft:
     return draft
 
 
+def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
+    try:
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+        for row in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
+            yield [_cell(v) for v in row]
+    except UnreadableFile:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise UnreadableFile() from exc
+
+
+def _csv_rows(data: bytes) -> Iterator[list[str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError as exc:
+            raise UnreadableFile() from exc
+    try:
+        for row in csv.reader(io.StringIO(text)):
+            yield [exports.read_cell(c.strip()) for c in row[:MAX_COLUMNS]]
+    except csv.Error as exc:  # a field over the csv module's limit, a NUL byte, …
+        raise UnreadableFile() from exc
+
+
+def _capped(rows: Iterable) -> Iterator:
+    """The rows, refusing the file as soon as it holds more than a bank may take at once; rows
+    are counted while they are read, so a file of millions of rows costs no more than 2,000."""
+    for count, row in enumerate(rows, start=1):
+        if count > MAX_ROWS + MAX_BLANK_ROWS:
+            raise UnreadableFile(TOO_MANY)
+        yield row
+
+
 def read_rows(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
     """The (line number, row) pairs of a CSV or XLSX file in the template's columns."""
-    if filename.lower().endswith(".xlsx"):
-        try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-            raw = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        except Exception as exc:  # openpyxl raises many kinds for a broken file
-            raise UnreadableFile() from exc
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:
-                text = data.decode("gb18030")
-            except UnicodeDecodeError as exc:
-                raise UnreadableFile() from exc
-        raw = [[exports.read_cell(c.strip()) for c in row] for row in csv.reader(io.StringIO(text))]
-    if not raw:
+    source = _xlsx_rows(data) if filename.lower().endswith(".xlsx") else _csv_rows(data)
+    raw = _capped(source)
+    first = next(raw, None)
+    if first is None:
         raise UnreadableFile()
-    header = [h.strip().lower() for h in raw[0]]
+    header = [h.strip().lower() for h in first]
     if "text" not in header or "type" not in header:
         raise UnreadableFile()
     rows = []
-    for number, values in enumerate(raw[1:], start=2):
+    for number, values in enumerate(raw, start=2):
         if not any(values):
             continue
+        if len(rows) == MAX_ROWS:
+            raise UnreadableFile(TOO_MANY)
         rows.append(
             (number, {h: (values[i] if i < len(values) else "") for i, h in enumerate(header)})
         )
-    if len(rows) > MAX_ROWS:
-        raise UnreadableFile(_l("A file may hold at most 2000 questions."))
     return rows
 
 
@@ -404,6 +431,8 @@ def parse_gift(text: str) -> list[tuple[int, QuestionDraft | DomainError]]:
 
     def flush():
         if block:
+            if len(results) == MAX_ROWS:
+                raise UnreadableFile(TOO_MANY)
             try:
                 results.append((block_line, _gift_draft("\n".join(block), category)))
             except DomainError as exc:
