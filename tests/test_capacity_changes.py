@@ -372,3 +372,58 @@ def test_a_copied_event_starts_with_its_places_and_seats_free(app, in_request, f
     db.session.commit()
     assert (copy.seats_capacity, copy.seats_confirmed) == (6, 0)
     assert copy.starts_at > utcnow()
+
+
+# ---------------------------------------------------------------- under concurrency
+
+
+def test_capacity_changes_racing_signups_leave_the_earliest_arrivals_confirmed(
+    app, make_event, make_volunteers, make_user
+):
+    import threading
+
+    from planner.accounts.models import User
+    from planner.events import capacity
+
+    shift_id = make_event(shifts=(("清扫", 5),)).shifts[0].id
+    admin_id = make_user("管理员", admin=True).id
+    user_ids = [u.id for u in make_volunteers(20)]
+    start = threading.Barrier(len(user_ids) + 2)
+    errors = []
+
+    def worker(action):
+        with app.app_context(), app.test_request_context("/"):
+            try:
+                start.wait(timeout=60)
+                action()
+                db.session.commit()
+            except capacity.CapacityBelowTaken:
+                db.session.rollback()
+            except Exception as exc:  # reported below
+                errors.append(repr(exc))
+            finally:
+                db.session.remove()
+
+    def sign_up(user_id):
+        return lambda: signups.sign_up(shift_id, db.session.get(User, user_id))
+
+    def change(places):
+        return lambda: capacity.change_shift_capacity(
+            db.session.get(User, admin_id), db.session.get(Shift, shift_id), places
+        )
+
+    actions = [sign_up(uid) for uid in user_ids] + [change(12), change(3)]
+    threads = [threading.Thread(target=worker, args=(action,)) for action in actions]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    db.session.expire_all()
+    shift = db.session.get(Shift, shift_id)
+    rows = db.session.scalars(
+        db.select(Signup).where(Signup.shift_id == shift_id).order_by(Signup.arrival)
+    ).all()
+    confirmed = [r for r in rows if r.status is C]
+    assert shift.confirmed_count == len(confirmed) == min(shift.capacity, 20)
+    assert [r.arrival for r in confirmed] == list(range(1, len(confirmed) + 1))
