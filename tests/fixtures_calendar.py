@@ -79,10 +79,12 @@ def make_calendar_token(app):
 
 
 @pytest.fixture
-def personal_source(app, monkeypatch):
-    """Register a personal feed source for one test: ``personal_source({user_id: [event, …]})``."""
-    from planner.calendar import services
+def personal_source(app):
+    """Connect a personal feed receiver for one test: ``personal_source({user_id: [event, …]})``."""
+    from planner import signals
     from planner.events.models import Event
+
+    connected = []
 
     def register(events_by_user: dict[int, list]):
         ids = {
@@ -92,7 +94,10 @@ def personal_source(app, monkeypatch):
         def source(user):
             return db.select(Event.id).where(Event.id.in_(ids.get(user.id, [])))
 
-        monkeypatch.setattr(services, "PERSONAL_EVENT_SOURCES", [source])
+        signals.personal_events.connect(source, weak=False)
+        connected.append(source)
         return source
 
-    return register
+    yield register
+    for source in connected:
+        signals.personal_events.disconnect(source)

@@ -44,8 +44,8 @@ def organiser(make_user, make_department, grant):
 
 @pytest.fixture
 def participant_source():
-    """Registers a participant source for the test (the sign-up feature's role) and removes it."""
-    from planner.events import services
+    """Connects a participants receiver for the test (the sign-up feature's role), then not."""
+    from planner import signals
 
     people: dict[int, list] = {}
 
@@ -55,6 +55,5 @@ def participant_source():
         # Read again through the current session: a request has a session of its own.
         return [db.session.get(User, user.id) for user in people.get(event.id, [])]
 
-    services.PARTICIPANT_SOURCES.append(source)
-    yield people
-    services.PARTICIPANT_SOURCES.remove(source)
+    with signals.event_participants.connected_to(source):
+        yield people

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from planner.calendar import services
+from planner import signals
 from planner.calendar.models import CalendarToken
 from planner.events.models import Event, EventStatus
 from planner.extensions import db
@@ -125,21 +125,19 @@ def test_the_personal_feed_holds_what_the_sources_give_for_that_user_only(
     assert str(calendar["NAME"]) == "My Xinfeng calendar"
 
 
-def test_several_sources_are_combined(
-    client, make_user, make_calendar_token, make_event, monkeypatch
-):
+def test_several_sources_are_combined(client, make_user, make_calendar_token, make_event):
     user = make_user()
     first, second = make_event("岗位报名"), make_event("观众预约")
-    monkeypatch.setattr(
-        services,
-        "PERSONAL_EVENT_SOURCES",
-        [
-            lambda u: sa.select(Event.id).where(Event.id == first.id),
-            lambda u: sa.select(Event.id).where(Event.id == second.id),
-        ],
-    )
     token = make_calendar_token(user)
-    calendar = parse_feed(client.get(f"/calendar/me/{token.token}.ics").data)
+    with (
+        signals.personal_events.connected_to(
+            lambda u: sa.select(Event.id).where(Event.id == first.id)
+        ),
+        signals.personal_events.connected_to(
+            lambda u: sa.select(Event.id).where(Event.id == second.id)
+        ),
+    ):
+        calendar = parse_feed(client.get(f"/calendar/me/{token.token}.ics").data)
     assert set(by_uid(calendar)) == {first.uuid, second.uuid}
 
 

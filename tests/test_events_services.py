@@ -8,6 +8,7 @@ import pytest
 
 from planner import permissions
 from planner.events import services
+from planner.events.capacity import CapacityBelowTaken, CapacityOutOfRange
 from planner.events.models import Event, EventKind, EventStatus, HostRole
 from planner.extensions import db
 from planner.notifications.models import Notification
@@ -186,7 +187,7 @@ def test_shifts_must_lie_inside_the_event_and_have_a_capacity_in_range(make_even
     with pytest.raises(services.EndsBeforeStart):
         services.save_shift(None, event, None, "引导", end, start, 5)
     for capacity in (0, 10_001):
-        with pytest.raises(services.CapacityOutOfRange):
+        with pytest.raises(CapacityOutOfRange):
             services.save_shift(None, event, None, "引导", start, end, capacity)
     shift = services.save_shift(None, event, None, "引导", start, end, 10_000)
     assert shift.capacity == 10_000
@@ -207,7 +208,7 @@ def test_a_shift_with_confirmed_volunteers_cannot_be_removed(make_event):
     event.shifts[0].confirmed_count = 3
     with pytest.raises(services.ShiftHasSignups):
         services.remove_shift(None, event, event.shifts[0])
-    with pytest.raises(services.CapacityBelowSignups):
+    with pytest.raises(CapacityBelowTaken):
         services.save_shift(None, event, event.shifts[0], "清扫", event.starts_at, event.ends_at, 2)
 
 

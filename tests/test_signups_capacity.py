@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from planner.accounts.models import User
+from planner.events import capacity
 from planner.events.models import Shift
 from planner.extensions import db
 from planner.notifications.models import Notification
@@ -168,7 +169,7 @@ def test_raising_capacity_promotes_waitlisted_in_arrival_order(
     event = make_event(shifts=(("引导", 1),))
     users = make_volunteers(4)
     rows = [sign_up(event.shifts[0], u) for u in users]
-    services.set_capacity(make_user("管理员", admin=True), event.shifts[0], 3)
+    capacity.change_shift_capacity(make_user("管理员", admin=True), event.shifts[0], 3)
     db.session.commit()
     statuses = [db.session.get(Signup, r.id).status for r in rows]
     assert statuses == [SignupStatus.CONFIRMED] * 3 + [SignupStatus.WAITLISTED]
@@ -180,8 +181,8 @@ def test_capacity_cannot_drop_below_the_confirmed_places(
     event = make_event(shifts=(("引导", 3),))
     for u in make_volunteers(2):
         sign_up(event.shifts[0], u)
-    with pytest.raises(services.CapacityTooLow):
-        services.set_capacity(make_user("管理员", admin=True), event.shifts[0], 1)
+    with pytest.raises(capacity.CapacityBelowTaken):
+        capacity.change_shift_capacity(make_user("管理员", admin=True), event.shifts[0], 1)
     db.session.rollback()
 
 

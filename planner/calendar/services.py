@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, bindparam, case, false, func, literal, or_, union
 from sqlalchemy.orm import aliased, joinedload
 
+from planner import signals
 from planner.accounts.models import User
 from planner.calendar.models import CalendarToken
 from planner.directory.models import (
@@ -47,11 +48,6 @@ from planner.timeutil import utcnow
 
 # Bump when the rendered body changes for the same data, so cached bodies and ETags move on.
 FORMAT_VERSION = 1
-
-# The sign-up feature appends callables ``user -> select of Event ids`` here; the personal feed
-# holds the union of what they return (nothing at all while the list is empty).
-PersonalSource = Callable[[User], Select]
-PERSONAL_EVENT_SOURCES: list[PersonalSource] = []
 
 KIND_LABELS = {kind: style.label for kind, style in KINDS.items()}
 
@@ -201,13 +197,10 @@ def event_feed(event: Event) -> Feed:
 
 
 def personal_feed(token: CalendarToken) -> Feed:
-    selects = [source(token.user) for source in PERSONAL_EVENT_SOURCES]
-    if not selects:
-        condition = false()
-    elif len(selects) == 1:
-        condition = Event.id.in_(selects[0])
-    else:
-        condition = Event.id.in_(union(*selects))
+    # What the user holds or waits for is the sign-up feature's to say (``personal_events``).
+    # One IN per receiver: a receiver may return a UNION itself, which SQLite cannot nest.
+    selects = [select for _receiver, select in signals.personal_events.send(token.user)]
+    condition = or_(false(), *(Event.id.in_(select) for select in selects))
     return Feed(
         f"me/{token.user_id}",
         _l("My Xinfeng calendar"),

@@ -20,6 +20,7 @@ from wtforms import (
 from wtforms.validators import NumberRange, ValidationError
 
 from planner.events import services
+from planner.events.capacity import SEATS_CAPACITY, SHIFT_CAPACITY
 from planner.events.kinds import kind_choices
 from planner.events.models import CampaignStatus, HostRole
 from planner.forms import Form, Optional, length, number_range, required, required_input, strip
@@ -96,7 +97,7 @@ class EventForm(Form):
     )
     seats_capacity = IntegerField(
         _l("Audience seats"),
-        validators=[Optional(), number_range(*services.SEATS_CAPACITY)],
+        validators=[Optional(), number_range(*SEATS_CAPACITY)],
         description=_l("Leave empty when residents do not reserve seats."),
         render_kw={"inputmode": "numeric"},
     )
@@ -192,7 +193,7 @@ class ShiftForm(Form):
     ends_at = _datetime(_l("Ends"))
     capacity = IntegerField(
         _l("Volunteers needed"),
-        validators=[required_input(), number_range(*services.SHIFT_CAPACITY)],
+        validators=[required_input(), number_range(*SHIFT_CAPACITY)],
         render_kw={"inputmode": "numeric"},
     )
     requirements = StringField(

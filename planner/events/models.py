@@ -85,6 +85,10 @@ class Event(db.Model):
             "seats_capacity IS NULL OR (seats_capacity BETWEEN 1 AND 100000)", name="seats_in_range"
         ),
         CheckConstraint("max_party_size BETWEEN 1 AND 50", name="party_size_in_range"),
+        # Never more seats booked than the event has (none while it takes no bookings).
+        CheckConstraint(
+            "seats_confirmed <= COALESCE(seats_capacity, 0)", name="seats_confirmed_within_capacity"
+        ),
         Index("ix_event_status_starts_at", "status", "starts_at"),
         # The public listing walks events in start order and counts them from this index alone.
         Index("ix_event_starts_at_ends_at_status", "starts_at", "ends_at", "status"),
@@ -246,6 +250,8 @@ class Shift(db.Model):
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("capacity BETWEEN 1 AND 10000", name="capacity_in_range"),
+        # Never more confirmed places than the shift has.
+        CheckConstraint("confirmed_count <= capacity", name="confirmed_within_capacity"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

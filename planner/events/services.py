@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import calendar
 import uuid
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -12,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
-from planner import permissions
+from planner import permissions, signals
 from planner.audit import services as audit
 from planner.directory.models import (
     Community,
@@ -20,6 +19,12 @@ from planner.directory.models import (
     PartnerOrganisation,
     Street,
     VolunteerTeam,
+)
+from planner.events.capacity import (
+    change_seats,
+    change_shift_capacity,
+    check_seats,
+    check_shift_capacity,
 )
 from planner.events.models import (
     Campaign,
@@ -42,8 +47,6 @@ DESCRIPTION_MAX = 5000
 REASON_MAX = 500
 ROLE_MAX = 80
 REQUIREMENTS_MAX = 300
-SHIFT_CAPACITY = (1, 10_000)
-SEATS_CAPACITY = (1, 100_000)
 PARTY_SIZE = (1, 50)
 SERIES_MAX = 52
 LONGEST_EVENT = timedelta(days=14)
@@ -70,11 +73,6 @@ class EventTooLong(DomainError):
 class ShiftOutsideEvent(DomainError):
     message = _l("A shift must lie inside the event's start and end.")
     field = "starts_at"
-
-
-class CapacityOutOfRange(DomainError):
-    message = _l("The capacity must be from 1 to 10,000.")
-    field = "capacity"
 
 
 class TooLong(DomainError):
@@ -122,11 +120,6 @@ class ShiftHasSignups(DomainError):
     message = _l("Volunteers have signed up for this shift; it cannot be removed.")
 
 
-class CapacityBelowSignups(DomainError):
-    message = _l("The capacity cannot be below the number of volunteers already confirmed.")
-    field = "capacity"
-
-
 class SeriesTooLong(DomainError):
     message = _l("A series has at most 52 occurrences.")
     field = "until"
@@ -154,18 +147,13 @@ class NoLeadDepartment(DomainError):
 
 # ---------------------------------------------------------------- participants and notices
 
-# The sign-up feature appends callables here; each returns the users taking part in an event
-# (volunteers signed up for a shift, residents holding seats). Events alone knows no participants.
-PARTICIPANT_SOURCES: list[Callable[[Event], Iterable]] = []
-# Called with a shift whose capacity went up, so the sign-up feature can promote its waitlist.
-CAPACITY_RAISED: list[Callable[[Shift], object]] = []
-
 
 def participants(event: Event) -> list:
-    """Everyone signed up for ``event``, each once, from every registered source."""
+    """Everyone signed up for ``event``, each once, as the ``event_participants`` receivers say
+    (events alone knows no participants)."""
     seen: dict[int, object] = {}
-    for source in PARTICIPANT_SOURCES:
-        for user in source(event):
+    for _receiver, users in signals.event_participants.send(event):
+        for user in users:
             seen.setdefault(user.id, user)
     return list(seen.values())
 
@@ -216,13 +204,12 @@ def validate_times(starts_at: datetime, ends_at: datetime, *, new: bool) -> None
         raise StartsInThePast()
 
 
-def _validate_shift(event: Event, starts_at: datetime, ends_at: datetime, capacity: int) -> None:
+def _validate_shift(event: Event, starts_at: datetime, ends_at: datetime, places: int) -> None:
     if ends_at <= starts_at:
         raise EndsBeforeStart()
     if starts_at < event.starts_at or ends_at > event.ends_at:
         raise ShiftOutsideEvent()
-    if not SHIFT_CAPACITY[0] <= capacity <= SHIFT_CAPACITY[1]:
-        raise CapacityOutOfRange()
+    check_shift_capacity(places)
 
 
 def _ensure_open(event: Event) -> None:
@@ -270,10 +257,7 @@ class EventDetails:
         values["venue"] = _bounded(self.venue, PLACE_MAX, "venue")
         values["address"] = _bounded(self.address, PLACE_MAX, "address")
         values["description"] = _bounded(self.description, DESCRIPTION_MAX, "description")
-        if self.seats_capacity is not None and not (
-            SEATS_CAPACITY[0] <= self.seats_capacity <= SEATS_CAPACITY[1]
-        ):
-            raise DomainError(_l("Enter a number from 1 to 100000."), field="seats_capacity")
+        check_seats(self.seats_capacity)
         if not PARTY_SIZE[0] <= self.max_party_size <= PARTY_SIZE[1]:
             raise DomainError(_l("Enter a number from 1 to 50."), field="max_party_size")
         return values
@@ -307,7 +291,7 @@ def update_event(actor, event: Event, details: EventDetails, notify: bool = True
     if not changed:
         return changed
     delta = values["starts_at"] - event.starts_at
-    for name in changed:
+    for name in changed - {"seats_capacity"}:
         setattr(event, name, values[name])
     if delta:
         for shift in event.shifts:
@@ -319,6 +303,8 @@ def update_event(actor, event: Event, details: EventDetails, notify: bool = True
                 _l("A shift would lie outside the new times: change the shifts first."),
                 field="ends_at",
             )
+    if "seats_capacity" in changed:
+        change_seats(actor, event, values["seats_capacity"])
     _touch(event, bump=bool(changed & {*TIME_FIELDS, *PLACE_FIELDS}))
     audit.record(actor, "event.update", event, changed=sorted(changed))
     if notify and event.status is EventStatus.PUBLISHED and changed & {*TIME_FIELDS, *PLACE_FIELDS}:
@@ -483,7 +469,8 @@ def save_shift(
     capacity: int,
     requirements: str = "",
 ) -> Shift:
-    """Add a shift to the event, or change one; it must lie inside the event."""
+    """Add a shift to the event, or change one; it must lie inside the event (its places change
+    through ``change_shift_capacity``)."""
     _ensure_open(event)
     role = _bounded(role, ROLE_MAX, "role", required=True)
     requirements = _bounded(requirements, REQUIREMENTS_MAX, "requirements")
@@ -497,16 +484,10 @@ def save_shift(
             requirements=requirements,
         )
         event.shifts.append(shift)
-    elif capacity < (shift.confirmed_count or 0):
-        raise CapacityBelowSignups()
     else:
-        raised = capacity > shift.capacity
         shift.role, shift.starts_at, shift.ends_at = role, starts_at, ends_at
-        shift.capacity, shift.requirements = capacity, requirements
-        if raised:
-            db.session.flush()
-            for listener in CAPACITY_RAISED:
-                listener(shift)
+        shift.requirements = requirements
+        change_shift_capacity(actor, shift, capacity)
     _touch(event, bump=False)
     db.session.flush()
     audit.record(actor, "event.shift.save", event, shift=shift.id, role=role, capacity=capacity)

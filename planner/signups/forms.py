@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.validators import Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from planner.events.capacity import SHIFT_CAPACITY
 from planner.forms import Form, Optional, length, number_range, required, required_input, strip
 
 
@@ -57,7 +58,7 @@ class DecisionForm(Form):
 class CapacityForm(Form):
     capacity = IntegerField(
         _l("Places"),
-        validators=[required_input(), number_range(1, 10000)],
+        validators=[required_input(), number_range(*SHIFT_CAPACITY)],
         render_kw={"inputmode": "numeric"},
     )
     submit = SubmitField(_l("Save"))

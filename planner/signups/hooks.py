@@ -1,12 +1,11 @@
-"""Connects sign-ups to the features that ask about them without importing them."""
+"""Connects sign-ups to the features that ask about them, through ``planner.signals``."""
 
 from __future__ import annotations
 
 from sqlalchemy import Select
 
+from planner import signals
 from planner.accounts.models import User
-from planner.calendar import services as calendar
-from planner.events import services as events
 from planner.events.models import Shift
 from planner.extensions import db
 from planner.signups import services
@@ -27,10 +26,8 @@ def personal_events(user: User) -> Select:
 
 
 def register() -> None:
-    """Add sign-ups' sources and listeners to events and calendars, once per process."""
-    if services.participants not in events.PARTICIPANT_SOURCES:
-        events.PARTICIPANT_SOURCES.append(services.participants)
-    if services.promote_from_waitlist not in events.CAPACITY_RAISED:
-        events.CAPACITY_RAISED.append(services.promote_from_waitlist)
-    if personal_events not in calendar.PERSONAL_EVENT_SOURCES:
-        calendar.PERSONAL_EVENT_SOURCES.append(personal_events)
+    """Connect sign-ups' receivers at app creation (connecting again changes nothing)."""
+    signals.event_participants.connect(services.participants)
+    signals.shift_places_added.connect(services.promote_from_waitlist)
+    signals.seats_added.connect(services.promote_waiting_parties)
+    signals.personal_events.connect(personal_events)

@@ -1,10 +1,13 @@
 """Sign-up rules: capacity under concurrency, the waitlist, cancellation, team sign-up, seats.
 
 Capacity is enforced inside the database transaction. Every change to a shift's places first
-locks the shift row (``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite a no-op ``UPDATE`` that takes
-the database's single write lock, waiting under ``busy_timeout``), so the checks and the arrival
-number that follow are serialised; the place itself is taken with a guarded conditional
-``UPDATE … WHERE confirmed_count < capacity`` whose row count decides confirmed or waitlisted.
+locks the shift row (``planner.events.capacity.lock_shift``: ``SELECT … FOR UPDATE`` on PostgreSQL;
+on SQLite a no-op ``UPDATE`` that takes the database's single write lock, waiting under
+``busy_timeout``), so the checks and the arrival number that follow are serialised; the place
+itself is taken with a guarded conditional ``UPDATE … WHERE confirmed_count < capacity`` whose row
+count decides confirmed or waitlisted. Audience seats work the same way on the event row. How many
+places or seats there are is changed in ``planner.events.capacity``, which hands places added to
+``promote_from_waitlist`` and ``promote_waiting_parties`` (connected in ``signups.hooks``).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from sqlalchemy.orm import aliased, joinedload
 from planner.accounts.models import User
 from planner.audit import services as audit
 from planner.directory.models import MembershipStatus, TeamMembership, VolunteerTeam
+from planner.events.capacity import lock_event, lock_shift
 from planner.events.models import Event, EventStatus, Shift
 from planner.exceptions import DomainError
 from planner.extensions import db
@@ -74,11 +78,6 @@ class NotSignedUp(DomainError):
     message = _l("This sign-up is not active.")
 
 
-class CapacityTooLow(DomainError):
-    message = _l("The capacity cannot be lower than the places already confirmed.")
-    field = "capacity"
-
-
 class NotActiveMember(DomainError):
     message = _l("Only active members of the team can be signed up.")
 
@@ -92,34 +91,7 @@ class PartyTooLarge(DomainError):
     field = "party_size"
 
 
-# ---------------------------------------------------------------- locking
-
-
-def _lock_row(model, row_id: int, counter, *options):
-    """Lock one row for the rest of the transaction and return it freshly loaded.
-
-    PostgreSQL takes the row lock with SELECT … FOR UPDATE; SQLite has no row locks, so a no-op
-    UPDATE of the row's counter takes the database's write lock first (waiting under busy_timeout).
-    """
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(
-            update(model)
-            .where(model.id == row_id)
-            .values({counter: counter})
-            .execution_options(synchronize_session=False)
-        )
-    return db.session.scalars(
-        db.select(model)
-        .where(model.id == row_id)
-        .options(*options)
-        .with_for_update(of=model)
-        .execution_options(populate_existing=True)
-    ).one()
-
-
-def _lock_shift(shift_id: int) -> Shift:
-    """Lock the shift row for the rest of the transaction and return it freshly loaded."""
-    return _lock_row(Shift, shift_id, Shift.confirmed_count, joinedload(Shift.event))
+# ---------------------------------------------------------------- places
 
 
 def _take_place(shift: Shift) -> bool:
@@ -355,7 +327,7 @@ def sign_up_outcome(
     now = now or utcnow()
     db.session.flush()  # the statements below must see pending changes
     connection = db.session.connection()
-    # Lock the shift row first (see ``_lock_row``): what follows is serialised per shift.
+    # Lock the shift row first (as ``lock_shift`` does): what follows is serialised per shift.
     if connection.dialect.name == "sqlite":
         connection.execute(_SQLITE_LOCK_SHIFT, {"shift_id": shift_id})
     shift = connection.execute(_LOCK_SHIFT, {"shift_id": shift_id}).one_or_none()
@@ -471,7 +443,7 @@ def cancel(signup: Signup, actor: User, *, now=None) -> Signup:
     recorded as late and shown to organisers.
     """
     now = now or utcnow()
-    shift = _lock_shift(signup.shift_id)
+    shift = lock_shift(signup.shift_id)
     db.session.refresh(signup)
     if signup.status not in (SignupStatus.CONFIRMED, SignupStatus.WAITLISTED):
         raise NotSignedUp()
@@ -509,18 +481,6 @@ def promote_from_waitlist(shift: Shift) -> list[Signup]:
         notify_promoted(signup)
     db.session.flush()
     return promoted
-
-
-def set_capacity(actor: User, shift: Shift, capacity: int) -> list[Signup]:
-    """Change a shift's capacity; raising it promotes from the waitlist at once."""
-    shift = _lock_shift(shift.id)
-    if capacity < shift.confirmed_count:
-        raise CapacityTooLow()
-    before = shift.capacity
-    shift.capacity = capacity
-    audit.record(actor, "set_capacity", shift, before=before, after=capacity)
-    db.session.flush()
-    return promote_from_waitlist(shift)
 
 
 def sign_up_members(
@@ -606,7 +566,7 @@ def my_seats_for(event: Event, user=None) -> SeatBooking | None:
 def participants(event: Event) -> list[User]:
     """Everyone holding or waiting for a place at ``event`` (shift sign-ups and seat bookings).
 
-    The events service notifies these people of changes (append to ``PARTICIPANT_SOURCES``).
+    The events service notifies these people of changes (the ``event_participants`` signal).
     """
     on_shifts = (
         db.select(Signup.user_id)
@@ -628,11 +588,6 @@ def participants(event: Event) -> list[User]:
 # ---------------------------------------------------------------- audience seats
 
 
-def _lock_event(event_id: int) -> Event:
-    """Lock the event row (its audience seats) for the rest of the transaction."""
-    return _lock_row(Event, event_id, Event.seats_confirmed)
-
-
 def _take_seats(event: Event, party_size: int) -> bool:
     result = db.session.execute(
         update(Event)
@@ -647,7 +602,7 @@ def _take_seats(event: Event, party_size: int) -> bool:
 def book_seats(event_id: int, user: User, party_size: int, *, now=None) -> SeatBooking:
     """RSVP for ``party_size`` audience seats: confirmed while they fit, else waitlisted."""
     now = now or utcnow()
-    event = _lock_event(event_id)
+    event = lock_event(event_id)
     if not event.seats_capacity:
         raise NoSeats()
     if event.status is not EventStatus.PUBLISHED:
@@ -687,7 +642,7 @@ def book_seats(event_id: int, user: User, party_size: int, *, now=None) -> SeatB
 def cancel_seats(booking: SeatBooking, *, now=None) -> list[SeatBooking]:
     """Cancel a seat booking and confirm waiting parties, in order, while they fit."""
     now = now or utcnow()
-    event = _lock_event(booking.event_id)
+    event = lock_event(booking.event_id)
     db.session.refresh(booking)
     if booking.status is SeatStatus.CANCELLED:
         raise NotSignedUp()
@@ -704,18 +659,42 @@ def cancel_seats(booking: SeatBooking, *, now=None) -> list[SeatBooking]:
     booking.status = SeatStatus.CANCELLED
     booking.cancelled_at = now
     db.session.flush()
+    return promote_waiting_parties(event)
+
+
+def promote_waiting_parties(event: Event) -> list[SeatBooking]:
+    """Confirm waiting parties in arrival order while each fits; none jumps one that does not
+    (event locked)."""
     promoted = []
     for waiting in db.session.scalars(
         db.select(SeatBooking)
         .where(SeatBooking.event_id == event.id, SeatBooking.status == SeatStatus.WAITLISTED)
+        .options(joinedload(SeatBooking.user))
         .order_by(SeatBooking.arrival)
     ).all():
         if not _take_seats(event, waiting.party_size):
             break
         waiting.status = SeatStatus.CONFIRMED
         promoted.append(waiting)
+        notify_seats_promoted(waiting, event)
     db.session.flush()
     return promoted
+
+
+def notify_seats_promoted(booking: SeatBooking, event: Event) -> None:
+    _notify(
+        booking.user,
+        f"seats:{booking.id}:{booking.arrival}:promoted",
+        lambda: (
+            _("Seats are yours: %(event)s", event=event.title),
+            _(
+                "Seats became free: your party of %(size)d is now confirmed for “%(event)s”, starting %(when)s.",
+                size=booking.party_size,
+                event=event.title,
+                when=_when(event.starts_at),
+            ),
+        ),
+    )
 
 
 # ---------------------------------------------------------------- reminders

@@ -33,6 +33,7 @@ from planner.directory.models import (
     TeamRole,
     VolunteerTeam,
 )
+from planner.events.capacity import change_shift_capacity
 from planner.events.models import Event, EventHost, Shift
 from planner.exceptions import DomainError
 from planner.extensions import db
@@ -591,7 +592,7 @@ def capacity(shift_id: int):
     form = forms.CapacityForm()
     if form.validate_on_submit():
         try:
-            promoted = services.set_capacity(current_user, shift, form.capacity.data)
+            promoted = change_shift_capacity(current_user, shift, form.capacity.data)
         except DomainError as exc:
             db.session.rollback()
             flash(str(exc.message), "warning")

@@ -1,0 +1,56 @@
+"""Named signals where one feature asks or tells another without importing it.
+
+The feature that owns a fact sends the signal; a feature that knows more connects a receiver, once,
+at app creation (``planner.signups.hooks.register``). Imports go one way: senders and receivers
+import this module, it imports nothing of ours. Each receiver is called as ``receiver(sender)``
+and ``send`` returns ``[(receiver, value), …]``; what the value must be is said for each signal.
+Tests connect receivers of their own with ``signal.connected_to(receiver)``.
+"""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+event_participants = _signals.signal(
+    "event-participants",
+    doc="""Who takes part in an event, to be told of a change or a cancellation.
+
+    Sent by ``planner.events.services.participants`` with the ``Event`` as sender. Each receiver
+    returns an iterable of ``User`` (the sign-up feature: volunteers holding or waiting for a place
+    on a shift, residents holding or waiting for seats); the sender counts each user once.
+    """,
+)
+
+shift_places_added = _signals.signal(
+    "shift-places-added",
+    doc="""A shift's capacity went up; places may be free for those waiting.
+
+    Sent by ``planner.events.capacity.change_shift_capacity`` with the ``Shift`` as sender, its
+    row locked and the new capacity flushed. Each receiver returns the list of sign-ups it
+    confirmed from the waitlist (the sign-up feature promotes in arrival order and tells them).
+    """,
+)
+
+seats_added = _signals.signal(
+    "seats-added",
+    doc="""An event's audience seats went up; waiting parties may now fit.
+
+    Sent by ``planner.events.capacity.change_seats`` with the ``Event`` as sender, its row locked
+    and the new number of seats flushed. Each receiver returns the list of seat bookings it
+    confirmed (the sign-up feature confirms waiting parties in arrival order while they fit, and
+    tells them).
+    """,
+)
+
+personal_events = _signals.signal(
+    "personal-events",
+    doc="""The events in a person's personal calendar feed.
+
+    Sent by ``planner.calendar.services.personal_feed`` with the ``User`` as sender. Each receiver
+    returns a ``Select`` of ``Event.id``; the feed holds the union (nothing while no receiver is
+    connected). The sign-up feature returns the events of the shifts and seats a person holds or
+    waits for.
+    """,
+)
