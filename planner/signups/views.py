@@ -594,14 +594,14 @@ def confirm_hours(event_id: int):
     if count:
         flash(_("Hours confirmed for %(count)d volunteers.", count=count), "success")
     else:
-        flash(NO_HOURS_TO_CONFIRM, "info")
+        flash(
+            _(
+                "There are no hours to confirm: hours are confirmed once, and only for service that"
+                " has happened (a shift that has ended, or a volunteer who checked in and out)."
+            ),
+            "info",
+        )
     return redirect(roster_url)
-
-
-NO_HOURS_TO_CONFIRM = _l(
-    "There are no hours to confirm: hours are confirmed once, and only for service that has"
-    " happened (a shift that has ended, or a volunteer who checked in and out)."
-)
 
 
 @bp.route("/signups/<int:signup_id>/hours", methods=["GET", "POST"])
