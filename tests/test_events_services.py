@@ -92,7 +92,7 @@ def test_publish_complete_and_cancel_follow_the_workflow(make_event):
     assert draft.status is EventStatus.PUBLISHED and draft.revision == 1
     with pytest.raises(services.NotAllowedNow):
         services.publish(None, draft)
-    with pytest.raises(services.NotStartedYet):
+    with pytest.raises(services.NotOverYet):
         services.complete(None, draft)
     services.cancel(None, draft, "台风预警")
     assert draft.status is EventStatus.CANCELLED and draft.cancel_reason == "台风预警"
@@ -110,10 +110,17 @@ def test_a_draft_cannot_be_cancelled_or_completed(make_event):
         services.complete(None, draft)
 
 
-def test_a_started_published_event_can_be_completed(make_event):
-    event = make_event(starts_at=utcnow() - timedelta(hours=3))
+def test_an_ended_published_event_can_be_completed(make_event):
+    event = make_event(starts_at=utcnow() - timedelta(hours=3))  # two hours long
     services.complete(None, event)
     assert event.status is EventStatus.COMPLETED
+
+
+def test_an_event_under_way_cannot_be_completed_yet(make_event):
+    event = make_event(starts_at=utcnow() - timedelta(hours=1))  # ends in an hour
+    with pytest.raises(services.NotOverYet):
+        services.complete(None, event)
+    assert event.status is EventStatus.PUBLISHED
 
 
 def test_cancelling_needs_a_reason(make_event):

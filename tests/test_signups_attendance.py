@@ -27,6 +27,13 @@ def on_shift(make_event, make_volunteers, sign_up):
     return event, user, signup
 
 
+@pytest.fixture
+def served(on_shift, rewind):
+    """``on_shift`` three hours later: the shift ended an hour ago, so its hours can be credited."""
+    rewind(on_shift[0], timedelta(hours=3))
+    return on_shift
+
+
 # ---------------------------------------------------------------- tokens
 
 
@@ -184,8 +191,8 @@ def test_a_short_stay_is_rounded(on_shift):
     )
 
 
-def test_confirming_hours_writes_a_service_record_with_the_national_fields(on_shift, make_user):
-    event, user, signup = on_shift
+def test_confirming_hours_writes_a_service_record_with_the_national_fields(served, make_user):
+    event, user, signup = served
     organiser = make_user("王组织", admin=True)
     assert attendance.confirm_hours(organiser, [signup]) == 1
     db.session.commit()
@@ -198,16 +205,16 @@ def test_confirming_hours_writes_a_service_record_with_the_national_fields(on_sh
     assert entry.details["before"] is None and entry.details["after"] == 120
 
 
-def test_a_no_show_gets_no_hours(on_shift, make_user):
-    _event, _user, signup = on_shift
+def test_a_no_show_gets_no_hours(served, make_user):
+    _event, _user, signup = served
     organiser = make_user(admin=True)
     attendance.mark_no_show(organiser, signup)
     assert attendance.confirm_hours(organiser, [signup]) == 0
     assert signup.minutes is None
 
 
-def test_an_accepted_correction_changes_the_hours_and_is_audited(on_shift, make_user):
-    _event, user, signup = on_shift
+def test_an_accepted_correction_changes_the_hours_and_is_audited(served, make_user):
+    _event, user, signup = served
     organiser = make_user(admin=True)
     attendance.confirm_hours(organiser, [signup])
     correction = attendance.request_correction(user, signup, 150, "提前半小时到场布置")
@@ -230,8 +237,8 @@ def test_an_accepted_correction_changes_the_hours_and_is_audited(on_shift, make_
         attendance.decide_correction(organiser, correction, accept=False)
 
 
-def test_a_rejected_correction_leaves_the_hours(on_shift, make_user):
-    _event, user, signup = on_shift
+def test_a_rejected_correction_leaves_the_hours(served, make_user):
+    _event, user, signup = served
     organiser = make_user(admin=True)
     attendance.confirm_hours(organiser, [signup])
     correction = attendance.request_correction(user, signup, 240, "多算点")

@@ -10,21 +10,23 @@ import zxingcpp
 from planner.extensions import db
 from planner.signups import attendance
 from planner.signups.models import Certificate, CertificateStatus
+from planner.timeutil import to_local
 
 
 @pytest.fixture
-def served(app, make_user, make_department, make_event, grant, sign_up):
-    """张三明 served 2 h 15 min at an event of a department; its organiser confirmed the hours."""
+def served(app, make_user, make_department, make_event, grant, sign_up, rewind):
+    """张三明 served 2 h 15 min at yesterday's event of a department; its organiser confirmed it."""
     department = make_department("市委编办")
     organiser = make_user("组织者")
     grant(organiser, department)
     volunteer = make_user("张三明")
     event = make_event(title="洁净家园", hosts=(department,), shifts=(("清扫", 5),))
     signup = sign_up(event.shifts[0], volunteer)
+    rewind(event)
     with app.test_request_context("/"):
         attendance.set_minutes(organiser, signup, 135, "confirmed")
     db.session.commit()
-    day = event.starts_at.date()
+    day = to_local(event.starts_at).date()  # the record's date is the local one
     return volunteer, organiser, department, day
 
 

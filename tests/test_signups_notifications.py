@@ -54,13 +54,14 @@ def test_send_reminders_queues_one_reminder_a_day_before_even_when_run_twice(
 
 
 @pytest.fixture
-def credited(app, make_user, make_department, make_event, grant, make_team, sign_up):
+def credited(app, make_user, make_department, make_event, grant, make_team, sign_up, rewind):
     department = make_department()
     organiser = make_user("组织者")
     grant(organiser, department)
     event = make_event(hosts=(department,), shifts=(("清扫", 5),))
     volunteer = make_user("李小红")
     signup = sign_up(event.shifts[0], volunteer)
+    rewind(event)  # hours are credited once the service is over
     with app.test_request_context("/"):
         attendance.set_minutes(organiser, signup, 90, "confirmed")
     db.session.commit()

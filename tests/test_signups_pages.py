@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -242,24 +243,32 @@ def test_raising_capacity_on_the_roster_promotes_the_waitlist(
 
 
 def test_bulk_confirm_credits_hours_to_everyone_attending(
-    client, auth, roster_world, make_volunteers, sign_up
+    client, auth, roster_world, make_volunteers, sign_up, rewind
 ):
     event, organiser = roster_world
     a, b = make_volunteers(2)
     sa, sb = sign_up(event.shifts[0], a), sign_up(event.shifts[0], b)
+    rewind(event)
     auth.login(organiser)
     client.post(f"/signups/{sb.id}/no_show")
-    client.post(f"/events/{event.id}/roster/confirm-hours")
+    path = f"/events/{event.id}/roster/confirm-hours"
+    page = client.post(path).get_data(as_text=True)  # first: whom it would credit
+    assert db.session.get(Signup, sa.id).minutes is None
+    client.post(
+        path,
+        data={"signup_id": re.findall(r'name="signup_id" value="(\d+)"', page), "confirm": "1"},
+    )
     assert db.session.get(Signup, sa.id).minutes == 120
     assert db.session.get(Signup, sb.id).minutes is None
 
 
 def test_a_correction_request_with_bad_hours_is_refused_with_a_message(
-    client, auth, make_user, make_event, sign_up
+    client, auth, make_user, make_event, sign_up, rewind
 ):
     me = make_user()
     event = make_event(shifts=(("清扫", 5),))
     signup = sign_up(event.shifts[0], me)
+    rewind(event)
     with client.application.test_request_context("/"):
         attendance.set_minutes(make_user(admin=True), signup, 120, "test")
     db.session.commit()

@@ -20,6 +20,7 @@ from planner.directory.models import (
     Street,
     VolunteerTeam,
 )
+from planner.events import timing
 from planner.events.capacity import (
     change_seats,
     change_shift_capacity,
@@ -93,8 +94,8 @@ class EventClosed(NotAllowedNow):
     message = _l("Completed and cancelled events can no longer be changed.")
 
 
-class NotStartedYet(NotAllowedNow):
-    message = _l("An event can only be completed once it has started.")
+class NotOverYet(NotAllowedNow):
+    message = _l("An event can be marked as completed only once it has ended.")
 
 
 class ReasonRequired(DomainError):
@@ -339,12 +340,12 @@ def publish(actor, event: Event) -> None:
     audit.record(actor, "event.publish", event)
 
 
-def complete(actor, event: Event) -> None:
-    """published → completed, once the event has started."""
+def complete(actor, event: Event, now: datetime | None = None) -> None:
+    """published → completed, once the event has ended (the same test that credits its hours)."""
     if event.status is not EventStatus.PUBLISHED:
         raise NotAllowedNow()
-    if event.starts_at > utcnow():
-        raise NotStartedYet()
+    if not timing.has_ended(event, now):
+        raise NotOverYet()
     event.status = EventStatus.COMPLETED
     _touch(event, bump=True)
     audit.record(actor, "event.complete", event)

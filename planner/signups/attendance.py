@@ -4,6 +4,10 @@ Hours rule (documented for volunteers and organisers): the time between check-in
 clipped to the shift; with a check-in but no check-out, until the shift's end; with no scans at
 all, the shift's length when the organiser confirms attendance. The result is rounded to the
 nearest quarter hour, exactly half-way rounding up (7½ minutes → 15 minutes).
+
+Hours are credited only for service that has happened (``service_is_over``): once the shift has
+ended, or once a volunteer has checked in and out of a shift that has started. So no service
+record, correction or certificate is ever dated after today.
 """
 
 from __future__ import annotations
@@ -14,10 +18,12 @@ import segno
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy.orm import joinedload
 
 from planner.accounts.models import User
 from planner.audit import services as audit
-from planner.events.models import Event, Shift
+from planner.events import timing
+from planner.events.models import Event, EventStatus, Shift
 from planner.exceptions import DomainError
 from planner.extensions import db
 from planner.signups.models import (
@@ -57,6 +63,17 @@ class AlreadyCheckedOut(DomainError):
 
 class NotAttending(DomainError):
     message = _l("Only a confirmed or attended sign-up can be checked in or credited.")
+
+
+class NotOverYet(DomainError):
+    message = _l(
+        "Hours can be credited only for service that has happened: once the shift has ended,"
+        " or once the volunteer has checked in and out."
+    )
+
+
+class NotOnRoster(DomainError):
+    message = _l("Only volunteers on this event's roster can be named; nothing was changed.")
 
 
 class CorrectionNotAllowed(DomainError):
@@ -235,35 +252,117 @@ def _record_service(actor: User, signup: Signup) -> ServiceRecord:
         return record
 
 
-def set_minutes(actor: User, signup: Signup, minutes: int, why: str) -> ServiceRecord:
-    """Credit ``minutes`` to a sign-up, audited with before, after and why; keeps the record."""
-    if signup.status not in (SignupStatus.CONFIRMED, SignupStatus.ATTENDED):
-        raise NotAttending()
+def service_is_over(signup: Signup, now: datetime | None = None) -> bool:
+    """Whether the service of a sign-up has happened: its shift has ended, or it has started and
+    the volunteer has checked in and out."""
+    now = now or utcnow()
+    shift = signup.shift
+    if timing.has_ended(shift, now):
+        return True
+    scanned = signup.checked_in_at is not None and signup.checked_out_at is not None
+    return scanned and shift.starts_at <= now and signup.checked_out_at <= now
+
+
+CREDITABLE = (SignupStatus.CONFIRMED, SignupStatus.ATTENDED)
+WENT_AHEAD = (EventStatus.PUBLISHED, EventStatus.COMPLETED)
+
+
+def _refusal(signup: Signup, now: datetime) -> DomainError | None:
+    """Why hours cannot be credited to ``signup`` now, or None: it must be attending an event that
+    went ahead, and its service must be over."""
+    if signup.status not in CREDITABLE or signup.shift.event.status not in WENT_AHEAD:
+        return NotAttending()
+    if not service_is_over(signup, now):
+        return NotOverYet()
+    return None
+
+
+def _credit(actor: User, signup: Signup, minutes: int, why: str, now: datetime, first=False):
+    """Credit ``minutes`` with one guarded UPDATE, then audit and keep the service record.
+
+    The UPDATE takes the sign-up's row lock before the record is looked up, so two requests never
+    both insert a record; with ``first`` it credits only hours not credited yet and returns None
+    when another request already did (safe to repeat or race).
+    """
     before = signup.minutes
-    signup.minutes = minutes
-    signup.status = SignupStatus.ATTENDED
-    signup.hours_confirmed_at = utcnow()
-    signup.confirmed_by_id = actor.id
+    guard = [Signup.id == signup.id, Signup.status.in_(CREDITABLE)]
+    if first:
+        guard.append(Signup.minutes.is_(None))
+    credit = {
+        "minutes": minutes,
+        "status": SignupStatus.ATTENDED,
+        "hours_confirmed_at": now,
+        "confirmed_by_id": actor.id,
+    }
+    result = db.session.execute(
+        db.update(Signup).where(*guard).values(credit).execution_options(synchronize_session=False)
+    )
+    # Read back what the database holds now (the winner's credit, if this request lost).
+    db.session.expire(signup, list(credit))
+    if result.rowcount != 1:
+        return None
     audit.record(actor, "set_hours", signup, before=before, after=minutes, why=why)
     record = _record_service(actor, signup)
     db.session.flush()
     return record
 
 
-def confirm_hours(actor: User, signups: list[Signup]) -> int:
-    """Bulk-confirm attendance: credit each sign-up its computed minutes; returns how many."""
-    count = 0
-    for signup in signups:
-        if (
-            signup.status in (SignupStatus.CONFIRMED, SignupStatus.ATTENDED)
-            and signup.minutes is None
-        ):
-            set_minutes(actor, signup, computed_minutes(signup), why="confirmed by organiser")
-            count += 1
-    return count
+def set_minutes(
+    actor: User, signup: Signup, minutes: int, why: str, now: datetime | None = None
+) -> ServiceRecord:
+    """Credit ``minutes`` to a sign-up whose service is over, audited with before, after and why."""
+    now = now or utcnow()
+    if (refusal := _refusal(signup, now)) is not None:
+        raise refusal
+    record = _credit(actor, signup, minutes, why, now)
+    if record is None:  # cancelled or marked a no-show meanwhile
+        raise NotAttending()
+    return record
 
 
-def request_correction(user: User, signup: Signup, minutes: int, reason: str) -> HoursCorrection:
+def awaiting_credit(signups: list[Signup], now: datetime | None = None) -> list[Signup]:
+    """Those of ``signups`` that bulk confirmation credits now: not credited yet, and creditable."""
+    now = now or utcnow()
+    return [s for s in signups if s.minutes is None and _refusal(s, now) is None]
+
+
+def to_credit(
+    event: Event, signup_ids: list[int] | None = None, now: datetime | None = None
+) -> list[Signup]:
+    """The sign-ups of ``event`` that confirming hours would credit now, in roster order.
+
+    ``signup_ids`` names whom (None: everyone on the roster); naming anyone else raises
+    ``NotOnRoster``, so a bogus name never widens the choice.
+    """
+    query = (
+        db.select(Signup)
+        .join(Shift, Shift.id == Signup.shift_id)
+        .where(Shift.event_id == event.id)
+        .options(joinedload(Signup.user), joinedload(Signup.shift))
+        .order_by(Shift.starts_at, Shift.id, Signup.arrival)
+    )
+    if signup_ids is not None:
+        query = query.where(Signup.id.in_(signup_ids))
+    signups = db.session.scalars(query).all()
+    if signup_ids is not None and {s.id for s in signups} != set(signup_ids):
+        raise NotOnRoster()
+    return awaiting_credit(signups, now)
+
+
+def confirm_hours(actor: User, signups: list[Signup], now: datetime | None = None) -> int:
+    """Bulk-confirm attendance: credit each sign-up whose service is over its computed minutes,
+    once; returns how many this call credited."""
+    now = now or utcnow()
+    credited = (
+        _credit(actor, s, computed_minutes(s), "confirmed by organiser", now, first=True)
+        for s in awaiting_credit(signups, now)
+    )
+    return sum(1 for record in credited if record is not None)
+
+
+def request_correction(
+    user: User, signup: Signup, minutes: int, reason: str, now: datetime | None = None
+) -> HoursCorrection:
     """A volunteer asks for their credited hours to be corrected, giving a reason."""
     pending = db.session.scalar(
         db.select(HoursCorrection.id).where(
@@ -273,6 +372,8 @@ def request_correction(user: User, signup: Signup, minutes: int, reason: str) ->
     )
     if signup.user_id != user.id or signup.minutes is None or pending is not None:
         raise CorrectionNotAllowed()
+    if not service_is_over(signup, now):  # hours credited before the rule existed
+        raise NotOverYet()
     correction = HoursCorrection(signup=signup, requested_minutes=minutes, reason=reason)
     db.session.add(correction)
     db.session.flush()
@@ -280,18 +381,20 @@ def request_correction(user: User, signup: Signup, minutes: int, reason: str) ->
 
 
 def decide_correction(
-    actor: User, correction: HoursCorrection, accept: bool, note: str = ""
+    actor: User, correction: HoursCorrection, accept: bool, note: str = "", now=None
 ) -> None:
-    """An organiser accepts (hours change, audited) or rejects a correction request."""
+    """An organiser accepts (hours change, audited; only for service that is over) or rejects a
+    correction request."""
     if correction.status is not CorrectionStatus.PENDING:
         raise CorrectionDecided()
-    correction.status = CorrectionStatus.ACCEPTED if accept else CorrectionStatus.REJECTED
-    correction.decided_by_id = actor.id
-    correction.decided_at = utcnow()
-    correction.decision_note = note
+    now = now or utcnow()
     if accept:
         why = f"correction #{correction.id}: {correction.reason}" + (f" / {note}" if note else "")
-        set_minutes(actor, correction.signup, correction.requested_minutes, why=why)
+        set_minutes(actor, correction.signup, correction.requested_minutes, why=why, now=now)
     else:
         audit.record(actor, "reject_correction", correction, reason=correction.reason, note=note)
+    correction.status = CorrectionStatus.ACCEPTED if accept else CorrectionStatus.REJECTED
+    correction.decided_by_id = actor.id
+    correction.decided_at = now
+    correction.decision_note = note
     db.session.flush()

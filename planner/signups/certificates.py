@@ -1,13 +1,14 @@
 """Service certificates (志愿服务证明): requested by a volunteer, issued by an organisation.
 
 "Whoever organises records, whoever records certifies": a certificate lists the volunteer's service
-records at events the issuing organisation hosted, frozen when it is issued.
+records at events the issuing organisation hosted, frozen when it is issued. It covers only days up
+to today, and only service that is over (``attendance.service_is_over``).
 """
 
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
@@ -18,7 +19,8 @@ from planner.directory.models import Community, Department, Street
 from planner.events.models import EventHost
 from planner.exceptions import DomainError
 from planner.extensions import db
-from planner.signups.models import Certificate, CertificateStatus, ServiceRecord
+from planner.signups import attendance
+from planner.signups.models import Certificate, CertificateStatus, ServiceRecord, Signup
 from planner.timeutil import to_local, utcnow
 
 ORGANISATION_KINDS = {"department": Department, "street": Street, "community": Community}
@@ -26,6 +28,11 @@ ORGANISATION_KINDS = {"department": Department, "street": Street, "community": C
 
 class NoRecords(DomainError):
     message = _l("You have no confirmed service hours with this organisation in that period.")
+
+
+class ReachesIntoFuture(DomainError):
+    message = _l("A certificate can cover service only up to today.")
+    field = "ends_on"
 
 
 class AlreadyDecided(DomainError):
@@ -71,25 +78,41 @@ def issuers_for(user: User) -> list:
     return sorted(seen.values(), key=lambda o: o.name)
 
 
-def records_for(user: User, org, starts_on: date, ends_on: date) -> list[ServiceRecord]:
-    """The user's service records in the range at events ``org`` hosted, oldest first."""
-    return db.session.scalars(
+def _check_not_future(ends_on: date, now: datetime) -> None:
+    """Raise unless a certificate's date range ends today at the latest (local date)."""
+    if ends_on > to_local(now).date():
+        raise ReachesIntoFuture()
+
+
+def records_for(
+    user: User, org, starts_on: date, ends_on: date, now: datetime | None = None
+) -> list[ServiceRecord]:
+    """The user's records of service that is over, in the range, at events ``org`` hosted."""
+    now = now or utcnow()
+    records = db.session.scalars(
         db.select(ServiceRecord)
         .where(
             ServiceRecord.volunteer_id == user.id,
-            ServiceRecord.service_date.between(starts_on, ends_on),
+            ServiceRecord.service_date.between(starts_on, min(ends_on, to_local(now).date())),
             ServiceRecord.minutes > 0,
             ServiceRecord.event_id.in_(
                 db.select(EventHost.event_id).where(_host_column(org) == org.id)
             ),
         )
+        .options(joinedload(ServiceRecord.signup).joinedload(Signup.shift))
         .order_by(ServiceRecord.service_date, ServiceRecord.id)
     ).all()
+    # Records written before hours waited for the service to be over may be dated today or later.
+    return [r for r in records if r.signup is None or attendance.service_is_over(r.signup, now)]
 
 
-def request_certificate(user: User, org, starts_on: date, ends_on: date) -> Certificate:
-    """A volunteer asks ``org`` for a certificate over a date range that has records in it."""
-    if not records_for(user, org, starts_on, ends_on):
+def request_certificate(
+    user: User, org, starts_on: date, ends_on: date, now: datetime | None = None
+) -> Certificate:
+    """A volunteer asks ``org`` for a certificate over a past date range that has records in it."""
+    now = now or utcnow()
+    _check_not_future(ends_on, now)
+    if not records_for(user, org, starts_on, ends_on, now):
         raise NoRecords(field="starts_on")
     certificate = Certificate(volunteer=user, starts_on=starts_on, ends_on=ends_on)
     certificate.organisation = org
@@ -98,12 +121,18 @@ def request_certificate(user: User, org, starts_on: date, ends_on: date) -> Cert
     return certificate
 
 
-def issue(actor: User, certificate: Certificate) -> Certificate:
+def issue(actor: User, certificate: Certificate, now: datetime | None = None) -> Certificate:
     """Approve: freeze the records and total, and give the certificate its unique number."""
     if certificate.status is not CertificateStatus.REQUESTED:
         raise AlreadyDecided()
+    now = now or utcnow()
+    _check_not_future(certificate.ends_on, now)
     records = records_for(
-        certificate.volunteer, certificate.organisation, certificate.starts_on, certificate.ends_on
+        certificate.volunteer,
+        certificate.organisation,
+        certificate.starts_on,
+        certificate.ends_on,
+        now,
     )
     if not records:
         raise NoRecords()
@@ -120,7 +149,7 @@ def issue(actor: User, certificate: Certificate) -> Certificate:
     certificate.total_minutes = sum(r.minutes for r in records)
     certificate.volunteer_name = certificate.volunteer.real_name
     certificate.status = CertificateStatus.ISSUED
-    certificate.issued_at = utcnow()
+    certificate.issued_at = now
     certificate.issued_by_id = actor.id
     # Year, row id and a random tail: unique, and not guessable one from the next.
     certificate.number = f"XF{to_local(certificate.issued_at).year}{certificate.id:06d}{secrets.token_hex(3).upper()}"

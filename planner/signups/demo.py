@@ -17,7 +17,7 @@ from planner.exceptions import DomainError
 from planner.extensions import db
 from planner.signups import attendance, certificates, services
 from planner.signups.models import Certificate, Signup, SignupStatus
-from planner.timeutil import utcnow
+from planner.timeutil import local_now, utcnow
 
 VOLUNTEERS = ("13800000011", "13800000012", "13800000013")
 ORGANISER = "13800000002"
@@ -79,7 +79,7 @@ def _issue_demo_certificate(volunteer: User, organiser: User) -> None:
     for org in certificates.issuers_for(volunteer):
         try:
             certificate = certificates.request_certificate(
-                volunteer, org, date(2024, 1, 1), utcnow().date()
+                volunteer, org, date(2024, 1, 1), local_now().date()
             )
         except DomainError:
             continue

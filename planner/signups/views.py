@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from contextlib import contextmanager
 
 from flask import (
@@ -64,6 +65,7 @@ def _template_helpers():
         "can_manage_event": permissions.can_manage_event,
         "signup_status_label": status_label,
         "fmt_hours": fmt_hours,
+        "service_is_over": attendance.service_is_over,
         "leads_any_team": permissions.leads_any_team,
     }
 
@@ -530,16 +532,53 @@ def mark(signup_id: int, action: str):
     return redirect(url_for("signups.roster", event_id=signup.shift.event_id))
 
 
+# A sign-up's id as the roster names it: a plain positive number that fits in a BIGINT.
+_SIGNUP_ID = re.compile(r"[1-9][0-9]{0,17}")
+
+
+def _named_signup_ids() -> list[int]:
+    """The ``signup_id`` fields of the form; anything but a plain number names nobody on a roster."""
+    raw = request.form.getlist("signup_id")
+    if not all(_SIGNUP_ID.fullmatch(v) for v in raw):
+        raise attendance.NotOnRoster()
+    return [int(v) for v in raw]
+
+
 @bp.post("/events/<int:event_id>/roster/confirm-hours")
 @login_required
 def confirm_hours(event_id: int):
+    """Two steps: a POST without ``confirm`` shows whom it would credit (everyone, or the named
+    ``signup_id``s); the POST with ``confirm=1`` credits exactly the ``signup_id``s it names."""
     event = _managed_event(event_id)
-    chosen = {int(v) for v in request.form.getlist("signup_id") if v.isdigit()}
-    rows = [s for s in _roster_rows(event) if not chosen or s.id in chosen]
-    count = attendance.confirm_hours(current_user, rows)
+    roster_url = url_for("signups.roster", event_id=event.id)
+    confirming = request.form.get("confirm") == "1"
+    try:
+        ids = _named_signup_ids()
+        if confirming and not ids:
+            raise attendance.NotOnRoster()
+        rows = attendance.to_credit(event, ids or None)
+        count = attendance.confirm_hours(current_user, rows) if confirming else 0
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "warning")
+        return redirect(roster_url)
+    if rows and not confirming:
+        credits = [(s, attendance.computed_minutes(s)) for s in rows]
+        return render_template(
+            "signups/confirm_hours.html", event=event, credits=credits, roster_url=roster_url
+        )
     db.session.commit()
-    flash(_("Hours confirmed for %(count)d volunteers.", count=count), "success")
-    return redirect(url_for("signups.roster", event_id=event.id))
+    if count:
+        flash(_("Hours confirmed for %(count)d volunteers.", count=count), "success")
+    else:
+        flash(
+            _(
+                "There are no hours to confirm: hours are confirmed once, and only for service that"
+                " has happened (a shift that has ended, or a volunteer who checked in and out)."
+            ),
+            "info",
+        )
+    return redirect(roster_url)
 
 
 @bp.route("/signups/<int:signup_id>/hours", methods=["GET", "POST"])
@@ -653,7 +692,7 @@ def my_certificates():
             )
         except DomainError as exc:
             db.session.rollback()
-            form.starts_on.errors.append(str(exc.message))
+            form[exc.field or "starts_on"].errors.append(str(exc.message))
         else:
             db.session.commit()
             flash(_("Your request has been sent to the organisers."), "success")
