@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -12,23 +10,9 @@ from planner.accounts import services
 from planner.accounts.forms import LoginForm, PasswordForm, ProfileForm, RegisterForm
 from planner.extensions import db, limiter
 from planner.i18n import LOCALE_COOKIE
+from planner.urls import safe_next
 
 bp = Blueprint("accounts", __name__)
-
-
-def safe_next(default_endpoint: str = "main.home") -> str:
-    """The ``next`` parameter when it is a path on this site, else the default page."""
-    target = request.args.get("next") or request.form.get("next") or ""
-    parts = urlsplit(target)
-    if (
-        target.startswith("/")
-        and not target.startswith("//")
-        and not parts.scheme
-        and not parts.netloc
-        and "\\" not in target
-    ):
-        return target
-    return url_for(default_endpoint)
 
 
 def _login_phone_key() -> str:

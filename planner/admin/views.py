@@ -14,6 +14,7 @@ from planner.audit.models import AuditEntry
 from planner.directory.forms import GrantForm, UserSearchForm
 from planner.directory.models import Community, Department, Street
 from planner.directory.views import KINDS
+from planner.errors import show_on_form
 from planner.exceptions import DomainError
 from planner.extensions import db, login_manager
 from planner.notifications import services as notifications
@@ -94,7 +95,7 @@ def user(user_id: int):
         try:
             accounts.grant_organiser(current_user, person, organisation)
         except DomainError as exc:
-            form.organisation.errors.append(str(exc.message))
+            show_on_form(form, exc, "organisation")
         else:
             db.session.commit()
             flash(

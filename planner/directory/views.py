@@ -27,6 +27,7 @@ from planner.directory.models import (
     TeamRole,
     VolunteerTeam,
 )
+from planner.errors import domain_errors_go_to, show_on_form
 from planner.events.services import events_version, upcoming_and_recent
 from planner.exceptions import DomainError
 from planner.extensions import db, login_manager
@@ -226,33 +227,27 @@ def team(team_id: int):
 
 @bp.post("/teams/<int:team_id>/join")
 @login_required
+@domain_errors_go_to("directory.team", "team_id")
 def join_team(team_id: int):
     item = _load_team(team_id)
-    try:
-        membership = services.request_membership(item, current_user)
-    except DomainError as exc:
-        flash(str(exc.message), "warning")
+    membership = services.request_membership(item, current_user)
+    db.session.commit()
+    if membership.status is MembershipStatus.ACTIVE:
+        flash(_("You have joined %(team)s.", team=item.name), "success")
     else:
-        db.session.commit()
-        if membership.status is MembershipStatus.ACTIVE:
-            flash(_("You have joined %(team)s.", team=item.name), "success")
-        else:
-            flash(_("Your request to join has been sent to the team leader."), "success")
+        flash(_("Your request to join has been sent to the team leader."), "success")
     return redirect(url_for("directory.team", team_id=item.id))
 
 
 @bp.post("/teams/<int:team_id>/leave")
 @login_required
+@domain_errors_go_to("directory.team", "team_id")
 def leave_team(team_id: int):
     item = _load_team(team_id)
     membership = _membership_of(item) or abort(404)
-    try:
-        services.leave(membership)
-    except DomainError as exc:
-        flash(str(exc.message), "warning")
-    else:
-        db.session.commit()
-        flash(_("You have left %(team)s.", team=item.name), "info")
+    services.leave(membership)
+    db.session.commit()
+    flash(_("You have left %(team)s.", team=item.name), "info")
     return redirect(url_for("directory.team", team_id=item.id))
 
 
@@ -281,6 +276,7 @@ def team_members(team_id: int):
     "/teams/<int:team_id>/members/<int:membership_id>/<any(approve,decline,lead,unlead):action>"
 )
 @login_required
+@domain_errors_go_to("directory.team_members", "team_id")
 def decide_member(team_id: int, membership_id: int, action: str):
     item = _load_team(team_id)
     if not permissions.can_manage(item):
@@ -288,18 +284,14 @@ def decide_member(team_id: int, membership_id: int, action: str):
     membership = db.session.get(TeamMembership, membership_id)
     if membership is None or membership.team_id != item.id:
         abort(404)
-    try:
-        if action in ("approve", "decline"):
-            services.decide_membership(current_user, membership, approve=action == "approve")
-        else:
-            services.set_role(
-                current_user, membership, TeamRole.LEADER if action == "lead" else TeamRole.MEMBER
-            )
-    except DomainError as exc:
-        flash(str(exc.message), "warning")
+    if action in ("approve", "decline"):
+        services.decide_membership(current_user, membership, approve=action == "approve")
     else:
-        db.session.commit()
-        flash(_("The team roster has been updated."), "success")
+        services.set_role(
+            current_user, membership, TeamRole.LEADER if action == "lead" else TeamRole.MEMBER
+        )
+    db.session.commit()
+    flash(_("The team roster has been updated."), "success")
     return redirect(url_for("directory.team_members", team_id=item.id))
 
 
@@ -483,8 +475,7 @@ def admin_edit(kind: str, item_id: int | None = None):
         try:
             services.save(current_user, target, f"{kind}.{'update' if obj else 'create'}")
         except DomainError as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "name").errors.append(str(exc.message))
+            show_on_form(form, exc, "name")
         else:
             db.session.commit()
             flash(_("Saved."), "success")

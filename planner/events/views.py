@@ -18,6 +18,7 @@ from planner.directory.models import (
     Street,
     VolunteerTeam,
 )
+from planner.errors import domain_errors_go_back_to, domain_errors_go_to, show_on_form
 from planner.events import forms, services
 from planner.events.kinds import KINDS, STATUS_BADGES, STATUS_LABELS
 from planner.events.models import (
@@ -310,14 +311,6 @@ def _managed_event(event_id: int) -> Event:
     return event
 
 
-def _field_error(form, exc: DomainError, fallback: str | None = None) -> None:
-    field = getattr(form, exc.field or "", None) or (getattr(form, fallback) if fallback else None)
-    if field is None:
-        flash(str(exc.message), "warning")
-    else:
-        field.errors = [*field.errors, str(exc.message)]
-
-
 def _warn_overlaps(event: Event) -> None:
     clashes = services.overlapping(event)
     if clashes:
@@ -379,8 +372,7 @@ def new():
                 current_user, form.details(), org_from_key(form.host.data)
             )
         except DomainError as exc:
-            db.session.rollback()
-            _field_error(form, exc, "title")
+            show_on_form(form, exc, "title")
         else:
             _warn_overlaps(event)
             db.session.commit()
@@ -412,9 +404,8 @@ def edit(event_id: int):
                 services.update_event(current_user, event, form.details())
                 count = 1
         except DomainError as exc:
-            db.session.rollback()
+            show_on_form(form, exc, "title")
             event = services.load_event(event_id)
-            _field_error(form, exc, "title")
         else:
             _warn_overlaps(event)
             db.session.commit()
@@ -483,17 +474,13 @@ def manage(event_id: int):
     return _render_manage(_managed_event(event_id))
 
 
-def _transition(event_id: int, action, success: str, **kwargs):
+def _transition(event_id: int, action, success: str, anchor: str = "", **kwargs):
+    back = domain_errors_go_back_to(url_for("events.manage", event_id=event_id) + anchor)
     event = _managed_event(event_id)
-    try:
-        result = action(current_user, event, **kwargs)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "warning")
-    else:
-        db.session.commit()
-        flash(success if not isinstance(result, int) else f"{success} ({result})", "success")
-    return redirect(url_for("events.manage", event_id=event_id))
+    result = action(current_user, event, **kwargs)
+    db.session.commit()
+    flash(success if not isinstance(result, int) else f"{success} ({result})", "success")
+    return redirect(back)
 
 
 @bp.post("/events/<int:event_id>/publish")
@@ -524,9 +511,8 @@ def cancel(event_id: int):
             else:
                 services.cancel(current_user, event, form.reason.data)
         except DomainError as exc:
-            db.session.rollback()
+            show_on_form(form, exc)
             event = services.load_event(event_id)
-            _field_error(form, exc, None)
         else:
             db.session.commit()
             flash(_("The event is cancelled; everyone signed up will be told."), "success")
@@ -536,14 +522,10 @@ def cancel(event_id: int):
 
 @bp.post("/events/<int:event_id>/duplicate")
 @login_required
+@domain_errors_go_to("events.manage", "event_id")
 def duplicate(event_id: int):
     event = _managed_event(event_id)
-    try:
-        copy = services.duplicate(current_user, event)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "warning")
-        return redirect(url_for("events.manage", event_id=event.id))
+    copy = services.duplicate(current_user, event)
     db.session.commit()
     flash(_("A copy for the following week is saved as a draft."), "success")
     return redirect(url_for("events.manage", event_id=copy.id))
@@ -558,9 +540,8 @@ def repeat(event_id: int):
         try:
             copies = services.make_series(current_user, event, form.frequency.data, form.until.data)
         except DomainError as exc:
-            db.session.rollback()
+            show_on_form(form, exc, "until")
             event = services.load_event(event_id)
-            _field_error(form, exc, "until")
         else:
             db.session.commit()
             flash(_("%(num)d more occurrences are saved as drafts.", num=len(copies)), "success")
@@ -580,9 +561,8 @@ def add_host(event_id: int):
                 current_user, event, org_from_key(form.organisation.data), HostRole(form.role.data)
             )
         except DomainError as exc:
-            db.session.rollback()
+            show_on_form(form, exc, "organisation")
             event = services.load_event(event_id)
-            _field_error(form, exc, "organisation")
         else:
             _warn_overlaps(event)
             db.session.commit()
@@ -624,9 +604,8 @@ def add_programme_item(event_id: int):
                 form.duration_minutes.data,
             )
         except DomainError as exc:
-            db.session.rollback()
+            show_on_form(form, exc, "title")
             event = services.load_event(event_id)
-            _field_error(form, exc, "title")
         else:
             db.session.commit()
             flash(_("Added to the programme."), "success")
@@ -652,12 +631,12 @@ def move_programme_item(event_id: int, item_id: int, direction: str):
     event = _managed_event(event_id)
     item = _child(event.programme, item_id)
     step = -1 if direction == "up" else 1
-    _transition(
+    return _transition(
         event_id,
         lambda actor, ev: services.move_programme_item(actor, ev, item, step),
         _("The programme order is saved."),
+        anchor="#programme",
     )
-    return redirect(url_for("events.manage", event_id=event_id) + "#programme")
 
 
 def _shift_times(form):
@@ -680,8 +659,7 @@ def _save_shift(form, event, shift):
             form.requirements.data or "",
         )
     except DomainError as exc:
-        db.session.rollback()
-        _field_error(form, exc, "role")
+        show_on_form(form, exc, "role")
         return None, services.load_event(event.id)
     db.session.commit()
     flash(_("Shift saved."), "success")
@@ -825,8 +803,7 @@ def campaign_edit(campaign_id: int | None = None):
             with db.session.no_autoflush:
                 saved = services.save_campaign(current_user, item, details)
         except DomainError as exc:
-            db.session.rollback()
-            _field_error(form, exc, "name")
+            show_on_form(form, exc, "name")
         else:
             db.session.commit()
             flash(_("Saved."), "success")

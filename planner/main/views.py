@@ -8,7 +8,6 @@ from sqlalchemy import text
 from sqlalchemy.orm import joinedload, selectinload
 
 from planner import pagecache
-from planner.accounts.views import safe_next
 from planner.directory.models import (
     Department,
     District,
@@ -19,6 +18,7 @@ from planner.directory.models import (
 from planner.events.services import events_version
 from planner.extensions import csrf, db
 from planner.i18n import LOCALE_COOKIE
+from planner.urls import safe_next
 
 bp = Blueprint("main", __name__)
 

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from planner.exceptions import DomainError
+from planner.errors import domain_errors_go_to
 from planner.extensions import db, limiter
 from planner.quizzes import live
 from planner.quizzes.blueprint import bp, load_quiz, player_token
@@ -61,17 +61,14 @@ def _hosted_round(round_id: int) -> LiveRound:
 
 
 @bp.post("/quizzes/<int:quiz_id>/live")
+@domain_errors_go_to("quizzes.detail", "quiz_id")
 def live_create(quiz_id: int):
     quiz = load_quiz(quiz_id, manage=True)
     form = LiveRoundForm()
     if not form.validate_on_submit():
         flash(str(next(iter(form.errors.values()))[0]), "warning")
         return redirect(url_for("quizzes.detail", quiz_id=quiz.id))
-    try:
-        round_ = live.create_round(current_user, quiz, form.seconds_per_question.data)
-    except DomainError as exc:
-        flash(str(exc.message), "warning")
-        return redirect(url_for("quizzes.detail", quiz_id=quiz.id))
+    round_ = live.create_round(current_user, quiz, form.seconds_per_question.data)
     db.session.commit()
     return redirect(url_for("quizzes.live_host", round_id=round_.id))
 
@@ -98,19 +95,16 @@ def live_host_state(round_id: int):
 
 
 @bp.post("/quizzes/live/<int:round_id>/<any(next,skip,end):action>")
+@domain_errors_go_to("quizzes.live_host", "round_id")
 def live_control(round_id: int, action: str):
     round_ = _hosted_round(round_id)
-    try:
-        if action == "next":
-            live.advance(current_user, round_)
-        elif action == "skip":
-            live.skip(current_user, round_)
-        else:
-            live.finish(current_user, round_)
-    except DomainError as exc:
-        flash(str(exc.message), "warning")
+    if action == "next":
+        live.advance(current_user, round_)
+    elif action == "skip":
+        live.skip(current_user, round_)
     else:
-        db.session.commit()
+        live.finish(current_user, round_)
+    db.session.commit()
     if request.accept_mimetypes.best == "application/json":
         return jsonify(live.state(round_, host=True))
     return redirect(url_for("quizzes.live_host", round_id=round_.id))
@@ -153,20 +147,17 @@ def live_play(pin: str):
 
 @bp.post("/live/<pin>/join")
 @limiter.limit("20 per minute")
+@domain_errors_go_to("quizzes.live_play", "pin")
 def live_join(pin: str):
     round_ = _round_by_pin(pin)
     form = NicknameForm()
     token = player_token(create=True)
-    try:
-        live.join(
-            round_,
-            token,
-            form.nickname.data or "",
-            current_user if current_user.is_authenticated else None,
-        )
-    except DomainError as exc:
-        flash(str(exc.message), "warning")
-        return redirect(url_for("quizzes.live_play", pin=pin))
+    live.join(
+        round_,
+        token,
+        form.nickname.data or "",
+        current_user if current_user.is_authenticated else None,
+    )
     db.session.commit()
     return redirect(url_for("quizzes.live_play", pin=pin))
 
@@ -192,22 +183,16 @@ def live_state(pin: str):
 
 
 @bp.post("/live/<pin>/answer")
+@domain_errors_go_to("quizzes.live_play", "pin")
 def live_answer(pin: str):
+    """A phone's answer; refused ones answer JSON clients 409 (the DomainError handler)."""
     round_ = _round_by_pin(pin)
     player = live.player_of(round_, player_token()) or abort(403)
     option_id = request.form.get("option", type=int)
-    error = None
-    try:
-        if option_id is None:
-            raise live.NotAccepting()
-        live.submit(round_, player, option_id)
-    except DomainError as exc:
-        db.session.rollback()
-        error = str(exc.message)
-    else:
-        db.session.commit()
+    if option_id is None:
+        raise live.NotAccepting()
+    live.submit(round_, player, option_id)
+    db.session.commit()
     if request.accept_mimetypes.best == "application/json":
-        return jsonify({"ok": error is None, "error": error}), (409 if error else 200)
-    if error:
-        flash(error, "warning")
+        return jsonify({"ok": True, "error": None})
     return redirect(url_for("quizzes.live_play", pin=pin))

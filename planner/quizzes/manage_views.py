@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from planner import exports, permissions
 from planner.audit import services as audit
 from planner.directory.models import Community, Department, Street
+from planner.errors import domain_errors_go_to, show_on_form
 from planner.exceptions import DomainError
 from planner.extensions import db
 from planner.quizzes import bank, draws, imports, services, stats
@@ -78,17 +79,14 @@ def bank_list():
 
 
 @bp.post("/quizzes/bank/categories")
+@domain_errors_go_to("quizzes.bank_list")
 def add_category():
     require_organiser()
     form = CategoryForm()
     if form.validate():
-        try:
-            bank.add_category(current_user, form.name.data, form.name_en.data or "")
-        except DomainError as exc:
-            flash(str(exc.message), "warning")
-        else:
-            db.session.commit()
-            flash(_("The category has been added."), "success")
+        bank.add_category(current_user, form.name.data, form.name_en.data or "")
+        db.session.commit()
+        flash(_("The category has been added."), "success")
     else:
         for errors in form.errors.values():
             flash(str(errors[0]), "warning")
@@ -161,8 +159,7 @@ def question_edit(question_id: int | None = None):
         try:
             bank.save_question(current_user, question, _draft_from_form(form), category)
         except DomainError as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "text").errors.append(str(exc.message))
+            show_on_form(form, exc, "text")
         else:
             db.session.commit()
             flash(_("The question has been saved."), "success")
@@ -203,8 +200,7 @@ def bank_import():
             flash(str(exc.message), "danger")
             status = 400
         except DomainError as exc:
-            db.session.rollback()
-            form.file.errors.append(str(exc.message))
+            show_on_form(form, exc, "file")
             status = 400
         else:
             db.session.commit()
@@ -357,8 +353,7 @@ def quiz_edit(quiz_id: int | None = None):
             services.link_event(current_user, quiz, form.event_id.data or None)
             services.save_quiz(current_user, quiz)
         except DomainError as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "title").errors.append(str(exc.message))
+            show_on_form(form, exc, "title")
         else:
             db.session.commit()
             flash(_("The quiz has been saved."), "success")
@@ -398,6 +393,7 @@ def quiz_questions(quiz_id: int):
 
 
 @bp.route("/quizzes/<int:quiz_id>/prizes", methods=["GET", "POST"])
+@domain_errors_go_to("quizzes.prizes", "quiz_id")
 def prizes(quiz_id: int):
     quiz = load_quiz(quiz_id, manage=True)
     if not quiz.is_prize:
@@ -405,14 +401,10 @@ def prizes(quiz_id: int):
     form = PrizeForm()
     status = 200
     if form.validate_on_submit():
-        try:
-            services.add_prize(current_user, quiz, form.name.data, form.quantity.data)
-        except DomainError as exc:
-            flash(str(exc.message), "warning")
-        else:
-            db.session.commit()
-            flash(_("The prize has been added."), "success")
-            return redirect(url_for("quizzes.prizes", quiz_id=quiz.id))
+        services.add_prize(current_user, quiz, form.name.data, form.quantity.data)
+        db.session.commit()
+        flash(_("The prize has been added."), "success")
+        return redirect(url_for("quizzes.prizes", quiz_id=quiz.id))
     elif request.method == "POST":
         status = 400
     return render_template(
@@ -425,32 +417,27 @@ def prizes(quiz_id: int):
 
 
 @bp.post("/quizzes/<int:quiz_id>/prizes/<int:prize_id>/remove")
+@domain_errors_go_to("quizzes.prizes", "quiz_id")
 def prize_remove(quiz_id: int, prize_id: int):
     quiz = load_quiz(quiz_id, manage=True)
     prize = next((p for p in quiz.prizes if p.id == prize_id), None) or abort(404)
-    try:
-        services.remove_prize(current_user, quiz, prize)
-    except DomainError as exc:
-        flash(str(exc.message), "warning")
-    else:
-        db.session.commit()
+    services.remove_prize(current_user, quiz, prize)
+    db.session.commit()
     return redirect(url_for("quizzes.prizes", quiz_id=quiz.id))
 
 
 @bp.post("/quizzes/<int:quiz_id>/draw/run")
+@domain_errors_go_to("quizzes.draw", "quiz_id")
 def run_draw(quiz_id: int):
     quiz = load_quiz(quiz_id, manage=True)
-    try:
-        winners = draws.run_draw(current_user, quiz)
-    except DomainError as exc:
-        flash(str(exc.message), "warning")
-    else:
-        db.session.commit()
-        flash(_("The draw is done: %(count)d winners.", count=len(winners)), "success")
+    winners = draws.run_draw(current_user, quiz)
+    db.session.commit()
+    flash(_("The draw is done: %(count)d winners.", count=len(winners)), "success")
     return redirect(url_for("quizzes.draw", quiz_id=quiz.id))
 
 
 @bp.post("/quizzes/<int:quiz_id>/winners/<int:winner_id>/claim")
+@domain_errors_go_to("quizzes.prizes", "quiz_id")
 def claim(quiz_id: int, winner_id: int):
     quiz = load_quiz(quiz_id, manage=True)
     winner = db.session.scalar(
@@ -458,13 +445,9 @@ def claim(quiz_id: int, winner_id: int):
         .where(PrizeWinner.id == winner_id, PrizeWinner.quiz_id == quiz.id)
         .options(joinedload(PrizeWinner.prize))
     ) or abort(404)
-    try:
-        draws.mark_claimed(current_user, winner)
-    except DomainError as exc:
-        flash(str(exc.message), "warning")
-    else:
-        db.session.commit()
-        flash(_("The prize is marked as claimed."), "success")
+    draws.mark_claimed(current_user, winner)
+    db.session.commit()
+    flash(_("The prize is marked as claimed."), "success")
     return redirect(url_for("quizzes.prizes", quiz_id=quiz.id))
 
 

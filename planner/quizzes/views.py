@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from planner import permissions
+from planner.errors import domain_errors_go_to
 from planner.exceptions import DomainError
 from planner.extensions import db, limiter
 from planner.quizzes import attempts as attempt_services
@@ -71,6 +72,7 @@ def detail(quiz_id: int):
 
 @bp.post("/quizzes/<int:quiz_id>/start")
 @limiter.limit("20 per minute")  # each start writes an attempt: no floods from one address
+@domain_errors_go_to("quizzes.detail", "quiz_id")
 def start(quiz_id: int):
     quiz = load_quiz(quiz_id)
     user = current_user if current_user.is_authenticated else None
@@ -90,13 +92,9 @@ def start(quiz_id: int):
             rounds=[],
         ), 400
     token = player_token(create=user is None)
-    try:
-        attempt = attempt_services.start_attempt(
-            quiz, user=user, player_token=token, nickname=form.nickname.data or ""
-        )
-    except DomainError as exc:
-        flash(str(exc.message), "warning")
-        return redirect(url_for("quizzes.detail", quiz_id=quiz.id))
+    attempt = attempt_services.start_attempt(
+        quiz, user=user, player_token=token, nickname=form.nickname.data or ""
+    )
     db.session.commit()
     return redirect(url_for("quizzes.take", quiz_id=quiz.id, attempt_id=attempt.id))
 

@@ -34,6 +34,7 @@ from planner.directory.models import (
     TeamRole,
     VolunteerTeam,
 )
+from planner.errors import domain_errors_go_back_to, domain_errors_go_to, show_on_form
 from planner.events.capacity import change_shift_capacity
 from planner.events.models import Event, EventHost, Shift
 from planner.exceptions import DomainError
@@ -52,7 +53,7 @@ from planner.signups.models import (
     SignupStatus,
 )
 from planner.timeutil import to_local, utcnow
-from planner.urls import public_url
+from planner.urls import public_url, safe_next
 
 bp = Blueprint("signups", __name__, cli_group=None)
 
@@ -87,11 +88,6 @@ def bp_request_context():
 def _event_path(event_id: int) -> str:
     # The events blueprint owns the page; its URL is part of the public contract.
     return f"/events/{event_id}"
-
-
-def _back(default: str) -> str:
-    target = request.form.get("next") or ""
-    return target if target.startswith("/") and not target.startswith("//") else default
 
 
 def _load_shift(shift_id: int) -> Shift:
@@ -161,16 +157,11 @@ def confirm(shift_id: int):
 
 @bp.post("/shifts/<int:shift_id>/signup")
 @login_required
+@domain_errors_go_to("signups.confirm", "shift_id")
 def sign_up(shift_id: int):
     # A sign-up that went through says so on the page it leads to (``done=1``), which shows the
     # sign-up's current status: no flashed message, so the session cookie is not rewritten.
-    try:
-        outcome = services.sign_up_outcome(shift_id, current_user._get_current_object())
-    except DomainError as exc:
-        message = str(exc.message)  # before the rollback expires the user it is written for
-        db.session.rollback()
-        flash(message, "warning")
-        return redirect(url_for("signups.confirm", shift_id=shift_id))
+    outcome = services.sign_up_outcome(shift_id, current_user._get_current_object())
     if outcome is None:
         abort(404)
     db.session.commit()
@@ -179,20 +170,16 @@ def sign_up(shift_id: int):
 
 @bp.post("/signups/<int:signup_id>/cancel")
 @login_required
+@domain_errors_go_to("signups.mine")
 def cancel(signup_id: int):
     signup = _load_signup(signup_id)
     own = signup.user_id == current_user.id
     if not own and not permissions.can_manage_event(_load_event(signup.shift.event_id)):
         abort(403)
-    try:
-        services.cancel(signup, current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "warning")
-    else:
-        db.session.commit()
-        flash(_("The sign-up is cancelled."), "info")
-    return redirect(_back(url_for("signups.mine")))
+    services.cancel(signup, current_user)
+    db.session.commit()
+    flash(_("The sign-up is cancelled."), "info")
+    return redirect(safe_next("signups.mine"))
 
 
 @bp.get("/my/volunteering")
@@ -276,8 +263,7 @@ def correction(signup_id: int):
                 current_user, signup, int(form.hours.data * 60), form.reason.data
             )
         except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "warning")
+            show_on_form(form, exc)
         else:
             db.session.commit()
             flash(_("Your request has been sent to the organisers."), "success")
@@ -326,8 +312,7 @@ def team_signup(shift_id: int):
                 current_user, team, shift.id, form.user_ids.data
             )
         except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "warning")
+            show_on_form(form, exc)
         else:
             db.session.commit()
             confirmed = sum(1 for s in done if s.status is SignupStatus.CONFIRMED)
@@ -361,8 +346,7 @@ def seats(event_id: int):
         try:
             booking = services.book_seats(event.id, current_user, form.party_size.data)
         except DomainError as exc:
-            db.session.rollback()
-            form.party_size.errors.append(str(exc.message))
+            show_on_form(form, exc, "party_size")
         else:
             db.session.commit()
             flash(
@@ -389,15 +373,11 @@ def cancel_seats(booking_id: int):
     booking = db.get_or_404(SeatBooking, booking_id)
     if booking.user_id != current_user.id:
         abort(403)
-    try:
-        services.cancel_seats(booking)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "warning")
-    else:
-        db.session.commit()
-        flash(_("Your seat booking is cancelled."), "info")
-    return redirect(url_for("signups.seats", event_id=booking.event_id))
+    back = domain_errors_go_back_to(url_for("signups.seats", event_id=booking.event_id))
+    services.cancel_seats(booking)
+    db.session.commit()
+    flash(_("Your seat booking is cancelled."), "info")
+    return redirect(back)
 
 
 @bp.route("/checkin/<token>", methods=["GET", "POST"])
@@ -517,19 +497,15 @@ def roster_export(event_id: int, fmt: str):
 @login_required
 def mark(signup_id: int, action: str):
     signup = _manage_signup(signup_id)
-    try:
-        {
-            "check_in": attendance.check_in,
-            "check_out": attendance.check_out,
-            "no_show": attendance.mark_no_show,
-        }[action](current_user, signup)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "warning")
-    else:
-        db.session.commit()
-        flash(_("The roster has been updated."), "success")
-    return redirect(url_for("signups.roster", event_id=signup.shift.event_id))
+    back = domain_errors_go_back_to(url_for("signups.roster", event_id=signup.shift.event_id))
+    {
+        "check_in": attendance.check_in,
+        "check_out": attendance.check_out,
+        "no_show": attendance.mark_no_show,
+    }[action](current_user, signup)
+    db.session.commit()
+    flash(_("The roster has been updated."), "success")
+    return redirect(back)
 
 
 # A sign-up's id as the roster names it: a plain positive number that fits in a BIGINT.
@@ -550,18 +526,13 @@ def confirm_hours(event_id: int):
     """Two steps: a POST without ``confirm`` shows whom it would credit (everyone, or the named
     ``signup_id``s); the POST with ``confirm=1`` credits exactly the ``signup_id``s it names."""
     event = _managed_event(event_id)
-    roster_url = url_for("signups.roster", event_id=event.id)
+    roster_url = domain_errors_go_back_to(url_for("signups.roster", event_id=event.id))
     confirming = request.form.get("confirm") == "1"
-    try:
-        ids = _named_signup_ids()
-        if confirming and not ids:
-            raise attendance.NotOnRoster()
-        rows = attendance.to_credit(event, ids or None)
-        count = attendance.confirm_hours(current_user, rows) if confirming else 0
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "warning")
-        return redirect(roster_url)
+    ids = _named_signup_ids()
+    if confirming and not ids:
+        raise attendance.NotOnRoster()
+    rows = attendance.to_credit(event, ids or None)
+    count = attendance.confirm_hours(current_user, rows) if confirming else 0
     if rows and not confirming:
         credits = [(s, attendance.computed_minutes(s)) for s in rows]
         return render_template(
@@ -590,8 +561,7 @@ def set_hours(signup_id: int):
         try:
             attendance.set_minutes(current_user, signup, int(form.hours.data * 60), form.why.data)
         except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "warning")
+            show_on_form(form, exc)
         else:
             db.session.commit()
             flash(_("The hours have been saved."), "success")
@@ -609,17 +579,13 @@ def decide(correction_id: int, decision: str):
     correction = db.get_or_404(HoursCorrection, correction_id)
     signup = _manage_signup(correction.signup_id)
     form = forms.DecisionForm()
-    try:
-        attendance.decide_correction(
-            current_user, correction, decision == "accept", (form.note.data or "")[:500]
-        )
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "warning")
-    else:
-        db.session.commit()
-        flash(_("The request has been decided."), "success")
-    return redirect(url_for("signups.roster", event_id=signup.shift.event_id))
+    back = domain_errors_go_back_to(url_for("signups.roster", event_id=signup.shift.event_id))
+    attendance.decide_correction(
+        current_user, correction, decision == "accept", (form.note.data or "")[:500]
+    )
+    db.session.commit()
+    flash(_("The request has been decided."), "success")
+    return redirect(back)
 
 
 @bp.post("/shifts/<int:shift_id>/capacity")
@@ -629,22 +595,18 @@ def capacity(shift_id: int):
     if not permissions.can_manage_event(_load_event(shift.event_id)):
         abort(403)
     form = forms.CapacityForm()
+    back = domain_errors_go_back_to(url_for("signups.roster", event_id=shift.event_id))
     if form.validate_on_submit():
-        try:
-            promoted = change_shift_capacity(current_user, shift, form.capacity.data)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "warning")
-        else:
-            db.session.commit()
-            flash(
-                _("Capacity saved; %(count)d promoted from the waitlist.", count=len(promoted)),
-                "success",
-            )
+        promoted = change_shift_capacity(current_user, shift, form.capacity.data)
+        db.session.commit()
+        flash(
+            _("Capacity saved; %(count)d promoted from the waitlist.", count=len(promoted)),
+            "success",
+        )
     else:
         for error in form.capacity.errors:
             flash(str(error), "warning")
-    return redirect(url_for("signups.roster", event_id=shift.event_id))
+    return redirect(back)
 
 
 @bp.get("/events/<int:event_id>/checkin-screen")
@@ -691,8 +653,7 @@ def my_certificates():
                 current_user, org, form.starts_on.data, form.ends_on.data
             )
         except DomainError as exc:
-            db.session.rollback()
-            form[exc.field or "starts_on"].errors.append(str(exc.message))
+            show_on_form(form, exc, "starts_on")
         else:
             db.session.commit()
             flash(_("Your request has been sent to the organisers."), "success")
@@ -734,6 +695,7 @@ def certificate_requests():
 
 @bp.post("/certificates/<int:certificate_id>/<any(issue,reject):decision>")
 @login_required
+@domain_errors_go_to("signups.certificate_requests")
 def decide_certificate(certificate_id: int, decision: str):
     certificate = db.session.scalar(
         db.select(Certificate)
@@ -742,17 +704,12 @@ def decide_certificate(certificate_id: int, decision: str):
     ) or abort(404)
     if not permissions.can_manage(certificate.organisation):
         abort(403)
-    try:
-        if decision == "issue":
-            certificates.issue(current_user, certificate)
-        else:
-            certificates.reject(current_user, certificate)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "warning")
+    if decision == "issue":
+        certificates.issue(current_user, certificate)
     else:
-        db.session.commit()
-        flash(_("The request has been decided."), "success")
+        certificates.reject(current_user, certificate)
+    db.session.commit()
+    flash(_("The request has been decided."), "success")
     return redirect(url_for("signups.certificate_requests"))
 
 
