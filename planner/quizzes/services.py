@@ -107,3 +107,14 @@ def remove_prize(actor, quiz: Quiz, prize: Prize) -> None:
     quiz.prizes.remove(prize)
     db.session.flush()
     audit.record(actor, "remove_prize", quiz, prize=prize.name)
+
+
+def published_quizzes_of(event) -> list[Quiz]:
+    """The published quizzes attached to ``event``, for its page (one query)."""
+    return list(
+        db.session.scalars(
+            db.select(Quiz)
+            .where(Quiz.event_id == event.id, Quiz.published.is_(True))
+            .order_by(Quiz.id)
+        )
+    )
