@@ -62,6 +62,7 @@ def test_the_listing_service_combines_filters(make_event, make_community):
     assert titles(both) == {"这里的晚会"}
     assert titles(ListingFilter(street=here.street_id, q="清扫")) == {"这里的清扫"}
     assert titles(ListingFilter(past=True)) == set()
+    assert ListingFilter(kind=EventKind.GALA, past=True, q="晚会").active_count == 2
 
 
 VIEW_MODULES = ["planner/events/views.py", "planner/calendar/views.py"]

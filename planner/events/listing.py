@@ -51,6 +51,15 @@ class ListingFilter:
     q: str = ""
     past: bool = False
 
+    @property
+    def active_count(self) -> int:
+        """How many filters are set, the search aside (the page shows the number)."""
+        return sum(
+            1
+            for name in self.__dataclass_fields__
+            if name != "q" and getattr(self, name) not in (None, "", False)
+        )
+
 
 def _week_start(today: date) -> date:
     return today - timedelta(days=today.weekday())

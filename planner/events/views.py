@@ -128,18 +128,13 @@ def listing():
     form, filters = _filter_form()
     page = listing_page(filters, _page_number())
     args = {k: v for k, v in request.args.items() if k != "page" and v}
-    active = sum(
-        1
-        for name, field in form._fields.items()
-        if name != "q" and not field.errors and field.data not in (None, "", False)
-    )
     return render_template(
         "events/list.html",
         form=form,
         page=page,
         args=args,
         past=filters.past,
-        active_filters=active,
+        active_filters=filters.active_count,
     )
 
 
