@@ -523,12 +523,10 @@ def _host_names(event_ids) -> Select:
 # ---------------------------------------------------------------- what the pages offer
 
 
-def published_event(event_id: int) -> Event | None:
+def public_event(event_id: int) -> Event | None:
     """The event, unless it is unknown or a draft: a single event's feed shows nothing else."""
     event = db.session.get(Event, event_id)
-    if event is None or event.status == EventStatus.DRAFT:
-        return None
-    return event
+    return event if event is not None and event.is_public else None
 
 
 @dataclass(frozen=True)

@@ -149,7 +149,7 @@ def _personal_limit() -> str:
 
 @bp.get("/events/<int:event_id>.ics")
 def event_ics(event_id: int):
-    event = services.published_event(event_id) or abort(404)
+    event = services.public_event(event_id) or abort(404)
     return _serve(services.event_feed(event), filename=f"xinfeng-event-{event.id}.ics")
 
 
