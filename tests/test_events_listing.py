@@ -75,14 +75,21 @@ def test_event_and_calendar_views_leave_queries_to_services(module):
     assert [line.strip() for line in source.splitlines() if QUERYING.search(line)] == []
 
 
-def test_templates_call_no_services():
-    calls = re.compile(r"\b(my_signups_for|my_seats_for|quizzes_for_event)\(")
-    found = [
+def _templates_calling(pattern: str, folder: str = "") -> list[str]:
+    calls = re.compile(rf"\b({pattern})\(")
+    return [
         str(path.relative_to(ROOT))
-        for path in (ROOT / "templates").rglob("*.html")
+        for path in (ROOT / "templates" / folder).rglob("*.html")
         if calls.search(path.read_text())
     ]
-    assert found == []
+
+
+def test_templates_call_no_services():
+    assert _templates_calling("my_signups_for|my_seats_for|quizzes_for_event") == []
+
+
+def test_event_templates_are_told_what_the_visitor_may_do():
+    assert _templates_calling("can_manage_event|is_organiser|leads_any_team", "events") == []
 
 
 def test_the_event_page_shows_my_place_my_seats_and_the_events_quizzes(

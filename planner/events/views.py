@@ -135,18 +135,21 @@ def listing():
         args=args,
         past=filters.past,
         active_filters=filters.active_count,
+        plans_events=permissions.is_organiser() or permissions.leads_any_team(),
     )
 
 
 @bp.get("/events/<int:event_id>")
 @pagecache.cached_for_visitors(services.event_version)
 def detail(event_id: int):
-    event = services.load_event(event_id)
-    if event is None or not (event.is_public or permissions.can_manage_event(event)):
+    event = services.load_event(event_id) or abort(404)
+    manages_event = permissions.can_manage_event(event)
+    if not (event.is_public or manages_event):
         abort(404)
     return render_template(
         "events/detail.html",
         event=event,
+        manages_event=manages_event,
         my_signups=signup_services.my_signups_for(event) if event.shifts else {},
         my_booking=signup_services.my_seats_for(event) if event.seats_capacity else None,
         event_quizzes=quiz_services.published_quizzes_of(event) if event.is_public else [],
@@ -563,7 +566,9 @@ def _visible_campaign(campaign: Campaign) -> bool:
 def campaigns():
     rows = queries.campaigns_with_leads()
     return render_template(
-        "events/campaigns.html", campaigns=[c for c in rows if _visible_campaign(c)]
+        "events/campaigns.html",
+        campaigns=[c for c in rows if _visible_campaign(c)],
+        plans_campaigns=permissions.is_organiser(),
     )
 
 
