@@ -131,9 +131,12 @@ def test_the_shift_partial_shows_places_and_the_users_waitlist_position(
     with app.test_request_context("/"):
         login_user(me)
         _ = [s.capacity for s in event.shifts]
-        with count_queries() as counter:
-            html = render_template_string(SHIFT_LOOP, event=event)
-    assert counter.count == 1  # the user's sign-ups for the whole event, in one query
+        with count_queries() as loading:
+            mine = services.my_signups_for(event)
+        with count_queries() as rendering:
+            html = render_template_string(SHIFT_LOOP, event=event, my_signups=mine)
+    assert loading.count == 1  # the user's sign-ups for the whole event, in one query
+    assert rendering.count == 0  # the view loads them; templates never query
     assert "/signups/" in html
     assert (
         f"/shifts/{event.shifts[1].id}/signup" in html
@@ -327,9 +330,14 @@ def test_the_seat_partial_shows_seats_left_and_the_users_booking(
         db.session.commit()
         login_user(me)
         event = db.session.get(Event, event.id)
-        with count_queries() as counter:
-            html = render_template_string("{% include 'events/_seat_actions.html' %}", event=event)
-    assert counter.count == 1 and f"/events/{event.id}/seats" in html and "3" in html
+        with count_queries() as loading:
+            booking = services.my_seats_for(event)
+        with count_queries() as rendering:
+            html = render_template_string(
+                "{% include 'events/_seat_actions.html' %}", event=event, my_booking=booking
+            )
+    assert loading.count == 1 and rendering.count == 0  # templates never query
+    assert f"/events/{event.id}/seats" in html and "3" in html
 
 
 def test_an_organiser_cancels_from_the_roster_and_returns_to_it(

@@ -22,6 +22,7 @@ from sqlalchemy.orm import aliased, joinedload
 from planner import signals
 from planner.accounts.models import User
 from planner.calendar.models import CalendarToken
+from planner.directory import services as directory_services
 from planner.directory.models import (
     Community,
     Department,
@@ -509,6 +510,41 @@ def _host_names(event_ids) -> Select:
         .outerjoin(team, EventHost.team_id == team.id)
         .where(EventHost.event_id.in_(event_ids))
         .order_by(EventHost.event_id, EventHost.id)
+    )
+
+
+# ---------------------------------------------------------------- what the pages offer
+
+
+def public_event(event_id: int) -> Event | None:
+    """The event, unless it is unknown or a draft: a single event's feed shows nothing else."""
+    event = db.session.get(Event, event_id)
+    return event if event is not None and event.is_public else None
+
+
+@dataclass(frozen=True)
+class FeedDirectory:
+    """Everything with a feed of its own, for the page that lists the feeds."""
+
+    districts: list[District]  # with their streets and communities loaded
+    departments: list[Department]
+    teams: list[VolunteerTeam]
+    campaigns: list[Campaign]
+
+
+def feed_directory() -> FeedDirectory:
+    """The districts (with streets and communities), departments, teams and campaigns not
+    archived nor drafts, each by name (campaigns newest first)."""
+    campaigns = db.session.scalars(
+        db.select(Campaign)
+        .where(Campaign.status != CampaignStatus.DRAFT)
+        .order_by(Campaign.starts_on.desc(), Campaign.name)
+    ).all()
+    return FeedDirectory(
+        districts=directory_services.active_districts(),
+        departments=directory_services.active_departments(),
+        teams=directory_services.active_teams(),
+        campaigns=list(campaigns),
     )
 
 

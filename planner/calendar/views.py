@@ -21,12 +21,10 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from sqlalchemy.orm import selectinload
 
 from planner.calendar import cache, ics, services
 from planner.calendar.forms import ReminderForm
-from planner.directory.models import Department, District, Street, VolunteerTeam
-from planner.events.models import Campaign, CampaignStatus, Event, EventKind, EventStatus
+from planner.events.models import EventKind
 from planner.extensions import db, limiter
 from planner.urls import public_base_url, public_url
 
@@ -151,9 +149,7 @@ def _personal_limit() -> str:
 
 @bp.get("/events/<int:event_id>.ics")
 def event_ics(event_id: int):
-    event = db.session.get(Event, event_id)
-    if event is None or event.status == EventStatus.DRAFT:
-        abort(404)
+    event = services.public_event(event_id) or abort(404)
     return _serve(services.event_feed(event), filename=f"xinfeng-event-{event.id}.ics")
 
 
@@ -186,31 +182,13 @@ def personal_feed(token: str):
 
 @bp.get("/calendar")
 def index():
-    districts = db.session.scalars(
-        db.select(District)
-        .where(District.archived_at.is_(None))
-        .options(selectinload(District.streets).selectinload(Street.communities))
-        .order_by(District.name)
-    ).all()
-    departments = db.session.scalars(
-        db.select(Department).where(Department.archived_at.is_(None)).order_by(Department.name)
-    ).all()
-    teams = db.session.scalars(
-        db.select(VolunteerTeam)
-        .where(VolunteerTeam.archived_at.is_(None))
-        .order_by(VolunteerTeam.name)
-    ).all()
-    campaigns = db.session.scalars(
-        db.select(Campaign)
-        .where(Campaign.status != CampaignStatus.DRAFT)
-        .order_by(Campaign.starts_on.desc(), Campaign.name)
-    ).all()
+    directory = services.feed_directory()
     return render_template(
         "calendar/index.html",
-        districts=districts,
-        departments=departments,
-        teams=teams,
-        campaigns=campaigns,
+        districts=directory.districts,
+        departments=directory.departments,
+        teams=directory.teams,
+        campaigns=directory.campaigns,
         kinds=list(services.KIND_LABELS.items()),
     )
 

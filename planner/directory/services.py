@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from planner.audit import services as audit
 from planner.directory.models import (
     Community,
     ConventionItem,
+    Department,
     District,
     JoinPolicy,
     MembershipStatus,
@@ -83,9 +85,34 @@ def replace_convention(community: Community, lines: list[str]) -> None:
 
 
 def active_districts() -> list[District]:
+    """Districts not archived, by name, with their streets and those streets' communities loaded
+    (archived ones included: callers skip them with ``is_archived``)."""
     return list(
         db.session.scalars(
-            db.select(District).where(District.archived_at.is_(None)).order_by(District.name)
+            db.select(District)
+            .where(District.archived_at.is_(None))
+            .options(selectinload(District.streets).selectinload(Street.communities))
+            .order_by(District.name)
+        )
+    )
+
+
+def active_departments() -> list[Department]:
+    """Departments not archived, by name."""
+    return list(
+        db.session.scalars(
+            db.select(Department).where(Department.archived_at.is_(None)).order_by(Department.name)
+        )
+    )
+
+
+def active_teams() -> list[VolunteerTeam]:
+    """Volunteer service teams not archived, by name."""
+    return list(
+        db.session.scalars(
+            db.select(VolunteerTeam)
+            .where(VolunteerTeam.archived_at.is_(None))
+            .order_by(VolunteerTeam.name)
         )
     )
 

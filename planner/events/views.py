@@ -7,34 +7,29 @@ from datetime import timedelta
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.orm import joinedload, selectinload
 
 from planner import pagecache, permissions
+from planner.directory import services as directory_services
 from planner.directory.models import (
     Community,
     Department,
-    District,
     PartnerOrganisation,
     Street,
     VolunteerTeam,
 )
 from planner.errors import domain_errors_go_back_to, domain_errors_go_to, show_on_form
-from planner.events import forms, services
+from planner.events import forms, queries, services
 from planner.events.kinds import KINDS, STATUS_BADGES, STATUS_LABELS
-from planner.events.models import (
-    Campaign,
-    CampaignStatus,
-    Event,
-    EventKind,
-    HostRole,
-)
+from planner.events.listing import ListingFilter, filter_options, listing_page
+from planner.events.models import Campaign, CampaignStatus, Event, EventKind, HostRole
+from planner.events.organisations import all_organisations, org_from_key, org_key, org_label
 from planner.exceptions import DomainError
 from planner.extensions import db
 from planner.quizzes import services as quiz_services
-from planner.timeutil import from_local, local_now, to_local, utcnow
+from planner.signups import services as signup_services
+from planner.timeutil import from_local, local_now, to_local
 
 bp = Blueprint("events", __name__)
-PER_PAGE = 20
 
 
 @bp.record_once
@@ -52,13 +47,6 @@ def _event_globals(state):
 
 # ---------------------------------------------------------------- organisations as choices
 
-ORG_MODELS = {
-    "department": Department,
-    "partner": PartnerOrganisation,
-    "street": Street,
-    "community": Community,
-    "team": VolunteerTeam,
-}
 ORG_ENDPOINTS = {
     Department: ("directory.department", "department_id"),
     PartnerOrganisation: ("directory.partner", "partner_id"),
@@ -68,60 +56,28 @@ ORG_ENDPOINTS = {
 }
 
 
-def org_key(organisation) -> str:
-    kind = next(k for k, m in ORG_MODELS.items() if isinstance(organisation, m))
-    return f"{kind}:{organisation.id}"
-
-
-def org_from_key(key: str | None):
-    kind, _sep, ident = (key or "").partition(":")
-    model = ORG_MODELS.get(kind)
-    if model is None or not ident.isdigit():
-        return None
-    return db.session.get(model, int(ident))
-
-
 def org_url(organisation) -> str:
     endpoint, arg = ORG_ENDPOINTS[type(organisation)]
     return url_for(endpoint, **{arg: organisation.id})
 
 
-def _org_label(organisation) -> str:
-    if isinstance(organisation, Community):
-        return f"{organisation.street.name} · {organisation.name}"
-    return organisation.name
-
-
-def _all_organisations() -> list:
-    rows = []
-    for model in ORG_MODELS.values():
-        query = db.select(model).where(model.archived_at.is_(None)).order_by(model.name)
-        if model is Community:
-            query = query.options(joinedload(Community.street))
-        rows.extend(db.session.scalars(query))
-    return rows
-
-
 def _org_choices(organisations) -> list[tuple[str, str]]:
-    return [(org_key(o), _org_label(o)) for o in organisations]
+    return [(org_key(o), org_label(o)) for o in organisations]
 
 
-def _community_choices(blank=True) -> list:
-    rows = db.session.scalars(
-        db.select(Community)
-        .where(Community.archived_at.is_(None))
-        .options(joinedload(Community.street).joinedload(Street.district))
-        .order_by(Community.name)
-    )
-    choices = [(None, _("— none —"))] if blank else []
-    return choices + [
-        (c.id, f"{c.street.district.name} · {c.street.name} · {c.name}") for c in rows
+def _community_choices() -> list:
+    return [(None, _("— none —"))] + [
+        (c.id, f"{c.street.district.name} · {c.street.name} · {c.name}")
+        for c in queries.communities_with_places()
     ]
 
 
 def _campaign_choices() -> list:
-    rows = db.session.scalars(db.select(Campaign).order_by(Campaign.starts_on.desc()))
-    return [(None, _("— none —"))] + [(c.id, c.name) for c in rows]
+    return [(None, _("— none —"))] + [(c.id, c.name) for c in queries.campaigns_newest_first()]
+
+
+def _team_choices(blank: str) -> list:
+    return [(None, blank)] + [(t.id, t.name) for t in directory_services.active_teams()]
 
 
 @bp.app_template_global()
@@ -132,172 +88,72 @@ def organisation_url(organisation) -> str:
 # ---------------------------------------------------------------- public listing
 
 
-def _week_start(today):
-    return today - timedelta(days=today.weekday())
+def _page_number() -> int:
+    return request.args.get("page", 1, type=int)
 
 
-def _date_window(data) -> tuple | None:
-    """The (from, to) local days chosen, as UTC bounds; None when no date filter applies."""
-    today = local_now().date()
-    when = data.get("when")
-    if when == "today":
-        first, last = today, today
-    elif when == "weekend":
-        saturday = _week_start(today) + timedelta(days=5)
-        first, last = saturday, saturday + timedelta(days=1)
-    elif when == "week":
-        monday = _week_start(today)
-        first, last = monday, monday + timedelta(days=6)
-    elif when == "range" or data.get("date_from") or data.get("date_to"):
-        first, last = data.get("date_from"), data.get("date_to")
-        if first is None and last is None:
-            return None
-    else:
-        return None
-    start = services.local_day_bounds(first)[0] if first else None
-    end = services.local_day_bounds(last)[1] if last else None
-    return start, end
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def listing_query(data: dict):
-    """The public listing's query for the valid filter values in ``data``."""
-    query = db.select(Event).where(Event.status.in_(services.PUBLIC_STATUSES))
-    now = utcnow()
-    # The bounds on starts_at are implied by the others (no event is longer than LONGEST_EVENT) but
-    # let the database walk its start-time index instead of reading every event.
-    if data.get("past"):
-        query = query.where(Event.ends_at < now, Event.starts_at < now).order_by(
-            Event.starts_at.desc(), Event.id.desc()
-        )
-    else:
-        query = query.where(
-            Event.ends_at >= now, Event.starts_at >= now - services.LONGEST_EVENT
-        ).order_by(Event.starts_at, Event.id)
-    if data.get("community"):
-        query = query.where(Event.community_id == data["community"])
-    elif data.get("street"):
-        query = query.where(
-            Event.community_id.in_(
-                db.select(Community.id).where(Community.street_id == data["street"])
-            )
-        )
-    elif data.get("district"):
-        query = query.where(
-            Event.community_id.in_(
-                db.select(Community.id)
-                .join(Community.street)
-                .where(Street.district_id == data["district"])
-            )
-        )
-    if data.get("kind"):
-        query = query.where(Event.kind == EventKind(data["kind"]))
-    if data.get("campaign"):
-        query = query.where(Event.campaign_id == data["campaign"])
-    host = org_from_key(data.get("host"))
-    if host is not None:
-        query = query.where(services.host_condition(host))
-    window = _date_window(data)
-    if window is not None:
-        start, end = window
-        if start is not None:
-            query = query.where(Event.ends_at > start)
-        if end is not None:
-            query = query.where(Event.starts_at < end)
-    if data.get("q"):
-        pattern = f"%{_escape_like(data['q'])}%"
-        query = query.where(
-            db.or_(
-                Event.title.ilike(pattern, escape="\\"),
-                Event.description.ilike(pattern, escape="\\"),
-            )
-        )
-    return query.options(*services.card_options())
-
-
-def _filter_form() -> tuple[forms.EventFilterForm, dict]:
+def _filter_form() -> tuple[forms.EventFilterForm, ListingFilter]:
     form = forms.EventFilterForm(request.args)
-    # Plain columns, not ORM objects: at a city's size these lists hold thousands of names.
-    communities = db.session.execute(
-        db.select(Community.id, Community.name, Street.id, Street.name, District.id, District.name)
-        .join(Community.street)
-        .join(Street.district)
-        .where(Community.archived_at.is_(None))
-        .order_by(Community.name)
-    ).all()
-    streets = {row[2]: row[3] for row in communities}
-    districts = {row[4]: row[5] for row in communities}
+    picked_host = org_from_key(request.args.get("host"))
+    options = filter_options(picked_host)
     # An empty value, not "None": a filter left at "All" stays out of the address.
     blank = [("", _("All"))]
-    form.district.choices = blank + sorted(districts.items(), key=lambda d: d[1])
-    form.street.choices = blank + sorted(streets.items(), key=lambda s: s[1])
-    form.community.choices = blank + [(row[0], row[1]) for row in communities]
-    form.kind.choices = [("", _("All"))] + [(k.value, s.label) for k, s in KINDS.items()]
-    form.campaign.choices = blank + [
-        tuple(row)
-        for row in db.session.execute(
-            db.select(Campaign.id, Campaign.name)
-            .where(Campaign.status != CampaignStatus.DRAFT)
-            .order_by(Campaign.name)
-        )
-    ]
-    form.host.choices = _host_choices(request.args.get("host"))
+    form.district.choices = blank + options.districts
+    form.street.choices = blank + options.streets
+    form.community.choices = blank + options.communities
+    form.kind.choices = blank + [(k.value, s.label) for k, s in KINDS.items()]
+    form.campaign.choices = blank + options.campaigns
+    form.host.choices = blank + options.hosts
     form.validate()
     # A bad value in one filter is ignored; the others still apply.
     data = {name: field.data for name, field in form._fields.items() if not field.errors}
-    return form, data
-
-
-def _host_choices(chosen: str | None) -> list[tuple[str, str]]:
-    """Departments and partner organisations, plus the host picked by a link (a team's page links
-    here with its team): a city's thousands of teams would make a drop-down nobody can use."""
-    kinds = {model: kind for kind, model in ORG_MODELS.items()}
-    hosts = [("", _("All"))]
-    for model in (Department, PartnerOrganisation):
-        hosts.extend(
-            (f"{kinds[model]}:{ident}", name)
-            for ident, name in db.session.execute(
-                db.select(model.id, model.name)
-                .where(model.archived_at.is_(None))
-                .order_by(model.name)
-            )
-        )
-    picked = org_from_key(chosen)
-    if picked is not None and not isinstance(picked, Department | PartnerOrganisation):
-        hosts.insert(1, (org_key(picked), _org_label(picked)))
-    return hosts
+    filters = ListingFilter(
+        district=data.get("district"),
+        street=data.get("street"),
+        community=data.get("community"),
+        kind=EventKind(data["kind"]) if data.get("kind") else None,
+        campaign=data.get("campaign"),
+        host=picked_host if data.get("host") else None,
+        when=data.get("when") or None,
+        date_from=data.get("date_from"),
+        date_to=data.get("date_to"),
+        q=data.get("q") or "",
+        past=bool(data.get("past")),
+    )
+    return form, filters
 
 
 @bp.get("/events")
 @pagecache.cached_for_visitors(services.events_version)
 def listing():
-    form, data = _filter_form()
-    page = db.paginate(listing_query(data), per_page=PER_PAGE, error_out=False)
+    form, filters = _filter_form()
+    page = listing_page(filters, _page_number())
     args = {k: v for k, v in request.args.items() if k != "page" and v}
-    active = sum(
-        1 for name, value in data.items() if name != "q" and value not in (None, "", False)
-    )
     return render_template(
         "events/list.html",
         form=form,
         page=page,
         args=args,
-        past=bool(data.get("past")),
-        active_filters=active,
+        past=filters.past,
+        active_filters=filters.active_count,
+        plans_events=permissions.is_organiser() or permissions.leads_any_team(),
     )
 
 
 @bp.get("/events/<int:event_id>")
 @pagecache.cached_for_visitors(services.event_version)
 def detail(event_id: int):
-    event = services.load_event(event_id)
-    if event is None or not (event.is_public or permissions.can_manage_event(event)):
+    event = services.load_event(event_id) or abort(404)
+    manages_event = permissions.can_manage_event(event)
+    if not (event.is_public or manages_event):
         abort(404)
     return render_template(
-        "events/detail.html", event=event, event_quizzes=quiz_services.quizzes_for_event(event)
+        "events/detail.html",
+        event=event,
+        manages_event=manages_event,
+        my_signups=signup_services.my_signups_for(event) if event.shifts else {},
+        my_booking=signup_services.my_seats_for(event) if event.seats_capacity else None,
+        event_quizzes=quiz_services.quizzes_for_event(event),
     )
 
 
@@ -330,15 +186,7 @@ def _warn_overlaps(event: Event) -> None:
 def mine():
     if not (permissions.is_organiser() or permissions.leads_any_team()):
         abort(403)
-    now = utcnow()
-    page = db.paginate(
-        db.select(Event)
-        .where(services.managed_condition(current_user))
-        .options(*services.card_options())
-        .order_by((Event.ends_at < now), Event.starts_at, Event.id),
-        per_page=PER_PAGE,
-        error_out=False,
-    )
+    page = queries.managed_events_page(current_user, _page_number())
     return render_template("events/mine.html", page=page)
 
 
@@ -426,17 +274,10 @@ def _distinct_ids(form, prefix: str) -> None:
 
 
 def _render_manage(event: Event, **given):
-    teams = db.session.scalars(
-        db.select(VolunteerTeam)
-        .where(VolunteerTeam.archived_at.is_(None))
-        .order_by(VolunteerTeam.name)
-    ).all()
     host_form = given.get("host_form") or forms.HostForm(formdata=None)
-    host_form.organisation.choices = _org_choices(_all_organisations())
+    host_form.organisation.choices = _org_choices(all_organisations())
     programme_form = given.get("programme_form") or forms.ProgrammeItemForm(formdata=None)
-    programme_form.performer_team_id.choices = [(None, _("— none —"))] + [
-        (t.id, t.name) for t in teams
-    ]
+    programme_form.performer_team_id.choices = _team_choices(_("— none —"))
     shift_form = given.get("shift_form") or forms.ShiftForm(
         formdata=None,
         starts_at=to_local(event.starts_at).replace(tzinfo=None),
@@ -451,11 +292,7 @@ def _render_manage(event: Event, **given):
         ("series", series_form),
     ):
         _distinct_ids(form, prefix)
-    siblings = []
-    if event.series_id:
-        siblings = db.session.scalars(
-            db.select(Event).where(Event.series_id == event.series_id).order_by(Event.starts_at)
-        ).all()
+    siblings = queries.series_occurrences(event)
     status = 400 if given else 200
     return render_template(
         "events/manage.html",
@@ -554,7 +391,7 @@ def repeat(event_id: int):
 def add_host(event_id: int):
     event = _managed_event(event_id)
     form = forms.HostForm()
-    form.organisation.choices = _org_choices(_all_organisations())
+    form.organisation.choices = _org_choices(all_organisations())
     if form.validate_on_submit():
         try:
             services.add_host(
@@ -590,9 +427,7 @@ def remove_host(event_id: int, host_id: int):
 def add_programme_item(event_id: int):
     event = _managed_event(event_id)
     form = forms.ProgrammeItemForm()
-    form.performer_team_id.choices = [(None, "")] + [
-        (t.id, t.name) for t in db.session.scalars(db.select(VolunteerTeam))
-    ]
+    form.performer_team_id.choices = _team_choices("")
     if form.validate_on_submit():
         try:
             services.add_programme_item(
@@ -707,48 +542,21 @@ def _visible_campaign(campaign: Campaign) -> bool:
 
 @bp.get("/campaigns")
 def campaigns():
-    rows = db.session.scalars(
-        db.select(Campaign)
-        .options(selectinload(Campaign.lead_departments))
-        .order_by(Campaign.starts_on.desc(), Campaign.id)
-    ).all()
+    rows = queries.campaigns_with_leads()
     return render_template(
-        "events/campaigns.html", campaigns=[c for c in rows if _visible_campaign(c)]
+        "events/campaigns.html",
+        campaigns=[c for c in rows if _visible_campaign(c)],
+        plans_campaigns=permissions.is_organiser(),
     )
 
 
 @bp.get("/campaigns/<int:campaign_id>")
 def campaign(campaign_id: int):
-    item = db.session.scalar(
-        db.select(Campaign)
-        .where(Campaign.id == campaign_id)
-        .options(selectinload(Campaign.lead_departments))
-    )
+    item = queries.campaign_with_leads(campaign_id)
     if item is None or not _visible_campaign(item):
         abort(404)
-    public = Event.status.in_(services.PUBLIC_STATUSES)
-    page = db.paginate(
-        db.select(Event)
-        .where(Event.campaign_id == item.id, public)
-        .options(*services.card_options())
-        .order_by(Event.starts_at, Event.id),
-        per_page=60,
-        error_out=False,
-    )
-    by_kind = db.session.execute(
-        db.select(Event.kind, db.func.count(Event.id))
-        .where(Event.campaign_id == item.id, public)
-        .group_by(Event.kind)
-    ).all()
-    by_district = db.session.execute(
-        db.select(District.name, db.func.count(Event.id))
-        .join(Event.community)
-        .join(Community.street)
-        .join(Street.district)
-        .where(Event.campaign_id == item.id, public)
-        .group_by(District.name)
-        .order_by(db.func.count(Event.id).desc(), District.name)
-    ).all()
+    page = queries.campaign_events_page(item, _page_number())
+    by_kind = queries.campaign_counts_by_kind(item)
     days: dict = {}
     for event in page.items:
         days.setdefault(to_local(event.starts_at).date(), []).append(event)
@@ -759,7 +567,7 @@ def campaign(campaign_id: int):
         page=page,
         total=page.total,
         by_kind=sorted(by_kind, key=lambda row: list(KINDS).index(row[0])),
-        by_district=by_district,
+        by_district=queries.campaign_counts_by_district(item),
         can_manage=permissions.can_manage_campaign(item),
     )
 
@@ -770,21 +578,14 @@ def campaign(campaign_id: int):
 def campaign_edit(campaign_id: int | None = None):
     item = None
     if campaign_id is not None:
-        item = db.session.scalar(
-            db.select(Campaign)
-            .where(Campaign.id == campaign_id)
-            .options(selectinload(Campaign.lead_departments))
-        ) or abort(404)
+        item = queries.campaign_with_leads(campaign_id) or abort(404)
         if not permissions.can_manage_campaign(item):
             abort(403)
     elif not permissions.is_organiser():
         abort(403)
     form = forms.CampaignForm(obj=item)
     form.lead_department_ids.choices = [
-        (d.id, d.name)
-        for d in db.session.scalars(
-            db.select(Department).where(Department.archived_at.is_(None)).order_by(Department.name)
-        )
+        (d.id, d.name) for d in directory_services.active_departments()
     ]
     if request.method == "GET" and item is not None:
         form.lead_department_ids.data = [d.id for d in item.lead_departments]

@@ -159,3 +159,6 @@ def remove_prize(actor, quiz: Quiz, prize: Prize) -> None:
     quiz.prizes.remove(prize)
     db.session.flush()
     audit.record(actor, "remove_prize", quiz, prize=prize.name)
+
+
+    )

@@ -1,0 +1,206 @@
+"""The public events listing: its filters, the query they make, and the options the filters offer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask_sqlalchemy.pagination import Pagination
+
+from planner.directory.models import (
+    Community,
+    Department,
+    District,
+    PartnerOrganisation,
+    Street,
+)
+from planner.events import services
+from planner.events.models import Campaign, CampaignStatus, Event, EventKind
+from planner.events.organisations import org_key, org_kind, org_label
+from planner.extensions import db
+from planner.timeutil import local_now, utcnow
+
+PER_PAGE = 20
+
+
+class When:
+    """The quick date choices of the listing (``?when=``)."""
+
+    TODAY = "today"
+    WEEKEND = "weekend"
+    WEEK = "week"
+    RANGE = "range"
+
+
+@dataclass(frozen=True)
+class ListingFilter:
+    """What the visitor asked the listing for, parsed and valid; ``None`` or empty: no filter.
+
+    Of the places, the narrowest given applies (community, else street, else district).
+    """
+
+    district: int | None = None
+    street: int | None = None
+    community: int | None = None
+    kind: EventKind | None = None
+    campaign: int | None = None
+    host: object | None = None  # an organisation (Department, Street, VolunteerTeam, …)
+    when: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str = ""
+    past: bool = False
+
+    @property
+    def active_count(self) -> int:
+        """How many filters are set, the search aside (the page shows the number)."""
+        return sum(
+            1
+            for name in self.__dataclass_fields__
+            if name != "q" and getattr(self, name) not in (None, "", False)
+        )
+
+
+def _week_start(today: date) -> date:
+    return today - timedelta(days=today.weekday())
+
+
+def date_window(filters: ListingFilter) -> tuple[datetime | None, datetime | None] | None:
+    """The (from, to) local days chosen, as UTC bounds; ``None`` when no date filter applies."""
+    today = local_now().date()
+    if filters.when == When.TODAY:
+        first, last = today, today
+    elif filters.when == When.WEEKEND:
+        saturday = _week_start(today) + timedelta(days=5)
+        first, last = saturday, saturday + timedelta(days=1)
+    elif filters.when == When.WEEK:
+        monday = _week_start(today)
+        first, last = monday, monday + timedelta(days=6)
+    elif filters.date_from or filters.date_to:
+        first, last = filters.date_from, filters.date_to
+    else:
+        return None
+    start = services.local_day_bounds(first)[0] if first else None
+    end = services.local_day_bounds(last)[1] if last else None
+    return start, end
+
+
+def _in_place(filters: ListingFilter):
+    if filters.community:
+        return Event.community_id == filters.community
+    if filters.street:
+        return Event.community_id.in_(
+            db.select(Community.id).where(Community.street_id == filters.street)
+        )
+    if filters.district:
+        return Event.community_id.in_(
+            db.select(Community.id)
+            .join(Community.street)
+            .where(Street.district_id == filters.district)
+        )
+    return None
+
+
+def listing_query(filters: ListingFilter):
+    """The public events matching ``filters``: upcoming soonest first, or past latest first."""
+    query = db.select(Event).where(Event.status.in_(services.PUBLIC_STATUSES))
+    now = utcnow()
+    # The bounds on starts_at are implied by the others (no event is longer than LONGEST_EVENT) but
+    # let the database walk its start-time index instead of reading every event.
+    if filters.past:
+        query = query.where(Event.ends_at < now, Event.starts_at < now).order_by(
+            Event.starts_at.desc(), Event.id.desc()
+        )
+    else:
+        query = query.where(
+            Event.ends_at >= now, Event.starts_at >= now - services.LONGEST_EVENT
+        ).order_by(Event.starts_at, Event.id)
+    place = _in_place(filters)
+    if place is not None:
+        query = query.where(place)
+    if filters.kind is not None:
+        query = query.where(Event.kind == filters.kind)
+    if filters.campaign:
+        query = query.where(Event.campaign_id == filters.campaign)
+    if filters.host is not None:
+        query = query.where(services.host_condition(filters.host))
+    window = date_window(filters)
+    if window is not None:
+        start, end = window
+        if start is not None:
+            query = query.where(Event.ends_at > start)
+        if end is not None:
+            query = query.where(Event.starts_at < end)
+    if filters.q:
+        # autoescape: a visitor's %, _ or escape character is searched for, not a wildcard.
+        query = query.where(
+            db.or_(
+                Event.title.icontains(filters.q, autoescape=True),
+                Event.description.icontains(filters.q, autoescape=True),
+            )
+        )
+    return query.options(*services.card_options())
+
+
+def listing_page(filters: ListingFilter, page: int = 1, per_page: int = PER_PAGE) -> Pagination:
+    """One page of the public listing (an empty page past the last one, never an error)."""
+    return db.paginate(listing_query(filters), page=page, per_page=per_page, error_out=False)
+
+
+# ---------------------------------------------------------------- what the filters offer
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """The (value, label) pairs each filter offers, without the blank "all" choice."""
+
+    districts: list[tuple[int, str]]
+    streets: list[tuple[int, str]]
+    communities: list[tuple[int, str]]
+    campaigns: list[tuple[int, str]]
+    hosts: list[tuple[str, str]]
+
+
+def filter_options(picked_host=None) -> FilterOptions:
+    """Places, campaigns and hosts to filter by; ``picked_host`` is offered even when it is of a
+    kind not listed (a team's page links to the listing with its team)."""
+    # Plain columns, not ORM objects: at a city's size these lists hold thousands of names.
+    communities = db.session.execute(
+        db.select(Community.id, Community.name, Street.id, Street.name, District.id, District.name)
+        .join(Community.street)
+        .join(Street.district)
+        .where(Community.archived_at.is_(None))
+        .order_by(Community.name)
+    ).all()
+    streets = {row[2]: row[3] for row in communities}
+    districts = {row[4]: row[5] for row in communities}
+    campaigns = db.session.execute(
+        db.select(Campaign.id, Campaign.name)
+        .where(Campaign.status != CampaignStatus.DRAFT)
+        .order_by(Campaign.name)
+    ).all()
+    return FilterOptions(
+        districts=sorted(districts.items(), key=lambda d: d[1]),
+        streets=sorted(streets.items(), key=lambda s: s[1]),
+        communities=[(row[0], row[1]) for row in communities],
+        campaigns=[tuple(row) for row in campaigns],
+        hosts=_host_options(picked_host),
+    )
+
+
+def _host_options(picked) -> list[tuple[str, str]]:
+    """Departments and partner organisations, plus ``picked``: a city's thousands of teams would
+    make a drop-down nobody can use."""
+    hosts = []
+    for model in (Department, PartnerOrganisation):
+        hosts.extend(
+            (f"{org_kind(model)}:{ident}", name)
+            for ident, name in db.session.execute(
+                db.select(model.id, model.name)
+                .where(model.archived_at.is_(None))
+                .order_by(model.name)
+            )
+        )
+    if picked is not None and not isinstance(picked, Department | PartnerOrganisation):
+        hosts.insert(0, (org_key(picked), org_label(picked)))
+    return hosts
