@@ -159,6 +159,3 @@ def remove_prize(actor, quiz: Quiz, prize: Prize) -> None:
     quiz.prizes.remove(prize)
     db.session.flush()
     audit.record(actor, "remove_prize", quiz, prize=prize.name)
-
-
-    )
