@@ -21,18 +21,19 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from sqlalchemy.orm import selectinload
 
+from planner import organisations
 from planner.calendar import cache, ics, services
 from planner.calendar.forms import ReminderForm
-from planner.directory.models import Department, District, Street, VolunteerTeam
+from planner.directory import services as directory
+from planner.directory.models import VolunteerTeam
 from planner.events.models import Campaign, CampaignStatus, Event, EventKind, EventStatus
 from planner.extensions import db, limiter
 from planner.urls import public_base_url, public_url
 
 bp = Blueprint("calendar", __name__)
 
-SCOPE_NAMES = "districts,streets,communities,departments,teams,campaigns"
+SCOPE_NAMES = ",".join(organisations.BY_FEED_SCOPE)
 LANGS = {"zh": "zh_Hans_CN", "en": "en"}
 
 
@@ -44,6 +45,13 @@ def feed_url(endpoint: str, **values) -> str:
     """An absolute https-or-http URL of a feed, in the page's language."""
     values.setdefault("lang", "en" if str(get_locale()) == "en" else "zh")
     return public_url(endpoint, **values)
+
+
+@bp.app_template_global()
+def scope_feed_url(item, **values) -> str:
+    """The feed of a district, street, community, department, partner, team or campaign."""
+    scope = organisations.feed_scope_of(item)
+    return feed_url("calendar.scope_feed", scope=scope, item_id=item.id, **values)
 
 
 @bp.app_template_filter()
@@ -186,15 +194,6 @@ def personal_feed(token: str):
 
 @bp.get("/calendar")
 def index():
-    districts = db.session.scalars(
-        db.select(District)
-        .where(District.archived_at.is_(None))
-        .options(selectinload(District.streets).selectinload(Street.communities))
-        .order_by(District.name)
-    ).all()
-    departments = db.session.scalars(
-        db.select(Department).where(Department.archived_at.is_(None)).order_by(Department.name)
-    ).all()
     teams = db.session.scalars(
         db.select(VolunteerTeam)
         .where(VolunteerTeam.archived_at.is_(None))
@@ -207,8 +206,8 @@ def index():
     ).all()
     return render_template(
         "calendar/index.html",
-        districts=districts,
-        departments=departments,
+        districts=directory.active_districts(),
+        departments=directory.active_departments(),
         teams=teams,
         campaigns=campaigns,
         kinds=list(services.KIND_LABELS.items()),

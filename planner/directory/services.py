@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from planner.audit import services as audit
 from planner.directory.models import (
     Community,
     ConventionItem,
+    Department,
     District,
     JoinPolicy,
     MembershipStatus,
+    PartnerOrganisation,
     Street,
     TeamMembership,
     TeamRole,
@@ -83,9 +86,34 @@ def replace_convention(community: Community, lines: list[str]) -> None:
 
 
 def active_districts() -> list[District]:
+    """The districts not archived, by name, each with its streets and their communities loaded
+    (three queries): the district tree that the home, directory and calendar pages show."""
     return list(
         db.session.scalars(
-            db.select(District).where(District.archived_at.is_(None)).order_by(District.name)
+            db.select(District)
+            .where(District.archived_at.is_(None))
+            .options(selectinload(District.streets).selectinload(Street.communities))
+            .order_by(District.name)
+        )
+    )
+
+
+def active_departments() -> list[Department]:
+    """The departments not archived, by name."""
+    return list(
+        db.session.scalars(
+            db.select(Department).where(Department.archived_at.is_(None)).order_by(Department.name)
+        )
+    )
+
+
+def active_partners() -> list[PartnerOrganisation]:
+    """The partner organisations not archived, by name."""
+    return list(
+        db.session.scalars(
+            db.select(PartnerOrganisation)
+            .where(PartnerOrganisation.archived_at.is_(None))
+            .order_by(PartnerOrganisation.name)
         )
     )
 

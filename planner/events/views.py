@@ -9,12 +9,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 
-from planner import pagecache, permissions
+from planner import organisations, pagecache, permissions
+from planner.directory import services as directory
 from planner.directory.models import (
     Community,
-    Department,
     District,
-    PartnerOrganisation,
     Street,
     VolunteerTeam,
 )
@@ -50,58 +49,16 @@ def _event_globals(state):
 
 # ---------------------------------------------------------------- organisations as choices
 
-ORG_MODELS = {
-    "department": Department,
-    "partner": PartnerOrganisation,
-    "street": Street,
-    "community": Community,
-    "team": VolunteerTeam,
-}
-ORG_ENDPOINTS = {
-    Department: ("directory.department", "department_id"),
-    PartnerOrganisation: ("directory.partner", "partner_id"),
-    Street: ("directory.street", "street_id"),
-    Community: ("directory.community", "community_id"),
-    VolunteerTeam: ("directory.team", "team_id"),
-}
-
-
-def org_key(organisation) -> str:
-    kind = next(k for k, m in ORG_MODELS.items() if isinstance(organisation, m))
-    return f"{kind}:{organisation.id}"
-
-
-def org_from_key(key: str | None):
-    kind, _sep, ident = (key or "").partition(":")
-    model = ORG_MODELS.get(kind)
-    if model is None or not ident.isdigit():
-        return None
-    return db.session.get(model, int(ident))
-
-
-def org_url(organisation) -> str:
-    endpoint, arg = ORG_ENDPOINTS[type(organisation)]
-    return url_for(endpoint, **{arg: organisation.id})
-
 
 def _org_label(organisation) -> str:
-    if isinstance(organisation, Community):
+    # A community's name is unique only within its street.
+    if organisation.organisation_kind == "community":
         return f"{organisation.street.name} · {organisation.name}"
     return organisation.name
 
 
-def _all_organisations() -> list:
-    rows = []
-    for model in ORG_MODELS.values():
-        query = db.select(model).where(model.archived_at.is_(None)).order_by(model.name)
-        if model is Community:
-            query = query.options(joinedload(Community.street))
-        rows.extend(db.session.scalars(query))
-    return rows
-
-
-def _org_choices(organisations) -> list[tuple[str, str]]:
-    return [(org_key(o), _org_label(o)) for o in organisations]
+def _org_choices(choices) -> list[tuple[str, str]]:
+    return [(organisations.key_of(o), _org_label(o)) for o in choices]
 
 
 def _community_choices(blank=True) -> list:
@@ -124,7 +81,7 @@ def _campaign_choices() -> list:
 
 @bp.app_template_global()
 def organisation_url(organisation) -> str:
-    return org_url(organisation)
+    return organisations.url_of(organisation)
 
 
 # ---------------------------------------------------------------- public listing
@@ -195,7 +152,7 @@ def listing_query(data: dict):
         query = query.where(Event.kind == EventKind(data["kind"]))
     if data.get("campaign"):
         query = query.where(Event.campaign_id == data["campaign"])
-    host = org_from_key(data.get("host"))
+    host = organisations.from_key(data.get("host"))
     if host is not None:
         query = query.where(services.host_condition(host))
     window = _date_window(data)
@@ -252,20 +209,20 @@ def _filter_form() -> tuple[forms.EventFilterForm, dict]:
 def _host_choices(chosen: str | None) -> list[tuple[str, str]]:
     """Departments and partner organisations, plus the host picked by a link (a team's page links
     here with its team): a city's thousands of teams would make a drop-down nobody can use."""
-    kinds = {model: kind for kind, model in ORG_MODELS.items()}
     hosts = [("", _("All"))]
-    for model in (Department, PartnerOrganisation):
+    for kind in (organisations.KINDS["department"], organisations.KINDS["partner"]):
+        model = kind.model
         hosts.extend(
-            (f"{kinds[model]}:{ident}", name)
+            (organisations.format_key(kind.name, ident), name)
             for ident, name in db.session.execute(
                 db.select(model.id, model.name)
                 .where(model.archived_at.is_(None))
                 .order_by(model.name)
             )
         )
-    picked = org_from_key(chosen)
-    if picked is not None and not isinstance(picked, Department | PartnerOrganisation):
-        hosts.insert(1, (org_key(picked), _org_label(picked)))
+    picked = organisations.from_key(chosen)
+    if picked is not None and picked.organisation_kind not in ("department", "partner"):
+        hosts.insert(1, (organisations.key_of(picked), _org_label(picked)))
     return hosts
 
 
@@ -373,7 +330,7 @@ def new():
     if form.validate_on_submit():
         try:
             event = services.create_event(
-                current_user, form.details(), org_from_key(form.host.data)
+                current_user, form.details(), organisations.from_key(form.host.data)
             )
         except DomainError as exc:
             db.session.rollback()
@@ -438,7 +395,7 @@ def _render_manage(event: Event, **given):
         .order_by(VolunteerTeam.name)
     ).all()
     host_form = given.get("host_form") or forms.HostForm(formdata=None)
-    host_form.organisation.choices = _org_choices(_all_organisations())
+    host_form.organisation.choices = _org_choices(services.host_organisations())
     programme_form = given.get("programme_form") or forms.ProgrammeItemForm(formdata=None)
     programme_form.performer_team_id.choices = [(None, _("— none —"))] + [
         (t.id, t.name) for t in teams
@@ -570,11 +527,14 @@ def repeat(event_id: int):
 def add_host(event_id: int):
     event = _managed_event(event_id)
     form = forms.HostForm()
-    form.organisation.choices = _org_choices(_all_organisations())
+    form.organisation.choices = _org_choices(services.host_organisations())
     if form.validate_on_submit():
         try:
             services.add_host(
-                current_user, event, org_from_key(form.organisation.data), HostRole(form.role.data)
+                current_user,
+                event,
+                organisations.from_key(form.organisation.data),
+                HostRole(form.role.data),
             )
         except DomainError as exc:
             db.session.rollback()
@@ -745,26 +705,24 @@ def campaign(campaign_id: int):
     )
     if item is None or not _visible_campaign(item):
         abort(404)
-    public = Event.status.in_(services.PUBLIC_STATUSES)
+    public = db.and_(Event.status.in_(services.PUBLIC_STATUSES), services.events_of(item))
     page = db.paginate(
         db.select(Event)
-        .where(Event.campaign_id == item.id, public)
+        .where(public)
         .options(*services.card_options())
         .order_by(Event.starts_at, Event.id),
         per_page=60,
         error_out=False,
     )
     by_kind = db.session.execute(
-        db.select(Event.kind, db.func.count(Event.id))
-        .where(Event.campaign_id == item.id, public)
-        .group_by(Event.kind)
+        db.select(Event.kind, db.func.count(Event.id)).where(public).group_by(Event.kind)
     ).all()
     by_district = db.session.execute(
         db.select(District.name, db.func.count(Event.id))
         .join(Event.community)
         .join(Community.street)
         .join(Street.district)
-        .where(Event.campaign_id == item.id, public)
+        .where(public)
         .group_by(District.name)
         .order_by(db.func.count(Event.id).desc(), District.name)
     ).all()
@@ -799,12 +757,7 @@ def campaign_edit(campaign_id: int | None = None):
     elif not permissions.is_organiser():
         abort(403)
     form = forms.CampaignForm(obj=item)
-    form.lead_department_ids.choices = [
-        (d.id, d.name)
-        for d in db.session.scalars(
-            db.select(Department).where(Department.archived_at.is_(None)).order_by(Department.name)
-        )
-    ]
+    form.lead_department_ids.choices = [(d.id, d.name) for d in directory.active_departments()]
     if request.method == "GET" and item is not None:
         form.lead_department_ids.data = [d.id for d in item.lead_departments]
         form.status.data = item.status.value

@@ -25,11 +25,11 @@ from openpyxl import Workbook
 from sqlalchemy import func
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from planner import permissions
+from planner import organisations, permissions
 from planner.accounts.models import mask_name
+from planner.directory import services as directory
 from planner.directory.models import (
     Community,
-    Department,
     MembershipStatus,
     Street,
     TeamMembership,
@@ -771,17 +771,17 @@ def verify(number: str):
 
 
 def _report_scopes() -> list[tuple[str, str, object]]:
-    departments = db.session.scalars(
-        db.select(Department).where(Department.archived_at.is_(None)).order_by(Department.name)
-    ).all()
+    departments = directory.active_departments()
     teams = db.session.scalars(
         db.select(VolunteerTeam)
         .where(VolunteerTeam.archived_at.is_(None))
         .options(joinedload(VolunteerTeam.department), joinedload(VolunteerTeam.community))
         .order_by(VolunteerTeam.name)
     ).all()
-    return [(f"department:{d.id}", d.name, d) for d in departments if permissions.can_manage(d)] + [
-        (f"team:{t.id}", t.name, t) for t in teams if permissions.can_manage(t)
+    return [
+        (organisations.key_of(o), o.name, o)
+        for o in (*departments, *teams)
+        if permissions.can_manage(o)
     ]
 
 
