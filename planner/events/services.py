@@ -30,7 +30,7 @@ from planner.events.models import (
     ProgrammeItem,
     Shift,
 )
-from planner.events.scopes import events_of, host_condition  # noqa: F401 (host_condition: views)
+from planner.events.scopes import events_of, host_condition  # noqa: F401 (the host filter)
 from planner.exceptions import DomainError
 from planner.extensions import db
 from planner.notifications import services as notifications
