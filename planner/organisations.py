@@ -20,7 +20,7 @@ from planner.directory.models import (
     Street,
     VolunteerTeam,
 )
-from planner.events.models import Campaign
+from planner.events.models import Campaign, EventHost
 from planner.extensions import db
 
 
@@ -90,7 +90,7 @@ KINDS: dict[str, OrganisationKind] = {
 }
 BY_FEED_SCOPE: dict[str, OrganisationKind] = {kind.feed_scope: kind for kind in KINDS.values()}
 # The kinds that can host an event, in the order choosers list them.
-HOST_KINDS = ("department", "partner", "street", "community", "team")
+HOST_KINDS = EventHost.organisation_kinds
 
 
 def kind_of(item) -> OrganisationKind:
