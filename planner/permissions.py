@@ -5,16 +5,9 @@ from __future__ import annotations
 from flask import g
 from flask_login import current_user
 
-from planner.directory.models import (
-    Community,
-    Department,
-    MembershipStatus,
-    Street,
-    TeamMembership,
-    TeamRole,
-    VolunteerTeam,
-)
+from planner.directory.models import MembershipStatus, TeamMembership, TeamRole, VolunteerTeam
 from planner.extensions import db
+from planner.organisations import Grants
 
 
 def _user(user=None):
@@ -31,15 +24,7 @@ def _grant_keys(user) -> frozenset[tuple[str, int]]:
     """The (kind, id) pairs a user organises for, loaded once per request."""
     cache = g.setdefault("_grant_keys", {})
     if user.id not in cache:
-        keys = set()
-        for grant in user.grants:
-            if grant.department_id:
-                keys.add(("department", grant.department_id))
-            if grant.street_id:
-                keys.add(("street", grant.street_id))
-            if grant.community_id:
-                keys.add(("community", grant.community_id))
-        cache[user.id] = frozenset(keys)
+        cache[user.id] = frozenset(grant.organisation_kind_and_id for grant in user.grants)
     return cache[user.id]
 
 
@@ -75,33 +60,19 @@ def leads_any_team(user=None) -> bool:
 
 
 def can_manage(organisation, user=None) -> bool:
-    """Whether the user may act for ``organisation``.
+    """Whether the user may act for ``organisation`` (or a district or campaign).
 
     Administrators manage everything; an organiser manages the organisations granted to them, and
     a street organiser also the communities of that street; a team is managed by its leaders and by
-    whoever manages its owner (a city-wide team by administrators only).
+    whoever manages its owner (a city-wide team by administrators only); a campaign by whoever
+    manages one of its lead departments. Each kind's rule: ``managed_by`` in planner/organisations.
     """
     user = _user(user)
     if user is None or organisation is None:
         return False
     if user.is_admin:
         return True
-    keys = _grant_keys(user)
-    if isinstance(organisation, Department):
-        return ("department", organisation.id) in keys
-    if isinstance(organisation, Street):
-        return ("street", organisation.id) in keys
-    if isinstance(organisation, Community):
-        return ("community", organisation.id) in keys or (
-            "street",
-            organisation.street_id,
-        ) in keys
-    if isinstance(organisation, VolunteerTeam):
-        if organisation.id in _led_team_ids(user):
-            return True
-        owner = organisation.owner
-        return owner is not None and can_manage(owner, user)
-    return False
+    return Grants(_grant_keys(user), lambda: _led_team_ids(user)).cover(organisation)
 
 
 def can_see_full_phone(subject_user, user=None) -> bool:
@@ -130,10 +101,7 @@ def can_manage_event(event, user=None) -> bool:
 
 def can_manage_campaign(campaign, user=None) -> bool:
     """Administrators, and organisers of one of the campaign's lead departments."""
-    user = _user(user)
-    if user is None:
-        return False
-    return user.is_admin or any(can_manage(d, user) for d in campaign.lead_departments)
+    return can_manage(campaign, user)
 
 
 def can_manage_quiz(quiz, user=None) -> bool:

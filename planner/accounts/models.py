@@ -10,7 +10,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from planner.directory.models import Community, Department, Street
+from planner.directory.models import Community, Department, OrganisationRef, Street
 from planner.extensions import db
 from planner.timeutil import UTCDateTime, utcnow
 
@@ -89,8 +89,10 @@ class User(UserMixin, db.Model):
         return self.real_name
 
 
-class OrganiserGrant(db.Model):
+class OrganiserGrant(OrganisationRef, db.Model):
     """Lets a user organise for one department, street office or community (exactly one)."""
+
+    organisation_kinds = ("department", "street", "community")
 
     __table_args__ = (
         CheckConstraint(
@@ -114,13 +116,3 @@ class OrganiserGrant(db.Model):
     department: Mapped[Department | None] = relationship()
     street: Mapped[Street | None] = relationship()
     community: Mapped[Community | None] = relationship()
-
-    @property
-    def organisation(self) -> Department | Street | Community:
-        return self.department or self.street or self.community
-
-    @organisation.setter
-    def organisation(self, org: Department | Street | Community) -> None:
-        self.department = org if isinstance(org, Department) else None
-        self.street = org if isinstance(org, Street) else None
-        self.community = org if isinstance(org, Community) else None

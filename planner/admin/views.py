@@ -7,12 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
-from planner import permissions
+from planner import organisations, permissions
 from planner.accounts import services as accounts
 from planner.accounts.models import OrganiserGrant, User
 from planner.audit.models import AuditEntry
+from planner.directory import services as directory
 from planner.directory.forms import GrantForm, UserSearchForm
-from planner.directory.models import Community, Department, Street
+from planner.directory.models import Community, Street
 from planner.directory.views import KINDS
 from planner.errors import show_on_form
 from planner.exceptions import DomainError
@@ -53,9 +54,7 @@ def users():
 
 
 def _organisation_choices() -> list[tuple[str, str]]:
-    departments = db.session.scalars(
-        db.select(Department).where(Department.archived_at.is_(None)).order_by(Department.name)
-    )
+    departments = directory.active_departments()
     streets = db.session.scalars(
         db.select(Street)
         .where(Street.archived_at.is_(None))
@@ -69,18 +68,14 @@ def _organisation_choices() -> list[tuple[str, str]]:
         .order_by(Community.name)
     )
     return (
-        [(f"department:{d.id}", d.name) for d in departments]
-        + [(f"street:{s.id}", f"{s.district.name} · {s.name}") for s in streets]
-        + [(f"community:{c.id}", f"{c.street.name} · {c.name}") for c in communities]
+        [(organisations.key_of(d), d.name) for d in departments]
+        + [(organisations.key_of(s), f"{s.district.name} · {s.name}") for s in streets]
+        + [(organisations.key_of(c), f"{c.street.name} · {c.name}") for c in communities]
     )
 
 
 def _organisation(value: str):
-    kind, _sep, ident = value.partition(":")
-    model = {"department": Department, "street": Street, "community": Community}.get(kind)
-    if model is None or not ident.isdigit():
-        return None
-    return db.session.get(model, int(ident))
+    return organisations.from_key(value, kinds=OrganiserGrant.organisation_kinds)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])

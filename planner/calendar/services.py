@@ -10,13 +10,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, bindparam, case, false, func, literal, or_, union
+from sqlalchemy import Select, and_, bindparam, case, false, func, literal, or_
 from sqlalchemy.orm import aliased, joinedload
 
 from planner import signals
@@ -43,8 +42,10 @@ from planner.events.models import (
     ProgrammeItem,
     Shift,
 )
+from planner.events.scopes import events_of_kind
 from planner.exceptions import DomainError
 from planner.extensions import db
+from planner.organisations import BY_FEED_SCOPE
 from planner.timeutil import utcnow
 
 # Bump when the rendered body changes for the same data, so cached bodies and ETags move on.
@@ -62,95 +63,6 @@ class TokenMissing(DomainError):
 
 
 # ---------------------------------------------------------------- which events a feed holds
-
-
-# Each scope is "the event ids of a union of indexed look-ups": an OR of a column test and an
-# EXISTS over event_host defeats the indexes and scans every event (20,000 at a city's size) on
-# each feed request, including the conditional ones that should answer 304 cheaply.
-_Inner = aliased(Event)
-
-
-def _ids_of(*selects) -> object:
-    return Event.id.in_(union(*selects))
-
-
-def _own(condition) -> object:
-    return db.select(_Inner.id).where(condition)
-
-
-def _hosted(*conditions) -> object:
-    """Ids of events with a host row matching ``conditions``."""
-    return db.select(EventHost.event_id).where(*conditions)
-
-
-def _community_ids_of_street(street_id: int):
-    return db.select(Community.id).where(Community.street_id == street_id)
-
-
-def _community_ids_of_district(district_id: int):
-    return (
-        db.select(Community.id)
-        .join(Street, Community.street_id == Street.id)
-        .where(Street.district_id == district_id)
-    )
-
-
-def _in_community(community_id: int):
-    return _ids_of(
-        _own(_Inner.community_id == community_id), _hosted(EventHost.community_id == community_id)
-    )
-
-
-def _in_street(street_id: int):
-    communities = _community_ids_of_street(street_id)
-    return _ids_of(
-        _own(_Inner.community_id.in_(communities)),
-        _hosted(EventHost.street_id == street_id),
-        _hosted(EventHost.community_id.in_(communities)),
-    )
-
-
-def _in_district(district_id: int):
-    communities = _community_ids_of_district(district_id)
-    streets = db.select(Street.id).where(Street.district_id == district_id)
-    return _ids_of(
-        _own(_Inner.community_id.in_(communities)),
-        _hosted(EventHost.street_id.in_(streets)),
-        _hosted(EventHost.community_id.in_(communities)),
-    )
-
-
-def _of_department(department_id: int):
-    teams = db.select(VolunteerTeam.id).where(VolunteerTeam.department_id == department_id)
-    return _ids_of(
-        _hosted(EventHost.department_id == department_id), _hosted(EventHost.team_id.in_(teams))
-    )
-
-
-def _of_team(team_id: int):
-    performs = db.select(ProgrammeItem.event_id).where(ProgrammeItem.performer_team_id == team_id)
-    return _ids_of(_hosted(EventHost.team_id == team_id), performs)
-
-
-def _of_campaign(campaign_id: int):
-    return Event.campaign_id == campaign_id
-
-
-@dataclass(frozen=True)
-class Scope:
-    model: type
-    condition: Callable[[int], object]
-
-
-# URL segment → what it names. The URL contract (DESIGN §3) fixes these names.
-SCOPES: dict[str, Scope] = {
-    "districts": Scope(District, _in_district),
-    "streets": Scope(Street, _in_street),
-    "communities": Scope(Community, _in_community),
-    "departments": Scope(Department, _of_department),
-    "teams": Scope(VolunteerTeam, _of_team),
-    "campaigns": Scope(Campaign, _of_campaign),
-}
 
 
 @dataclass(frozen=True)
@@ -187,7 +99,7 @@ def scope_feed(scope: str, item_id: int, item_name: str, kind: EventKind | None 
     key = f"{scope}/{item_id}" + (f"?kind={kind.value}" if kind else "")
     name = _with_kind(_l("%(name)s · Xinfeng events", name=item_name), kind)
     # Built only when the feed's version is not remembered: building it costs more than a 304.
-    condition = functools.partial(SCOPES[scope].condition, item_id)
+    condition = functools.partial(events_of_kind, BY_FEED_SCOPE[scope].name, item_id)
     return Feed(key, name, item_name, condition, kind=kind)
 
 
@@ -227,15 +139,15 @@ class FeedHead:
 _LATEST_EDIT = db.select(func.max(Event.updated_at)).scalar_subquery()
 
 
-def _scope_head(spec: Scope) -> Select:
-    query = db.select(spec.model.name, _LATEST_EDIT).where(spec.model.id == bindparam("item_id"))
-    if spec.model is Campaign:
+def _scope_head(model: type) -> Select:
+    query = db.select(model.name, _LATEST_EDIT).where(model.id == bindparam("item_id"))
+    if model is Campaign:
         query = query.where(Campaign.status != CampaignStatus.DRAFT)
     return query
 
 
 # Built once: a conditional feed request should cost little more than one indexed look-up.
-_HEADS = {scope: _scope_head(spec) for scope, spec in SCOPES.items()}
+_HEADS = {scope: _scope_head(kind.model) for scope, kind in BY_FEED_SCOPE.items()}
 _ALL_HEAD = db.select(literal(""), _LATEST_EDIT)
 
 

@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from planner import organisations
 from planner.calendar import cache, ics, services
 from planner.calendar.forms import ReminderForm
 from planner.events.models import EventKind
@@ -30,7 +31,7 @@ from planner.urls import public_base_url, public_url
 
 bp = Blueprint("calendar", __name__)
 
-SCOPE_NAMES = "districts,streets,communities,departments,teams,campaigns"
+SCOPE_NAMES = ",".join(organisations.BY_FEED_SCOPE)
 LANGS = {"zh": "zh_Hans_CN", "en": "en"}
 
 
@@ -42,6 +43,13 @@ def feed_url(endpoint: str, **values) -> str:
     """An absolute https-or-http URL of a feed, in the page's language."""
     values.setdefault("lang", "en" if str(get_locale()) == "en" else "zh")
     return public_url(endpoint, **values)
+
+
+@bp.app_template_global()
+def scope_feed_url(item, **values) -> str:
+    """The feed of a district, street, community, department, partner, team or campaign."""
+    scope = organisations.feed_scope_of(item)
+    return feed_url("calendar.scope_feed", scope=scope, item_id=item.id, **values)
 
 
 @bp.app_template_filter()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from planner.columns import ArchivableMixin, enum_column
 from planner.extensions import db
 from planner.timeutil import UTCDateTime, utcnow
 
@@ -18,28 +19,54 @@ if TYPE_CHECKING:
 NAME_MAX = 80
 
 
-def enum_column(enum_cls: type[enum.Enum], **kwargs):
-    """An Enum column stored by value (short lowercase strings), portable across databases."""
-    return Enum(
-        enum_cls,
-        values_callable=lambda members: [m.value for m in members],
-        native_enum=False,
-        validate_strings=True,
-        length=20,
-        **kwargs,
-    )
+class OrganisationRef:
+    """A row that refers to exactly one organisation, through one foreign key per kind of
+    organisation it allows (a check constraint keeps the others NULL).
 
+    ``organisation_kinds`` names the kinds (``"department"``, ``"street"`` …): each is both the
+    relationship's name and, with ``_id``, its column's. Every organisation model says its own kind
+    in ``organisation_kind``; planner/organisations.py is the registry of kinds.
+    """
 
-class ArchivableMixin:
-    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    organisation_kinds: ClassVar[tuple[str, ...]]
 
-    @property
-    def is_archived(self) -> bool:
-        return self.archived_at is not None
+    def _get_organisation(self):
+        for kind in self.organisation_kinds:
+            organisation = getattr(self, kind)
+            if organisation is not None:
+                return organisation
+        return None
+
+    def _set_organisation(self, organisation) -> None:
+        kind = None if organisation is None else organisation.organisation_kind
+        if kind is not None and kind not in self.organisation_kinds:
+            raise ValueError(f"{type(self).__name__} cannot refer to a {kind}")
+        for name in self.organisation_kinds:
+            setattr(self, name, organisation if name == kind else None)
+
+    organisation = property(_get_organisation, _set_organisation)
+
+    def _get_kind_and_id(self) -> tuple[str, int] | None:
+        for kind in self.organisation_kinds:
+            ident = getattr(self, f"{kind}_id")
+            if ident is not None:
+                return kind, ident
+        return None
+
+    def _set_kind_and_id(self, value: tuple[str, int] | None) -> None:
+        kind, ident = value or (None, None)
+        if kind is not None and kind not in self.organisation_kinds:
+            raise ValueError(f"{type(self).__name__} cannot refer to a {kind}")
+        for name in self.organisation_kinds:
+            setattr(self, f"{name}_id", ident if name == kind else None)
+
+    # ``(kind, id)`` through the foreign keys alone, without loading the organisation.
+    organisation_kind_and_id = property(_get_kind_and_id, _set_kind_and_id)
 
 
 class District(ArchivableMixin, db.Model):
+    organisation_kind = "district"
+
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(NAME_MAX), unique=True)
 
@@ -50,6 +77,7 @@ class District(ArchivableMixin, db.Model):
 
 
 class Street(ArchivableMixin, db.Model):
+    organisation_kind = "street"
     __table_args__ = (UniqueConstraint("district_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -66,6 +94,7 @@ class Street(ArchivableMixin, db.Model):
 
 
 class Community(ArchivableMixin, db.Model):
+    organisation_kind = "community"
     __table_args__ = (UniqueConstraint("street_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -98,6 +127,8 @@ class ConventionItem(db.Model):
 
 
 class Department(ArchivableMixin, db.Model):
+    organisation_kind = "department"
+
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(NAME_MAX), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
@@ -107,6 +138,8 @@ class Department(ArchivableMixin, db.Model):
 
 
 class PartnerOrganisation(ArchivableMixin, db.Model):
+    organisation_kind = "partner"
+
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(NAME_MAX), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
@@ -145,8 +178,11 @@ class MembershipStatus(enum.Enum):
     ACTIVE = "active"
 
 
-class VolunteerTeam(ArchivableMixin, db.Model):
+class VolunteerTeam(ArchivableMixin, OrganisationRef, db.Model):
     """A volunteer service team (志愿服务队) owned by a department, a community or the city."""
+
+    organisation_kind = "team"
+    organisation_kinds = ("department", "community")  # the owner's
 
     __table_args__ = (
         UniqueConstraint("name"),
@@ -165,10 +201,8 @@ class VolunteerTeam(ArchivableMixin, db.Model):
     department: Mapped[Department | None] = relationship()
     community: Mapped[Community | None] = relationship()
 
-    @property
-    def owner(self) -> Department | Community | None:
-        """The owning organisation; ``None`` for a city-wide team."""
-        return self.department or self.community
+    # The owning organisation; ``None`` for a city-wide team.
+    owner = OrganisationRef.organisation
 
     def __str__(self) -> str:
         return self.name

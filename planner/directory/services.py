@@ -14,6 +14,7 @@ from planner.directory.models import (
     District,
     JoinPolicy,
     MembershipStatus,
+    PartnerOrganisation,
     Street,
     TeamMembership,
     TeamRole,
@@ -85,8 +86,8 @@ def replace_convention(community: Community, lines: list[str]) -> None:
 
 
 def active_districts() -> list[District]:
-    """Districts not archived, by name, with their streets and those streets' communities loaded
-    (archived ones included: callers skip them with ``is_archived``)."""
+    """The districts not archived, by name, each with its streets and their communities loaded
+    (three queries): the district tree that the home, directory and calendar pages show."""
     return list(
         db.session.scalars(
             db.select(District)
@@ -98,7 +99,7 @@ def active_districts() -> list[District]:
 
 
 def active_departments() -> list[Department]:
-    """Departments not archived, by name."""
+    """The departments not archived, by name."""
     return list(
         db.session.scalars(
             db.select(Department).where(Department.archived_at.is_(None)).order_by(Department.name)
@@ -113,6 +114,17 @@ def active_teams() -> list[VolunteerTeam]:
             db.select(VolunteerTeam)
             .where(VolunteerTeam.archived_at.is_(None))
             .order_by(VolunteerTeam.name)
+        )
+    )
+
+
+def active_partners() -> list[PartnerOrganisation]:
+    """The partner organisations not archived, by name."""
+    return list(
+        db.session.scalars(
+            db.select(PartnerOrganisation)
+            .where(PartnerOrganisation.archived_at.is_(None))
+            .order_by(PartnerOrganisation.name)
         )
     )
 

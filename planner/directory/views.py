@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 
-from planner import pagecache, permissions
+from planner import organisations, pagecache, permissions
 from planner.audit import services as audit
 from planner.directory import forms, services
 from planner.directory.models import (
@@ -52,13 +52,7 @@ _cached_for_visitors = pagecache.cached_for_visitors(lambda **_ids: events_versi
 @bp.get("/districts")
 @_cached_for_visitors
 def districts():
-    rows = db.session.scalars(
-        db.select(District)
-        .where(District.archived_at.is_(None))
-        .options(selectinload(District.streets).selectinload(Street.communities))
-        .order_by(District.name)
-    ).all()
-    return render_template("directory/districts.html", districts=rows)
+    return render_template("directory/districts.html", districts=services.active_districts())
 
 
 @bp.get("/districts/<int:district_id>")
@@ -117,15 +111,11 @@ def community(community_id: int):
 @bp.get("/departments")
 @_cached_for_visitors
 def departments():
-    rows = db.session.scalars(
-        db.select(Department).where(Department.archived_at.is_(None)).order_by(Department.name)
-    ).all()
-    partners = db.session.scalars(
-        db.select(PartnerOrganisation)
-        .where(PartnerOrganisation.archived_at.is_(None))
-        .order_by(PartnerOrganisation.name)
-    ).all()
-    return render_template("directory/departments.html", departments=rows, partners=partners)
+    return render_template(
+        "directory/departments.html",
+        departments=services.active_departments(),
+        partners=services.active_partners(),
+    )
 
 
 @bp.get("/departments/<int:department_id>")
@@ -368,28 +358,27 @@ def _apply_community(form, obj):
     services.replace_convention(obj, (form.convention.data or "").splitlines())
 
 
+CITY = "city"  # the owner key of a city-wide team
+
+
 def _prepare_team(form):
     form.owner_key.choices = (
-        [("city", _("The city (city-wide team)"))]
-        + [(f"department:{i}", n) for i, n in _choices(Department)]
-        + [(f"community:{i}", n) for i, n in _community_choices()]
+        [(CITY, _("The city (city-wide team)"))]
+        + [(organisations.format_key("department", i), n) for i, n in _choices(Department)]
+        + [(organisations.format_key("community", i), n) for i, n in _community_choices()]
     )
 
 
 def _load_team_form(form, obj):
-    if obj.department_id:
-        form.owner_key.data = f"department:{obj.department_id}"
-    elif obj.community_id:
-        form.owner_key.data = f"community:{obj.community_id}"
-    else:
-        form.owner_key.data = "city"
+    owner = obj.organisation_kind_and_id
+    form.owner_key.data = organisations.format_key(*owner) if owner else CITY
     form.join_policy.data = obj.join_policy.value
 
 
 def _apply_team(form, obj):
-    kind, _sep, ident = form.owner_key.data.partition(":")
-    obj.department_id = int(ident) if kind == "department" else None
-    obj.community_id = int(ident) if kind == "community" else None
+    obj.organisation_kind_and_id = organisations.parse_key(
+        form.owner_key.data, kinds=VolunteerTeam.organisation_kinds
+    )
     obj.join_policy = JoinPolicy(form.join_policy.data)
 
 

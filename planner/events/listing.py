@@ -7,16 +7,14 @@ from datetime import date, datetime, timedelta
 
 from flask_sqlalchemy.pagination import Pagination
 
+from planner import organisations
 from planner.directory.models import (
     Community,
-    Department,
     District,
-    PartnerOrganisation,
     Street,
 )
 from planner.events import services
 from planner.events.models import Campaign, CampaignStatus, Event, EventKind
-from planner.events.organisations import org_key, org_kind, org_label
 from planner.extensions import db
 from planner.timeutil import local_now, utcnow
 
@@ -192,15 +190,16 @@ def _host_options(picked) -> list[tuple[str, str]]:
     """Departments and partner organisations, plus ``picked``: a city's thousands of teams would
     make a drop-down nobody can use."""
     hosts = []
-    for model in (Department, PartnerOrganisation):
+    for kind in ("department", "partner"):
+        model = organisations.KINDS[kind].model
         hosts.extend(
-            (f"{org_kind(model)}:{ident}", name)
+            (organisations.format_key(kind, ident), name)
             for ident, name in db.session.execute(
                 db.select(model.id, model.name)
                 .where(model.archived_at.is_(None))
                 .order_by(model.name)
             )
         )
-    if picked is not None and not isinstance(picked, Department | PartnerOrganisation):
-        hosts.insert(0, (org_key(picked), org_label(picked)))
+    if picked is not None and picked.organisation_kind not in ("department", "partner"):
+        hosts.insert(0, (organisations.key_of(picked), organisations.label_of(picked)))
     return hosts

@@ -9,13 +9,14 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from planner.columns import enum_column
 from planner.directory.models import (
     Community,
     Department,
+    OrganisationRef,
     PartnerOrganisation,
     Street,
     VolunteerTeam,
-    enum_column,
 )
 from planner.extensions import db
 from planner.timeutil import UTCDateTime, utcnow
@@ -52,6 +53,7 @@ class HostRole(enum.Enum):
 class Campaign(db.Model):
     """A themed drive (主题活动) over a date range, led by one or more departments."""
 
+    organisation_kind = "campaign"
     __table_args__ = (CheckConstraint("ends_on >= starts_on", name="dates_in_order"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -168,8 +170,10 @@ class Event(db.Model):
         return sum(shift.remaining for shift in self.shifts)
 
 
-class EventHost(db.Model):
+class EventHost(OrganisationRef, db.Model):
     """An organisation hosting or co-hosting an event (exactly one organisation a row)."""
+
+    organisation_kinds = ("department", "partner", "street", "community", "team")
 
     __table_args__ = (
         CheckConstraint(
@@ -201,18 +205,6 @@ class EventHost(db.Model):
     street: Mapped[Street | None] = relationship()
     community: Mapped[Community | None] = relationship()
     team: Mapped[VolunteerTeam | None] = relationship()
-
-    @property
-    def organisation(self):
-        return self.department or self.partner or self.street or self.community or self.team
-
-    @organisation.setter
-    def organisation(self, org) -> None:
-        self.department = org if isinstance(org, Department) else None
-        self.partner = org if isinstance(org, PartnerOrganisation) else None
-        self.street = org if isinstance(org, Street) else None
-        self.community = org if isinstance(org, Community) else None
-        self.team = org if isinstance(org, VolunteerTeam) else None
 
 
 class ProgrammeItem(db.Model):

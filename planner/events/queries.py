@@ -80,7 +80,7 @@ def campaign_with_leads(campaign_id: int) -> Campaign | None:
 
 
 def _public_of(campaign: Campaign):
-    return (Event.campaign_id == campaign.id, Event.status.in_(services.PUBLIC_STATUSES))
+    return (services.events_of(campaign), Event.status.in_(services.PUBLIC_STATUSES))
 
 
 def campaign_events_page(campaign: Campaign, page: int = 1) -> Pagination:

@@ -11,12 +11,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
-from planner import permissions, signals
+from planner import organisations, permissions, signals
 from planner.audit import services as audit
 from planner.directory.models import (
     Community,
     Department,
-    PartnerOrganisation,
     Street,
     VolunteerTeam,
 )
@@ -37,6 +36,7 @@ from planner.events.models import (
     ProgrammeItem,
     Shift,
 )
+from planner.events.scopes import events_of, host_condition  # noqa: F401 (the host filter)
 from planner.exceptions import DomainError
 from planner.extensions import db
 from planner.notifications import services as notifications
@@ -764,49 +764,12 @@ def load_event(event_id: int) -> Event | None:
     )
 
 
-def host_condition(organisation):
-    """SQL: the event is hosted by ``organisation``."""
-    column = {
-        Department: EventHost.department_id,
-        PartnerOrganisation: EventHost.partner_id,
-        Street: EventHost.street_id,
-        Community: EventHost.community_id,
-        VolunteerTeam: EventHost.team_id,
-    }[type(organisation)]
-    return Event.id.in_(db.select(EventHost.event_id).where(column == organisation.id))
-
-
-def _community_ids_of(street_ids=None, district_id=None):
-    query = db.select(Community.id).join(Community.street)
-    if district_id is not None:
-        return query.where(Street.district_id == district_id)
-    return query.where(Street.id.in_(street_ids))
-
-
-def related_condition(organisation):
-    """SQL: the event takes place in, or is hosted by, ``organisation`` (or a place inside it)."""
-    from planner.directory.models import District
-
-    if isinstance(organisation, Community):
-        return db.or_(Event.community_id == organisation.id, host_condition(organisation))
-    if isinstance(organisation, Street):
-        return db.or_(
-            Event.community_id.in_(_community_ids_of(street_ids=[organisation.id])),
-            host_condition(organisation),
-        )
-    if isinstance(organisation, District):
-        return Event.community_id.in_(_community_ids_of(district_id=organisation.id))
-    if isinstance(organisation, Campaign):
-        return Event.campaign_id == organisation.id
-    return host_condition(organisation)
-
-
 def upcoming_and_recent(organisation, limit: int = 6) -> tuple[list[Event], list[Event]]:
-    """Public events related to ``organisation``: the next ones, and the latest past ones."""
+    """Public events of ``organisation`` (``events_of``): the next ones, and the latest past ones."""
     now = utcnow()
     base = (
         db.select(Event)
-        .where(Event.status.in_(PUBLIC_STATUSES), related_condition(organisation))
+        .where(Event.status.in_(PUBLIC_STATUSES), events_of(organisation))
         .options(*card_options())
     )
     upcoming = (
@@ -855,20 +818,33 @@ def managed_condition(user):
     return Event.id.in_(hosts)
 
 
+# What choosing among organisations loads besides their names: a community is labelled with its
+# street, and whoever may manage a team is found through its owner.
+_HOST_LOADS = {
+    "community": (joinedload(Community.street),),
+    "team": (joinedload(VolunteerTeam.department), joinedload(VolunteerTeam.community)),
+}
+
+
+def host_organisations() -> list:
+    """Every organisation that may host an event and is not archived, kind by kind, by name."""
+    result = []
+    for name in organisations.HOST_KINDS:
+        model = organisations.KINDS[name].model
+        result.extend(
+            db.session.scalars(
+                db.select(model)
+                .where(model.archived_at.is_(None))
+                .options(*_HOST_LOADS.get(name, ()))
+                .order_by(model.name)
+            )
+        )
+    return result
+
+
 def manageable_organisations(user) -> list:
     """Organisations the user may name as an event's host (administrators: all of them)."""
-    models = (Department, Street, Community, VolunteerTeam, PartnerOrganisation)
-    result = []
-    for model in models:
-        query = db.select(model).where(model.archived_at.is_(None)).order_by(model.name)
-        if model is VolunteerTeam:
-            query = query.options(
-                joinedload(VolunteerTeam.department), joinedload(VolunteerTeam.community)
-            )
-        if model is Community:
-            query = query.options(joinedload(Community.street))
-        result.extend(o for o in db.session.scalars(query) if permissions.can_manage(o, user))
-    return result
+    return [o for o in host_organisations() if permissions.can_manage(o, user)]
 
 
 # ---------------------------------------------------------------- campaigns

@@ -8,21 +8,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from planner import pagecache, permissions
+from planner import organisations, pagecache, permissions
 from planner.directory import services as directory_services
-from planner.directory.models import (
-    Community,
-    Department,
-    PartnerOrganisation,
-    Street,
-    VolunteerTeam,
-)
 from planner.errors import domain_errors_go_back_to, domain_errors_go_to, show_on_form
 from planner.events import forms, queries, services
 from planner.events.kinds import KINDS, STATUS_BADGES, STATUS_LABELS
 from planner.events.listing import ListingFilter, filter_options, listing_page
 from planner.events.models import Campaign, CampaignStatus, Event, EventKind, HostRole
-from planner.events.organisations import all_organisations, org_from_key, org_key, org_label
 from planner.exceptions import DomainError
 from planner.extensions import db
 from planner.quizzes import services as quiz_services
@@ -47,22 +39,9 @@ def _event_globals(state):
 
 # ---------------------------------------------------------------- organisations as choices
 
-ORG_ENDPOINTS = {
-    Department: ("directory.department", "department_id"),
-    PartnerOrganisation: ("directory.partner", "partner_id"),
-    Street: ("directory.street", "street_id"),
-    Community: ("directory.community", "community_id"),
-    VolunteerTeam: ("directory.team", "team_id"),
-}
 
-
-def org_url(organisation) -> str:
-    endpoint, arg = ORG_ENDPOINTS[type(organisation)]
-    return url_for(endpoint, **{arg: organisation.id})
-
-
-def _org_choices(organisations) -> list[tuple[str, str]]:
-    return [(org_key(o), org_label(o)) for o in organisations]
+def _org_choices(choices) -> list[tuple[str, str]]:
+    return [(organisations.key_of(o), organisations.label_of(o)) for o in choices]
 
 
 def _community_choices() -> list:
@@ -82,7 +61,7 @@ def _team_choices(blank: str) -> list:
 
 @bp.app_template_global()
 def organisation_url(organisation) -> str:
-    return org_url(organisation)
+    return organisations.url_of(organisation)
 
 
 # ---------------------------------------------------------------- public listing
@@ -94,7 +73,7 @@ def _page_number() -> int:
 
 def _filter_form() -> tuple[forms.EventFilterForm, ListingFilter]:
     form = forms.EventFilterForm(request.args)
-    picked_host = org_from_key(request.args.get("host"))
+    picked_host = organisations.from_key(request.args.get("host"))
     options = filter_options(picked_host)
     # An empty value, not "None": a filter left at "All" stays out of the address.
     blank = [("", _("All"))]
@@ -217,7 +196,7 @@ def new():
     if form.validate_on_submit():
         try:
             event = services.create_event(
-                current_user, form.details(), org_from_key(form.host.data)
+                current_user, form.details(), organisations.from_key(form.host.data)
             )
         except DomainError as exc:
             show_on_form(form, exc, "title")
@@ -275,7 +254,7 @@ def _distinct_ids(form, prefix: str) -> None:
 
 def _render_manage(event: Event, **given):
     host_form = given.get("host_form") or forms.HostForm(formdata=None)
-    host_form.organisation.choices = _org_choices(all_organisations())
+    host_form.organisation.choices = _org_choices(services.host_organisations())
     programme_form = given.get("programme_form") or forms.ProgrammeItemForm(formdata=None)
     programme_form.performer_team_id.choices = _team_choices(_("— none —"))
     shift_form = given.get("shift_form") or forms.ShiftForm(
@@ -391,11 +370,14 @@ def repeat(event_id: int):
 def add_host(event_id: int):
     event = _managed_event(event_id)
     form = forms.HostForm()
-    form.organisation.choices = _org_choices(all_organisations())
+    form.organisation.choices = _org_choices(services.host_organisations())
     if form.validate_on_submit():
         try:
             services.add_host(
-                current_user, event, org_from_key(form.organisation.data), HostRole(form.role.data)
+                current_user,
+                event,
+                organisations.from_key(form.organisation.data),
+                HostRole(form.role.data),
             )
         except DomainError as exc:
             show_on_form(form, exc, "organisation")

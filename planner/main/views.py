@@ -5,14 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, current_app, make_response, redirect, render_template, request
 from flask_login import current_user
 from sqlalchemy import text
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from planner import pagecache
+from planner.directory import services as directory
 from planner.directory.models import (
-    Department,
-    District,
-    PartnerOrganisation,
-    Street,
     VolunteerTeam,
 )
 from planner.events.services import events_version
@@ -28,20 +25,6 @@ HOME_TEAMS = 12
 @bp.get("/")
 @pagecache.cached_for_visitors(events_version)
 def home():
-    districts = db.session.scalars(
-        db.select(District)
-        .where(District.archived_at.is_(None))
-        .options(selectinload(District.streets).selectinload(Street.communities))
-        .order_by(District.name)
-    ).all()
-    departments = db.session.scalars(
-        db.select(Department).where(Department.archived_at.is_(None)).order_by(Department.name)
-    ).all()
-    partners = db.session.scalars(
-        db.select(PartnerOrganisation)
-        .where(PartnerOrganisation.archived_at.is_(None))
-        .order_by(PartnerOrganisation.name)
-    ).all()
     teams = db.session.scalars(
         db.select(VolunteerTeam)
         .where(VolunteerTeam.archived_at.is_(None))
@@ -55,9 +38,9 @@ def home():
     ).all()
     return render_template(
         "main/home.html",
-        districts=districts,
-        departments=departments,
-        partners=partners,
+        districts=directory.active_districts(),
+        departments=directory.active_departments(),
+        partners=directory.active_partners(),
         teams=teams[:HOME_TEAMS],
         more_teams=len(teams) > HOME_TEAMS,
     )

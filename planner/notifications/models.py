@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.accounts.models import User
-from planner.directory.models import enum_column
+from planner.columns import enum_column
 from planner.extensions import db
 from planner.timeutil import UTCDateTime, utcnow
 

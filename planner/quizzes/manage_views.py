@@ -7,9 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
-from planner import exports, permissions
+from planner import exports, organisations, permissions
 from planner.audit import services as audit
-from planner.directory.models import Community, Department, Street
 from planner.errors import domain_errors_go_to, show_on_form
 from planner.exceptions import DomainError
 from planner.extensions import db
@@ -235,45 +234,30 @@ def bank_template(fmt: str):
 def _owner_choices() -> list[tuple[str, str]]:
     if permissions.is_admin():
         choices = [("city", _("City (administrators)"))]
-        for model, kind in (
-            (Department, "department"),
-            (Street, "street"),
-            (Community, "community"),
-        ):
+        for kind in Quiz.organisation_kinds:
+            model = organisations.KINDS[kind].model
             rows = db.session.scalars(
                 db.select(model).where(model.archived_at.is_(None)).order_by(model.name)
             )
-            choices += [(f"{kind}:{o.id}", o.name) for o in rows]
+            choices += [(organisations.key_of(o), o.name) for o in rows]
         return choices
     choices = []
     for grant in current_user.grants:
-        if grant.department is not None:
-            choices.append((f"department:{grant.department.id}", grant.department.name))
-        if grant.street is not None:
-            choices.append((f"street:{grant.street.id}", grant.street.name))
+        organisation = grant.organisation
+        choices.append((organisations.key_of(organisation), organisation.name))
+        if organisation.organisation_kind == "street":
             # A street organiser also organises for the street's communities.
-            choices += [(f"community:{c.id}", c.name) for c in grant.street.communities]
-        if grant.community is not None:
-            choices.append((f"community:{grant.community.id}", grant.community.name))
+            choices += [(organisations.key_of(c), c.name) for c in organisation.communities]
     return list(dict.fromkeys(choices))
 
 
 def _owner_from_choice(value: str):
-    kind, _sep, ident = (value or "").partition(":")
-    model = {"department": Department, "street": Street, "community": Community}.get(kind)
-    if model is None or not ident.isdigit():
-        return None
-    return db.session.get(model, int(ident))
+    return organisations.from_key(value, kinds=Quiz.organisation_kinds)
 
 
 def _owner_value(quiz: Quiz) -> str:
-    if quiz.department_id:
-        return f"department:{quiz.department_id}"
-    if quiz.street_id:
-        return f"street:{quiz.street_id}"
-    if quiz.community_id:
-        return f"community:{quiz.community_id}"
-    return "city"
+    owner = quiz.organisation_kind_and_id
+    return organisations.format_key(*owner) if owner else "city"
 
 
 def _event_choices(quiz: Quiz) -> list[tuple[int, str]]:

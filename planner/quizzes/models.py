@@ -9,7 +9,8 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.accounts.models import User
-from planner.directory.models import Community, Department, Street, enum_column
+from planner.columns import enum_column
+from planner.directory.models import Community, Department, OrganisationRef, Street
 from planner.events.models import Event
 from planner.extensions import db
 from planner.timeutil import UTCDateTime, utcnow
@@ -112,8 +113,10 @@ class QuestionOption(db.Model):
     question: Mapped[Question] = relationship(back_populates="options")
 
 
-class Quiz(db.Model):
+class Quiz(OrganisationRef, db.Model):
     """A quiz owned by a department, street or community office (none: the city, admins only)."""
+
+    organisation_kinds = ("department", "street", "community")
 
     __table_args__ = (
         CheckConstraint(
@@ -174,15 +177,8 @@ class Quiz(db.Model):
         order_by="Prize.position", cascade="all, delete-orphan"
     )
 
-    @property
-    def owner(self) -> Department | Street | Community | None:
-        return self.department or self.street or self.community
-
-    @owner.setter
-    def owner(self, org) -> None:
-        self.department = org if isinstance(org, Department) else None
-        self.street = org if isinstance(org, Street) else None
-        self.community = org if isinstance(org, Community) else None
+    # The organisation that owns the quiz; ``None`` for a city-wide one.
+    owner = OrganisationRef.organisation
 
     def __str__(self) -> str:
         return self.title

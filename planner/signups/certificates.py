@@ -13,17 +13,16 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
+from planner import organisations
 from planner.accounts.models import User
 from planner.audit import services as audit
-from planner.directory.models import Community, Department, Street
-from planner.events.models import EventHost
+from planner.events.models import Event, EventHost
+from planner.events.scopes import host_condition
 from planner.exceptions import DomainError
 from planner.extensions import db
 from planner.signups import attendance
 from planner.signups.models import Certificate, CertificateStatus, ServiceRecord, Signup
 from planner.timeutil import to_local, utcnow
-
-ORGANISATION_KINDS = {"department": Department, "street": Street, "community": Community}
 
 
 class NoRecords(DomainError):
@@ -40,22 +39,13 @@ class AlreadyDecided(DomainError):
 
 
 def organisation_key(org) -> str:
-    kind = next(k for k, model in ORGANISATION_KINDS.items() if isinstance(org, model))
-    return f"{kind}:{org.id}"
+    """How the request form names an issuer."""
+    return organisations.key_of(org)
 
 
 def organisation_from_key(key: str):
-    kind, _, ident = (key or "").partition(":")
-    model = ORGANISATION_KINDS.get(kind)
-    return db.session.get(model, int(ident)) if model and ident.isdigit() else None
-
-
-def _host_column(org):
-    return {
-        Department: EventHost.department_id,
-        Street: EventHost.street_id,
-        Community: EventHost.community_id,
-    }[type(org)]
+    """The issuer a key from the request form names (a department, street or community)."""
+    return organisations.from_key(key, kinds=Certificate.organisation_kinds)
 
 
 def issuers_for(user: User) -> list:
@@ -72,9 +62,9 @@ def issuers_for(user: User) -> list:
     ).all()
     seen = {}
     for host in hosts:
-        org = host.department or host.street or host.community
-        if org is not None:
-            seen[organisation_key(org)] = org
+        kind, _ident = host.organisation_kind_and_id
+        if kind in Certificate.organisation_kinds:  # partners and teams issue no certificates
+            seen[organisation_key(host.organisation)] = host.organisation
     return sorted(seen.values(), key=lambda o: o.name)
 
 
@@ -95,9 +85,7 @@ def records_for(
             ServiceRecord.volunteer_id == user.id,
             ServiceRecord.service_date.between(starts_on, min(ends_on, to_local(now).date())),
             ServiceRecord.minutes > 0,
-            ServiceRecord.event_id.in_(
-                db.select(EventHost.event_id).where(_host_column(org) == org.id)
-            ),
+            ServiceRecord.event_id.in_(db.select(Event.id).where(host_condition(org))),
         )
         .options(joinedload(ServiceRecord.signup).joinedload(Signup.shift))
         .order_by(ServiceRecord.service_date, ServiceRecord.id)

@@ -9,7 +9,14 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.accounts.models import User
-from planner.directory.models import Community, Department, Street, VolunteerTeam, enum_column
+from planner.columns import enum_column
+from planner.directory.models import (
+    Community,
+    Department,
+    OrganisationRef,
+    Street,
+    VolunteerTeam,
+)
 from planner.events.models import Event, Shift
 from planner.extensions import db
 from planner.timeutil import UTCDateTime, utcnow
@@ -172,8 +179,10 @@ class CertificateStatus(enum.Enum):
     REJECTED = "rejected"
 
 
-class Certificate(db.Model):
+class Certificate(OrganisationRef, db.Model):
     """A service certificate (志愿服务证明) over a date range, issued by one organisation."""
+
+    organisation_kinds = ("department", "street", "community")
 
     __table_args__ = (
         CheckConstraint("ends_on >= starts_on", name="dates_in_order"),
@@ -210,16 +219,6 @@ class Certificate(db.Model):
     department: Mapped[Department | None] = relationship()
     street: Mapped[Street | None] = relationship()
     community: Mapped[Community | None] = relationship()
-
-    @property
-    def organisation(self):
-        return self.department or self.street or self.community
-
-    @organisation.setter
-    def organisation(self, org) -> None:
-        self.department = org if isinstance(org, Department) else None
-        self.street = org if isinstance(org, Street) else None
-        self.community = org if isinstance(org, Community) else None
 
     @property
     def total_hours(self) -> float:

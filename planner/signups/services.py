@@ -30,6 +30,7 @@ from planner.audit import services as audit
 from planner.directory.models import MembershipStatus, TeamMembership, VolunteerTeam
 from planner.events.capacity import lock_event, lock_shift
 from planner.events.models import Event, EventStatus, Shift
+from planner.events.scopes import events_of
 from planner.exceptions import DomainError
 from planner.extensions import db
 from planner.notifications import services as notifications
@@ -37,6 +38,7 @@ from planner.signups.models import (
     ACTIVE_STATUSES,
     SeatBooking,
     SeatStatus,
+    ServiceRecord,
     Signup,
     SignupStatus,
 )
@@ -751,19 +753,15 @@ def send_reminders(now=None) -> int:
 
 
 def hours_report(scope, month: str | None = None) -> list[tuple[User, int, int]]:
-    """Per volunteer: (user, service records, minutes) for a department's events or a team."""
-    from planner.directory.models import Department
-    from planner.events.models import EventHost
-    from planner.signups.models import ServiceRecord
-
+    """Per volunteer: (user, service records, minutes) for a scope's events or a team."""
     query = db.select(
         ServiceRecord.volunteer_id, func.count(ServiceRecord.id), func.sum(ServiceRecord.minutes)
     ).group_by(ServiceRecord.volunteer_id)
-    if isinstance(scope, Department):
-        hosted = db.select(EventHost.event_id).where(EventHost.department_id == scope.id)
-        query = query.where(ServiceRecord.event_id.in_(hosted))
-    else:
+    if scope.organisation_kind == "team":
+        # What the team's volunteers served with the team, at whoever's events.
         query = query.where(ServiceRecord.team_id == scope.id)
+    else:
+        query = query.where(ServiceRecord.event_id.in_(db.select(Event.id).where(events_of(scope))))
     if month:
         from datetime import date
 

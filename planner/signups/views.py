@@ -23,11 +23,11 @@ from flask_login import current_user, login_required, logout_user
 from sqlalchemy import func
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from planner import exports, permissions
+from planner import exports, organisations, permissions
 from planner.accounts.models import mask_name
+from planner.directory import services as directory
 from planner.directory.models import (
     Community,
-    Department,
     MembershipStatus,
     Street,
     TeamMembership,
@@ -744,17 +744,17 @@ def verify(number: str):
 
 
 def _report_scopes() -> list[tuple[str, str, object]]:
-    departments = db.session.scalars(
-        db.select(Department).where(Department.archived_at.is_(None)).order_by(Department.name)
-    ).all()
+    departments = directory.active_departments()
     teams = db.session.scalars(
         db.select(VolunteerTeam)
         .where(VolunteerTeam.archived_at.is_(None))
         .options(joinedload(VolunteerTeam.department), joinedload(VolunteerTeam.community))
         .order_by(VolunteerTeam.name)
     ).all()
-    return [(f"department:{d.id}", d.name, d) for d in departments if permissions.can_manage(d)] + [
-        (f"team:{t.id}", t.name, t) for t in teams if permissions.can_manage(t)
+    return [
+        (organisations.key_of(o), o.name, o)
+        for o in (*departments, *teams)
+        if permissions.can_manage(o)
     ]
 
 

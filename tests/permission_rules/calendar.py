@@ -18,6 +18,7 @@ RULES = [
     Rule("calendar.scope_feed", "GET", "/calendar/streets/{street}.ics"),
     Rule("calendar.scope_feed", "GET", "/calendar/communities/{community}.ics"),
     Rule("calendar.scope_feed", "GET", "/calendar/departments/{department}.ics"),
+    Rule("calendar.scope_feed", "GET", "/calendar/partners/{partner}.ics"),
     Rule("calendar.scope_feed", "GET", "/calendar/teams/{team}.ics"),
     Rule("calendar.scope_feed", "GET", "/calendar/campaigns/{calendar_campaign}.ics"),
     Rule("calendar.scope_feed", "GET", "/calendar/communities/0.ics", 404, 404, 404, 404, 404),
