@@ -33,9 +33,12 @@ LAST_PAGE = 100_000
 
 class _SQLAlchemy(SQLAlchemy):
     def paginate(self, select, *, page=None, **kwargs):
-        """``db.paginate`` with the ``?page=`` a visitor typed kept within what a database can count."""
+        """``db.paginate`` with the page (given, or the ``?page=`` a visitor typed) kept within what
+        a database can count."""
         if page is None and has_request_context():
-            page = min(max(request.args.get("page", 1, type=int) or 1, 1), LAST_PAGE)
+            page = request.args.get("page", 1, type=int)
+        if page is not None:
+            page = min(max(page or 1, 1), LAST_PAGE)
         return super().paginate(select, page=page, **kwargs)
 
 
