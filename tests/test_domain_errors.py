@@ -13,7 +13,7 @@ from planner.events.models import Event
 from planner.exceptions import DomainError
 from planner.extensions import db
 
-REFUSED = _l("An event can only be completed once it has started.")
+REFUSED = _l("An event can be marked as completed only once it has ended.")
 
 
 def _flashes(client) -> list[tuple[str, str]]:
@@ -46,8 +46,8 @@ def _managed_future_event(make_user, make_event, make_department, grant, locale)
 @pytest.mark.parametrize(
     ("locale", "message"),
     [
-        ("zh_Hans_CN", "活动开始后才能标记为已完成。"),
-        ("en", "An event can only be completed once it has started."),
+        ("zh_Hans_CN", "活动结束后才能标记为已完成。"),
+        ("en", "An event can be marked as completed only once it has ended."),
     ],
 )
 def test_a_refused_action_rolls_back_flashes_the_translated_reason_and_goes_back(
@@ -113,7 +113,7 @@ def test_a_json_client_gets_409_with_the_reason_and_nothing_is_kept(client, refu
     assert response.status_code == 409
     assert response.json == {
         "ok": False,
-        "error": "An event can only be completed once it has started.",
+        "error": "An event can be marked as completed only once it has ended.",
     }
     assert db.session.scalars(db.select(Department)).all() == []
     assert _flashes(client) == []
