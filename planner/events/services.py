@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from planner import permissions
 from planner.audit import services as audit
+from planner.database import lock_row
 from planner.directory.models import (
     Community,
     Department,
@@ -344,9 +345,17 @@ def _touch(event: Event, bump: bool) -> None:
 # ---------------------------------------------------------------- the status workflow
 
 
+def _lock_status(event: Event) -> EventStatus:
+    """Lock the event row and read its status again: transitions sent at once run one by one."""
+    return lock_row(Event, event.id, column=Event.status).status
+
+
 def publish(actor, event: Event) -> None:
-    """draft → published: the event becomes visible to everyone."""
-    if event.status is not EventStatus.DRAFT:
+    """draft → published: the event becomes visible to everyone; publishing again does nothing."""
+    status = _lock_status(event)
+    if status is EventStatus.PUBLISHED:
+        return  # already published (by a concurrent request): one publication, one audit entry
+    if status is not EventStatus.DRAFT:
         raise NotAllowedNow()
     event.status = EventStatus.PUBLISHED
     _touch(event, bump=True)
@@ -355,7 +364,7 @@ def publish(actor, event: Event) -> None:
 
 def complete(actor, event: Event) -> None:
     """published → completed, once the event has started."""
-    if event.status is not EventStatus.PUBLISHED:
+    if _lock_status(event) is not EventStatus.PUBLISHED:
         raise NotAllowedNow()
     if event.starts_at > utcnow():
         raise NotStartedYet()
@@ -366,7 +375,7 @@ def complete(actor, event: Event) -> None:
 
 def cancel(actor, event: Event, reason: str) -> None:
     """published → cancelled with a reason that everyone signed up is sent."""
-    if event.status is not EventStatus.PUBLISHED:
+    if _lock_status(event) is not EventStatus.PUBLISHED:
         raise NotAllowedNow()
     reason = _bounded(reason, REASON_MAX, "reason")
     if not reason:

@@ -17,6 +17,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from planner.accounts.models import User
 from planner.audit import services as audit
+from planner.database import insert_once, lock_row
 from planner.events.models import Event, Shift
 from planner.exceptions import DomainError
 from planner.extensions import db
@@ -251,9 +252,14 @@ def set_minutes(actor: User, signup: Signup, minutes: int, why: str) -> ServiceR
 
 
 def confirm_hours(actor: User, signups: list[Signup]) -> int:
-    """Bulk-confirm attendance: credit each sign-up its computed minutes; returns how many."""
+    """Bulk-confirm attendance: credit each sign-up its computed minutes; returns how many.
+
+    Each sign-up is locked and read again first, so a second confirmation sent at the same time
+    credits nobody twice.
+    """
     count = 0
-    for signup in signups:
+    for signup in sorted(signups, key=lambda s: s.id):
+        signup = lock_row(Signup, signup.id, column=Signup.minutes)
         if (
             signup.status in (SignupStatus.CONFIRMED, SignupStatus.ATTENDED)
             and signup.minutes is None
@@ -263,20 +269,30 @@ def confirm_hours(actor: User, signups: list[Signup]) -> int:
     return count
 
 
-def request_correction(user: User, signup: Signup, minutes: int, reason: str) -> HoursCorrection:
-    """A volunteer asks for their credited hours to be corrected, giving a reason."""
-    pending = db.session.scalar(
-        db.select(HoursCorrection.id).where(
+def _pending_correction(signup: Signup) -> HoursCorrection | None:
+    return db.session.scalar(
+        db.select(HoursCorrection).where(
             HoursCorrection.signup_id == signup.id,
             HoursCorrection.status == CorrectionStatus.PENDING,
         )
     )
-    if signup.user_id != user.id or signup.minutes is None or pending is not None:
+
+
+def request_correction(user: User, signup: Signup, minutes: int, reason: str) -> HoursCorrection:
+    """A volunteer asks for their credited hours to be corrected, giving a reason.
+
+    One pending request a sign-up (a unique index): the same request sent again, or twice at
+    once, is recorded once; a different one waits until the pending one is decided.
+    """
+    if signup.user_id != user.id or signup.minutes is None:
         raise CorrectionNotAllowed()
-    correction = HoursCorrection(signup=signup, requested_minutes=minutes, reason=reason)
-    db.session.add(correction)
-    db.session.flush()
-    return correction
+    pending = _pending_correction(signup) or insert_once(
+        HoursCorrection(signup=signup, requested_minutes=minutes, reason=reason),
+        lambda: _pending_correction(signup),
+    )
+    if (pending.requested_minutes, pending.reason) != (minutes, reason):
+        raise CorrectionNotAllowed()
+    return pending
 
 
 def decide_correction(

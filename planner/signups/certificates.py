@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from planner.accounts.models import User
 from planner.audit import services as audit
+from planner.database import insert_once, lock_row
 from planner.directory.models import Community, Department, Street
 from planner.events.models import EventHost
 from planner.exceptions import DomainError
@@ -87,19 +88,45 @@ def records_for(user: User, org, starts_on: date, ends_on: date) -> list[Service
     ).all()
 
 
+def _pending_request(user: User, org, starts_on: date, ends_on: date) -> Certificate | None:
+    column = {Department: Certificate.department_id, Street: Certificate.street_id}.get(
+        type(org), Certificate.community_id
+    )
+    return db.session.scalar(
+        db.select(Certificate).where(
+            Certificate.volunteer_id == user.id,
+            column == org.id,
+            Certificate.starts_on == starts_on,
+            Certificate.ends_on == ends_on,
+            Certificate.status == CertificateStatus.REQUESTED,
+        )
+    )
+
+
 def request_certificate(user: User, org, starts_on: date, ends_on: date) -> Certificate:
-    """A volunteer asks ``org`` for a certificate over a date range that has records in it."""
+    """A volunteer asks ``org`` for a certificate over a date range that has records in it.
+
+    Asking again while the same request waits returns that request: one pending request a
+    volunteer, organisation and range (unique indexes), even when sent twice at once.
+    """
     if not records_for(user, org, starts_on, ends_on):
         raise NoRecords(field="starts_on")
+    pending = _pending_request(user, org, starts_on, ends_on)
+    if pending is not None:
+        return pending
     certificate = Certificate(volunteer=user, starts_on=starts_on, ends_on=ends_on)
     certificate.organisation = org
-    db.session.add(certificate)
-    db.session.flush()
-    return certificate
+    return insert_once(certificate, lambda: _pending_request(user, org, starts_on, ends_on))
 
 
 def issue(actor: User, certificate: Certificate) -> Certificate:
-    """Approve: freeze the records and total, and give the certificate its unique number."""
+    """Approve: freeze the records and total, and give the certificate its unique number.
+
+    The certificate row is locked and read again first: issuing twice at once gives one number.
+    """
+    certificate = lock_row(Certificate, certificate.id, column=Certificate.status)
+    if certificate.status is CertificateStatus.ISSUED:
+        return certificate  # a concurrent request issued it: the same certificate, once
     if certificate.status is not CertificateStatus.REQUESTED:
         raise AlreadyDecided()
     records = records_for(
@@ -130,6 +157,9 @@ def issue(actor: User, certificate: Certificate) -> Certificate:
 
 
 def reject(actor: User, certificate: Certificate) -> None:
+    certificate = lock_row(Certificate, certificate.id, column=Certificate.status)
+    if certificate.status is CertificateStatus.REJECTED:
+        return  # a concurrent request rejected it
     if certificate.status is not CertificateStatus.REQUESTED:
         raise AlreadyDecided()
     certificate.status = CertificateStatus.REJECTED

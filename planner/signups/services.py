@@ -24,6 +24,7 @@ from sqlalchemy.orm import aliased, joinedload
 
 from planner.accounts.models import User
 from planner.audit import services as audit
+from planner.database import lock_row
 from planner.directory.models import MembershipStatus, TeamMembership, VolunteerTeam
 from planner.events.models import Event, EventStatus, Shift
 from planner.exceptions import DomainError
@@ -95,31 +96,9 @@ class PartyTooLarge(DomainError):
 # ---------------------------------------------------------------- locking
 
 
-def _lock_row(model, row_id: int, counter, *options):
-    """Lock one row for the rest of the transaction and return it freshly loaded.
-
-    PostgreSQL takes the row lock with SELECT … FOR UPDATE; SQLite has no row locks, so a no-op
-    UPDATE of the row's counter takes the database's write lock first (waiting under busy_timeout).
-    """
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(
-            update(model)
-            .where(model.id == row_id)
-            .values({counter: counter})
-            .execution_options(synchronize_session=False)
-        )
-    return db.session.scalars(
-        db.select(model)
-        .where(model.id == row_id)
-        .options(*options)
-        .with_for_update(of=model)
-        .execution_options(populate_existing=True)
-    ).one()
-
-
 def _lock_shift(shift_id: int) -> Shift:
     """Lock the shift row for the rest of the transaction and return it freshly loaded."""
-    return _lock_row(Shift, shift_id, Shift.confirmed_count, joinedload(Shift.event))
+    return lock_row(Shift, shift_id, joinedload(Shift.event), column=Shift.confirmed_count)
 
 
 def _take_place(shift: Shift) -> bool:
@@ -355,7 +334,7 @@ def sign_up_outcome(
     now = now or utcnow()
     db.session.flush()  # the statements below must see pending changes
     connection = db.session.connection()
-    # Lock the shift row first (see ``_lock_row``): what follows is serialised per shift.
+    # Lock the shift row first (see ``planner.database.lock_row``): what follows is serialised per shift.
     if connection.dialect.name == "sqlite":
         connection.execute(_SQLITE_LOCK_SHIFT, {"shift_id": shift_id})
     shift = connection.execute(_LOCK_SHIFT, {"shift_id": shift_id}).one_or_none()
@@ -630,7 +609,7 @@ def participants(event: Event) -> list[User]:
 
 def _lock_event(event_id: int) -> Event:
     """Lock the event row (its audience seats) for the rest of the transaction."""
-    return _lock_row(Event, event_id, Event.seats_confirmed)
+    return lock_row(Event, event_id, column=Event.seats_confirmed)
 
 
 def _take_seats(event: Event, party_size: int) -> bool:
