@@ -173,6 +173,8 @@ def race_server(tmp_path_factory):
         "--chdir",
         str(ROOT),
         "--preload",
+        "--graceful-timeout",
+        "1",
         "--timeout",
         "60",
         "--error-logfile",

@@ -47,9 +47,7 @@ class Seed:
     def user(self, name: str = "赛跑者"):
         from planner.accounts.models import User
 
-        user = User(
-            phone=f"+86136{next(_numbers):08d}", real_name=name, consented_at=utcnow()
-        )
+        user = User(phone=f"+86136{next(_numbers):08d}", real_name=name, consented_at=utcnow())
         user.set_password("correct-horse-9")
         db.session.add(user)
         db.session.commit()
