@@ -136,6 +136,24 @@ def test_the_same_correction_sent_again_is_the_pending_one(served, in_request):
         attendance.request_correction(volunteer, signup, 180, "又改了")
 
 
+def test_a_correction_decided_by_two_organisers_at_once_is_decided_once(
+    served, at_once, in_request
+):
+    volunteer, organiser, _department, signup = served
+    correction_id = attendance.request_correction(volunteer, signup, 150, "提前到场").id
+    db.session.commit()
+    organiser_id = organiser.id
+
+    def accept():
+        actor = db.session.get(User, organiser_id)
+        attendance.decide_correction(actor, db.session.get(HoursCorrection, correction_id), True)
+
+    results = at_once(accept)
+    _no_database_errors(results)
+    assert sum(isinstance(r, attendance.CorrectionDecided) for r in results) == len(results) - 1
+    assert _count(AuditEntry, AuditEntry.action == "set_hours") == 2  # confirmed, corrected
+
+
 def test_one_pending_certificate_request_a_range_even_when_sent_at_once(served, at_once):
     volunteer, _organiser, department, signup = served
     starts_on, ends_on = _range(signup)
@@ -256,7 +274,7 @@ def test_a_quiz_allowing_three_attempts_takes_three_started_at_once(
     assert _count(Attempt) == 3
 
 
-def test_the_draw_run_at_once_draws_once(
+def test_the_draw_run_at_once_draws_once_and_a_prize_is_claimed_once(
     app, make_user, make_question, make_quiz, make_department, at_once
 ):
     from planner.quizzes import draws
@@ -290,3 +308,8 @@ def test_the_draw_run_at_once_draws_once(
     assert all(r == results[0] for r in results) and len(results[0]) == 2
     assert _count(PrizeWinner) == 2
     assert _count(AuditEntry, AuditEntry.action == "draw") == 1
+
+    first = db.session.scalar(db.select(PrizeWinner.id).order_by(PrizeWinner.rank))
+    claims = at_once(lambda: draws.mark_claimed(None, db.session.get(PrizeWinner, first)))
+    _no_database_errors(claims)
+    assert _count(AuditEntry, AuditEntry.action == "claim") == 1

@@ -136,6 +136,8 @@ def run_draw(actor, quiz: Quiz, now=None) -> list[PrizeWinner]:
 
 
 def mark_claimed(actor, winner: PrizeWinner) -> None:
+    """Record that the winner collected the prize, once (the row is locked first)."""
+    winner = lock_row(PrizeWinner, winner.id, column=PrizeWinner.claimed_at)
     if winner.claimed_at is not None:
         raise AlreadyClaimed()
     winner.claimed_at = utcnow()

@@ -298,7 +298,8 @@ def request_correction(user: User, signup: Signup, minutes: int, reason: str) ->
 def decide_correction(
     actor: User, correction: HoursCorrection, accept: bool, note: str = ""
 ) -> None:
-    """An organiser accepts (hours change, audited) or rejects a correction request."""
+    """An organiser accepts (hours change, audited) or rejects a correction request, once."""
+    correction = lock_row(HoursCorrection, correction.id, column=HoursCorrection.status)
     if correction.status is not CorrectionStatus.PENDING:
         raise CorrectionDecided()
     correction.status = CorrectionStatus.ACCEPTED if accept else CorrectionStatus.REJECTED
