@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision = 'd5b2c3e4f607'
-down_revision = '3c1f0a9d2b7e'
+down_revision = 'c4a1b2d3e5f6'
 branch_labels = None
 depends_on = None
 
