@@ -4,7 +4,7 @@ Rows that concurrent requests already doubled are closed first (the earliest sta
 the unique indexes can be built.
 
 Revision ID: d5b2c3e4f607
-Revises: 3c1f0a9d2b7e
+Revises: c4a1b2d3e5f6
 Create Date: 2026-11-30 06:20:00
 
 """
