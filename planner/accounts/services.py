@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from planner.accounts.models import OrganiserGrant, User
 from planner.audit import services as audit
+from planner.database import insert_once
 from planner.exceptions import DomainError
 from planner.extensions import db
 from planner.timeutil import utcnow
@@ -73,8 +74,9 @@ def register_user(
         consented_at=utcnow(),
     )
     user.set_password(password)
-    db.session.add(user)
-    db.session.flush()
+    # The phone is unique: the same number registered twice at once makes one account.
+    if insert_once(user, lambda: find_by_phone(normalised)) is not user:
+        raise PhoneTaken()
     return user
 
 

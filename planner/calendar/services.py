@@ -21,6 +21,7 @@ from sqlalchemy.orm import aliased, joinedload
 from planner import signals
 from planner.accounts.models import User
 from planner.calendar.models import CalendarToken
+from planner.database import lock_row
 from planner.directory import services as directory_services
 from planner.directory.models import (
     Community,
@@ -483,7 +484,12 @@ def find_live_token(token: str) -> CalendarToken | None:
 
 
 def regenerate_token(user: User) -> CalendarToken:
-    """Give the user a new feed secret; the old one (if any) stops working. Keeps the settings."""
+    """Give the user a new feed secret; the old one (if any) stops working. Keeps the settings.
+
+    The user's row is locked first: links made at the same time are made one after the other,
+    and the last one is the one live link.
+    """
+    lock_row(User, user.id)
     old = revoke_token(user)
     token = CalendarToken(user=user, remind_day_before=old.remind_day_before if old else False)
     db.session.add(token)

@@ -63,6 +63,11 @@ class OrganisationRef:
     # ``(kind, id)`` through the foreign keys alone, without loading the organisation.
     organisation_kind_and_id = property(_get_kind_and_id, _set_kind_and_id)
 
+    @classmethod
+    def refers_to(cls, organisation):
+        """SQL condition: the row refers to ``organisation``."""
+        return getattr(cls, f"{organisation.organisation_kind}_id") == organisation.id
+
 
 class District(ArchivableMixin, db.Model):
     organisation_kind = "district"

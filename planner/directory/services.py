@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from planner.audit import services as audit
+from planner.database import insert_once, savepoint
 from planner.directory.models import (
     Community,
     ConventionItem,
@@ -62,9 +63,9 @@ def save(actor, obj, action: str) -> None:
     )
     if clash is not None:
         raise NameTaken()
-    db.session.add(obj)
     try:
-        with db.session.begin_nested():
+        with savepoint():
+            db.session.add(obj)
             db.session.flush()
     except IntegrityError as exc:  # a concurrent request took the name first
         raise NameTaken() from exc
@@ -129,28 +130,29 @@ def active_partners() -> list[PartnerOrganisation]:
     )
 
 
-def request_membership(team: VolunteerTeam, user) -> TeamMembership:
-    """Join an open team at once, or ask to join one that needs a leader's approval."""
-    if team.is_archived:
-        raise TeamArchived()
-    existing = db.session.scalar(
+def _membership(team: VolunteerTeam, user) -> TeamMembership | None:
+    return db.session.scalar(
         db.select(TeamMembership).where(
             TeamMembership.team_id == team.id, TeamMembership.user_id == user.id
         )
     )
-    if existing is not None:
+
+
+def request_membership(team: VolunteerTeam, user) -> TeamMembership:
+    """Join an open team at once, or ask to join one that needs a leader's approval.
+
+    One membership a person and team (a unique constraint): joining twice at once makes one
+    membership, and the request that lost the race gets it too.
+    """
+    if team.is_archived:
+        raise TeamArchived()
+    if _membership(team, user) is not None:
         raise AlreadyMember()
     membership = TeamMembership(team=team, user=user, role=TeamRole.MEMBER)
     if team.join_policy is JoinPolicy.OPEN:
         membership.status = MembershipStatus.ACTIVE
         membership.decided_at = utcnow()
-    db.session.add(membership)
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except IntegrityError as exc:  # the same person pressed twice at once
-        raise AlreadyMember() from exc
-    return membership
+    return insert_once(membership, lambda: _membership(team, user))
 
 
 def decide_membership(actor, membership: TeamMembership, approve: bool) -> None:

@@ -11,11 +11,11 @@ the waitlists).
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
 from sqlalchemy.orm import joinedload
 
 from planner import signals
 from planner.audit import services as audit
+from planner.database import lock_row
 from planner.events.models import Event, Shift
 from planner.exceptions import DomainError
 from planner.extensions import db
@@ -48,37 +48,14 @@ class CapacityBelowTaken(DomainError):
 # ---------------------------------------------------------------- locking
 
 
-def lock_row(model, row_id: int, counter, *options):
-    """Lock one row for the rest of the transaction and return it freshly loaded.
-
-    PostgreSQL takes the row lock with SELECT … FOR UPDATE; SQLite has no row locks, so a no-op
-    UPDATE of the row's counter takes the database's write lock first (waiting under busy_timeout).
-    """
-    db.session.flush()  # pending edits to the row go first: the fresh load must not drop them
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(
-            update(model)
-            .where(model.id == row_id)
-            .values({counter: counter})
-            .execution_options(synchronize_session=False)
-        )
-    return db.session.scalars(
-        db.select(model)
-        .where(model.id == row_id)
-        .options(*options)
-        .with_for_update(of=model)
-        .execution_options(populate_existing=True)
-    ).one()
-
-
 def lock_shift(shift_id: int) -> Shift:
     """Lock the shift row (its places) for the rest of the transaction and return it fresh."""
-    return lock_row(Shift, shift_id, Shift.confirmed_count, joinedload(Shift.event))
+    return lock_row(Shift, shift_id, joinedload(Shift.event), column=Shift.confirmed_count)
 
 
 def lock_event(event_id: int) -> Event:
     """Lock the event row (its audience seats) for the rest of the transaction and return it."""
-    return lock_row(Event, event_id, Event.seats_confirmed)
+    return lock_row(Event, event_id, column=Event.seats_confirmed)
 
 
 # ---------------------------------------------------------------- changing capacity

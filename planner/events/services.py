@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from planner import organisations, permissions, signals
 from planner.audit import services as audit
+from planner.database import lock_row
 from planner.directory.models import (
     Community,
     Department,
@@ -331,9 +332,17 @@ def _touch(event: Event, bump: bool) -> None:
 # ---------------------------------------------------------------- the status workflow
 
 
+def _lock_status(event: Event) -> EventStatus:
+    """Lock the event row and read its status again: transitions sent at once run one by one."""
+    return lock_row(Event, event.id, column=Event.status).status
+
+
 def publish(actor, event: Event) -> None:
-    """draft → published: the event becomes visible to everyone."""
-    if event.status is not EventStatus.DRAFT:
+    """draft → published: the event becomes visible to everyone; publishing again does nothing."""
+    status = _lock_status(event)
+    if status is EventStatus.PUBLISHED:
+        return  # already published (by a concurrent request): one publication, one audit entry
+    if status is not EventStatus.DRAFT:
         raise NotAllowedNow()
     event.status = EventStatus.PUBLISHED
     _touch(event, bump=True)
@@ -342,7 +351,7 @@ def publish(actor, event: Event) -> None:
 
 def complete(actor, event: Event, now: datetime | None = None) -> None:
     """published → completed, once the event has ended (the same test that credits its hours)."""
-    if event.status is not EventStatus.PUBLISHED:
+    if _lock_status(event) is not EventStatus.PUBLISHED:
         raise NotAllowedNow()
     if not timing.has_ended(event, now):
         raise NotOverYet()
@@ -353,7 +362,7 @@ def complete(actor, event: Event, now: datetime | None = None) -> None:
 
 def cancel(actor, event: Event, reason: str) -> None:
     """published → cancelled with a reason that everyone signed up is sent."""
-    if event.status is not EventStatus.PUBLISHED:
+    if _lock_status(event) is not EventStatus.PUBLISHED:
         raise NotAllowedNow()
     reason = _bounded(reason, REASON_MAX, "reason")
     if not reason:

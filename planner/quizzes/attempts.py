@@ -7,10 +7,11 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from planner.accounts.models import User
+from planner.database import insert_once, lock_row
 from planner.exceptions import DomainError
 from planner.extensions import db
 from planner.quizzes.models import (
@@ -43,10 +44,6 @@ class NicknameNeeded(DomainError):
 
 class NoAttemptsLeft(DomainError):
     message = _l("You have used every attempt this quiz allows.")
-
-
-class AlreadyEntered(DomainError):
-    message = _l("You have already taken part in this prize quiz: one attempt a person.")
 
 
 class AttemptClosed(DomainError):
@@ -110,10 +107,22 @@ def attempts_used(quiz: Quiz, user=None, player_token: str | None = None) -> int
     )
 
 
+def _prize_entry(quiz: Quiz, user) -> Attempt | None:
+    """The user's one attempt at a prize quiz, if any."""
+    return db.session.scalar(
+        db.select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.prize_user_id == user.id)
+    )
+
+
 def start_attempt(
     quiz: Quiz, user=None, player_token: str | None = None, nickname: str = ""
 ) -> Attempt:
-    """Freeze a new attempt's questions and option order; enforce audience and attempt limits."""
+    """Freeze a new attempt's questions and option order; enforce audience and attempt limits.
+
+    The limit is checked under a lock (the person's row; the quiz's for players without an
+    account), so starts sent at once never pass it together. A prize quiz takes one entry a
+    person (also a unique index): starting again, or at the same time, returns that entry.
+    """
     if not is_open(quiz):
         raise QuizNotOpen()
     if user is None and (quiz.is_prize or quiz.audience is Audience.USERS):
@@ -121,8 +130,12 @@ def start_attempt(
     nickname = (nickname or "").strip()
     if user is None and not 1 <= len(nickname) <= 20:
         raise NicknameNeeded()
-    if quiz.is_prize and attempts_used(quiz, user) >= 1:
-        raise AlreadyEntered()
+    if user is not None:
+        lock_row(User, user.id)
+    else:
+        lock_row(Quiz, quiz.id)
+    if quiz.is_prize and (entry := _prize_entry(quiz, user)) is not None:
+        return entry
     if attempts_used(quiz, user, player_token) >= quiz.attempts_allowed:
         raise NoAttemptsLeft()
     rng = random.SystemRandom()
@@ -148,13 +161,11 @@ def start_attempt(
         attempt.answers.append(
             AttemptAnswer(position=position, question_id=question.id, option_order=order)
         )
-    db.session.add(attempt)
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except IntegrityError as exc:  # a concurrent start by the same person won the race
-        raise AlreadyEntered() from exc
-    return attempt
+    if not quiz.is_prize:
+        db.session.add(attempt)
+        db.session.flush()
+        return attempt
+    return insert_once(attempt, lambda: _prize_entry(quiz, user))
 
 
 def load_attempt(attempt_id: int) -> Attempt | None:

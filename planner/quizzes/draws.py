@@ -26,6 +26,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from planner.audit import services as audit
+from planner.database import lock_row
 from planner.exceptions import DomainError
 from planner.extensions import db
 from planner.notifications import services as notifications
@@ -87,14 +88,16 @@ def prize_slots(quiz: Quiz) -> list:
 
 
 def run_draw(actor, quiz: Quiz, now=None) -> list[PrizeWinner]:
-    """Reveal the seed, pick the winners, and queue each winner a notification."""
+    """Reveal the seed, pick the winners, and queue each winner a notification.
+
+    The draw runs once: the quiz row is locked first, and a draw already made (by a concurrent
+    request too) is returned as it stands.
+    """
     now = now or utcnow()
-    if (
-        not quiz.is_prize
-        or quiz.drawn_at is not None
-        or quiz.closes_at is None
-        or quiz.closes_at > now
-    ):
+    quiz = lock_row(Quiz, quiz.id, column=Quiz.drawn_at)
+    if quiz.is_prize and quiz.drawn_at is not None:
+        return winners_of(quiz)
+    if not quiz.is_prize or quiz.closes_at is None or quiz.closes_at > now:
         raise DrawNotReady()
     slots = prize_slots(quiz)
     if not slots:
@@ -133,6 +136,8 @@ def run_draw(actor, quiz: Quiz, now=None) -> list[PrizeWinner]:
 
 
 def mark_claimed(actor, winner: PrizeWinner) -> None:
+    """Record that the winner collected the prize, once (the row is locked first)."""
+    winner = lock_row(PrizeWinner, winner.id, column=PrizeWinner.claimed_at)
     if winner.claimed_at is not None:
         raise AlreadyClaimed()
     winner.claimed_at = utcnow()

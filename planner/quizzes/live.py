@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from planner.audit import services as audit
+from planner.database import insert_once, savepoint
 from planner.exceptions import DomainError
 from planner.extensions import db
 from planner.quizzes.models import (
@@ -84,9 +85,9 @@ def create_round(actor, quiz: Quiz, seconds_per_question: int = 20) -> LiveRound
         seconds_per_question=seconds_per_question,
         host_id=getattr(actor, "id", None),
     )
-    db.session.add(live)
     try:
-        with db.session.begin_nested():
+        with savepoint():
+            db.session.add(live)
             db.session.flush()
     except IntegrityError:  # another round took the PIN in between: try once more
         live.pin = _new_pin()
@@ -234,14 +235,10 @@ def join(live: LiveRound, token: str, nickname: str, user=None) -> LivePlayer:
     player = LivePlayer(
         round_id=live.id, token=token, nickname=nickname, user_id=getattr(user, "id", None)
     )
-    db.session.add(player)
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except IntegrityError:  # the same phone joined twice at once
-        return player_of(live, token)
-    _touch(live)
-    return player
+    joined = insert_once(player, lambda: player_of(live, token))
+    if joined is player:
+        _touch(live)
+    return joined  # the same phone joined twice at once: the player that won
 
 
 def player_of(live: LiveRound, token: str | None) -> LivePlayer | None:
@@ -287,9 +284,9 @@ def submit(live: LiveRound, player: LivePlayer, option_id: int, now=None) -> Liv
         is_correct=is_correct,
         points=round(BASE_POINTS * score * share),
     )
-    db.session.add(row)
     try:
-        with db.session.begin_nested():
+        with savepoint():
+            db.session.add(row)
             db.session.flush()
     except IntegrityError as exc:
         raise AlreadyAnsweredLive() from exc

@@ -22,6 +22,7 @@ from sqlalchemy.orm import joinedload
 
 from planner.accounts.models import User
 from planner.audit import services as audit
+from planner.database import insert_once, lock_row
 from planner.events import timing
 from planner.events.models import Event, EventStatus, Shift
 from planner.exceptions import DomainError
@@ -360,31 +361,42 @@ def confirm_hours(actor: User, signups: list[Signup], now: datetime | None = Non
     return sum(1 for record in credited if record is not None)
 
 
-def request_correction(
-    user: User, signup: Signup, minutes: int, reason: str, now: datetime | None = None
-) -> HoursCorrection:
-    """A volunteer asks for their credited hours to be corrected, giving a reason."""
-    pending = db.session.scalar(
-        db.select(HoursCorrection.id).where(
+def _pending_correction(signup: Signup) -> HoursCorrection | None:
+    return db.session.scalar(
+        db.select(HoursCorrection).where(
             HoursCorrection.signup_id == signup.id,
             HoursCorrection.status == CorrectionStatus.PENDING,
         )
     )
-    if signup.user_id != user.id or signup.minutes is None or pending is not None:
+
+
+def request_correction(
+    user: User, signup: Signup, minutes: int, reason: str, now: datetime | None = None
+) -> HoursCorrection:
+    """A volunteer asks for their credited hours to be corrected, giving a reason.
+
+    One pending request a sign-up (a unique index): the same request sent again, or twice at
+    once, is recorded once; a different one waits until the pending one is decided.
+    """
+    if signup.user_id != user.id or signup.minutes is None:
         raise CorrectionNotAllowed()
-    if not service_is_over(signup, now):  # hours credited before the rule existed
+    if not service_is_over(signup, now or utcnow()):  # hours credited before the rule existed
         raise NotOverYet()
-    correction = HoursCorrection(signup=signup, requested_minutes=minutes, reason=reason)
-    db.session.add(correction)
-    db.session.flush()
-    return correction
+    pending = _pending_correction(signup) or insert_once(
+        HoursCorrection(signup=signup, requested_minutes=minutes, reason=reason),
+        lambda: _pending_correction(signup),
+    )
+    if (pending.requested_minutes, pending.reason) != (minutes, reason):
+        raise CorrectionNotAllowed()
+    return pending
 
 
 def decide_correction(
     actor: User, correction: HoursCorrection, accept: bool, note: str = "", now=None
 ) -> None:
     """An organiser accepts (hours change, audited; only for service that is over) or rejects a
-    correction request."""
+    correction request, once."""
+    correction = lock_row(HoursCorrection, correction.id, column=HoursCorrection.status)
     if correction.status is not CorrectionStatus.PENDING:
         raise CorrectionDecided()
     now = now or utcnow()

@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload
 from planner import organisations
 from planner.accounts.models import User
 from planner.audit import services as audit
+from planner.database import insert_once, lock_row
 from planner.events.models import Event, EventHost
 from planner.events.scopes import host_condition
 from planner.exceptions import DomainError
@@ -94,23 +95,46 @@ def records_for(
     return [r for r in records if r.signup is None or attendance.service_is_over(r.signup, now)]
 
 
+def _pending_request(user: User, org, starts_on: date, ends_on: date) -> Certificate | None:
+    return db.session.scalar(
+        db.select(Certificate).where(
+            Certificate.volunteer_id == user.id,
+            Certificate.refers_to(org),
+            Certificate.starts_on == starts_on,
+            Certificate.ends_on == ends_on,
+            Certificate.status == CertificateStatus.REQUESTED,
+        )
+    )
+
+
 def request_certificate(
     user: User, org, starts_on: date, ends_on: date, now: datetime | None = None
 ) -> Certificate:
-    """A volunteer asks ``org`` for a certificate over a past date range that has records in it."""
+    """A volunteer asks ``org`` for a certificate over a past date range that has records in it.
+
+    Asking again while the same request waits returns that request: one pending request a
+    volunteer, organisation and range (unique indexes), even when sent twice at once.
+    """
     now = now or utcnow()
     _check_not_future(ends_on, now)
     if not records_for(user, org, starts_on, ends_on, now):
         raise NoRecords(field="starts_on")
+    pending = _pending_request(user, org, starts_on, ends_on)
+    if pending is not None:
+        return pending
     certificate = Certificate(volunteer=user, starts_on=starts_on, ends_on=ends_on)
     certificate.organisation = org
-    db.session.add(certificate)
-    db.session.flush()
-    return certificate
+    return insert_once(certificate, lambda: _pending_request(user, org, starts_on, ends_on))
 
 
 def issue(actor: User, certificate: Certificate, now: datetime | None = None) -> Certificate:
-    """Approve: freeze the records and total, and give the certificate its unique number."""
+    """Approve: freeze the records and total, and give the certificate its unique number.
+
+    The certificate row is locked and read again first: issuing twice at once gives one number.
+    """
+    certificate = lock_row(Certificate, certificate.id, column=Certificate.status)
+    if certificate.status is CertificateStatus.ISSUED:
+        return certificate  # a concurrent request issued it: the same certificate, once
     if certificate.status is not CertificateStatus.REQUESTED:
         raise AlreadyDecided()
     now = now or utcnow()
@@ -147,6 +171,9 @@ def issue(actor: User, certificate: Certificate, now: datetime | None = None) ->
 
 
 def reject(actor: User, certificate: Certificate) -> None:
+    certificate = lock_row(Certificate, certificate.id, column=Certificate.status)
+    if certificate.status is CertificateStatus.REJECTED:
+        return  # a concurrent request rejected it
     if certificate.status is not CertificateStatus.REQUESTED:
         raise AlreadyDecided()
     certificate.status = CertificateStatus.REJECTED

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.accounts.models import User
@@ -116,6 +116,14 @@ class HoursCorrection(db.Model):
 
     __table_args__ = (
         CheckConstraint("requested_minutes BETWEEN 0 AND 1440", name="minutes_in_range"),
+        # One pending request a sign-up, even when the same request is sent twice at once.
+        Index(
+            "uq_hours_correction_pending_signup",
+            "signup_id",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -191,6 +199,21 @@ class Certificate(OrganisationRef, db.Model):
             " + (CASE WHEN street_id IS NULL THEN 0 ELSE 1 END)"
             " + (CASE WHEN community_id IS NULL THEN 0 ELSE 1 END) = 1",
             name="exactly_one_organisation",
+        ),
+        # One pending request a volunteer, organisation and date range (one index per kind of
+        # organisation: the other two columns are NULL, and NULLs never clash).
+        *(
+            Index(
+                f"uq_certificate_requested_{kind}",
+                "volunteer_id",
+                f"{kind}_id",
+                "starts_on",
+                "ends_on",
+                unique=True,
+                sqlite_where=text("status = 'requested'"),
+                postgresql_where=text("status = 'requested'"),
+            )
+            for kind in ("department", "street", "community")
         ),
     )
 
