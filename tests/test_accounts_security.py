@@ -172,6 +172,10 @@ def test_create_admin_refuses_a_common_password(runner):
 # ---------------------------------------------------------------- registration does not tell
 
 
+def _cookie_names(response) -> list[str]:
+    return [cookie.split("=")[0] for cookie in response.headers.getlist("Set-Cookie")]
+
+
 def _without_csrf_tokens(page: str) -> str:
     return re.sub(r'name="csrf_token"[^>]*>', "", page)
 
@@ -183,7 +187,10 @@ def test_registering_a_taken_number_answers_exactly_as_a_new_number(app, make_us
     new = _register(newcomer, phone="13912345679", password="newcomers-pass-1")
     assert taken.status_code == new.status_code == 302
     assert taken.headers["Location"] == new.headers["Location"]
-    assert taken.headers.getlist("Set-Cookie") == new.headers.getlist("Set-Cookie")
+    assert _cookie_names(taken) == _cookie_names(new) == ["session"]
+    for client in (stranger, newcomer):
+        with client.session_transaction() as session:
+            assert "_user_id" not in session
     taken_page = stranger.get(taken.headers["Location"]).get_data(as_text=True)
     new_page = newcomer.get(new.headers["Location"]).get_data(as_text=True)
     assert _without_csrf_tokens(taken_page) == _without_csrf_tokens(new_page)
@@ -202,6 +209,9 @@ def test_registration_records_the_privacy_notice_version_agreed_to(client):
     user = db.session.scalar(db.select(User))
     assert user.consent_version == services.PRIVACY_NOTICE_VERSION
     assert user.consented_at is not None
+    client.post("/login", data={"phone": "13912345678", "password": "long-enough-1"})
+    data = client.get("/my/data.json").get_json()
+    assert data["account"]["consent_version"] == services.PRIVACY_NOTICE_VERSION
 
 
 # ---------------------------------------------------------------- limits

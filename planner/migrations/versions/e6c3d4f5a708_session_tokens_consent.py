@@ -1,5 +1,4 @@
-"""session tokens and consent version: sessions that log-out and a password change can end, and
-the privacy notice version each person agreed to
+"""session tokens (sessions that log-out and a password change end) and the consent version
 
 Revision ID: e6c3d4f5a708
 Revises: 3c1f0a9d2b7e
