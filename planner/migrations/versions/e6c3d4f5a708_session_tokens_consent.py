@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision = 'e6c3d4f5a708'
-down_revision = '3c1f0a9d2b7e'
+down_revision = 'd5b2c3e4f607'
 branch_labels = None
 depends_on = None
 
