@@ -1,7 +1,7 @@
 """session tokens (sessions that log-out and a password change end) and the consent version
 
 Revision ID: e6c3d4f5a708
-Revises: 3c1f0a9d2b7e
+Revises: d5b2c3e4f607
 Create Date: 2026-11-30 06:40:00
 
 """
