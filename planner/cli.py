@@ -45,8 +45,10 @@ def register(app) -> None:
             if user is None:
                 user = accounts.register_user(phone, name, password)
             else:
+                accounts.check_new_password(password, user.phone)
                 user.set_password(password)
-        except accounts.InvalidPhone as exc:
+                accounts.end_all_sessions(user)
+        except (accounts.InvalidPhone, accounts.WeakPassword) as exc:
             raise click.ClickException(str(exc.message)) from exc
         user.is_admin = True
         db.session.commit()

@@ -41,12 +41,17 @@ def load(instance_path: str) -> dict:
         "PLANNER_DEFAULT_LOCALE": "zh_Hans_CN",
         "PLANNER_LOCALES": ["zh_Hans_CN", "en"],
         "PLANNER_PAGE_SIZE": 20,
+        # Failed log-ins per address and number, and on top of that per address alone: failed
+        # log-ins and registrations together (README, "Limits").
         "PLANNER_LOGIN_LIMIT": "10 per minute;50 per hour",
+        "PLANNER_ADDRESS_LIMIT": "60 per minute;600 per hour",
         "PLANNER_MAIL_TRANSPORT": "log",
         "PLANNER_SMTP_HOST": None,
         "PLANNER_SMTP_PORT": 25,
         "PLANNER_MAIL_FROM": "xinfeng@localhost",
         "PLANNER_PUBLIC_URL": None,
+        # Whom the privacy notice names for questions and requests (e.g. an address or a number).
+        "PLANNER_PRIVACY_CONTACT": "",
         # How passwords are hashed (werkzeug's method string); only tests choose a cheaper one.
         "PLANNER_PASSWORD_METHOD": "scrypt",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
@@ -55,6 +60,7 @@ def load(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # Secure whenever the request came over https (create_app decides, as for the session).
         "WTF_CSRF_TIME_LIMIT": None,
         # No request body may be larger: the largest upload (a question bank) is 5 MB.
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,

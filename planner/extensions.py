@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
@@ -45,13 +45,34 @@ class _SQLAlchemy(SQLAlchemy):
 db = _SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
-login_manager = LoginManager()
+
+
+class _LoginManager(LoginManager):
+    """Marks the remember cookie Secure whenever the request came over https, as create_app's
+    session interface does for the session cookie (REMEMBER_COOKIE_SECURE forces it always)."""
+
+    def _set_cookie(self, response):
+        super()._set_cookie(response)
+        if not request.is_secure or current_app.config.get("REMEMBER_COOKIE_SECURE"):
+            return
+        prefix = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") + "="
+        response.headers.setlist(
+            "Set-Cookie",
+            [
+                f"{cookie}; Secure" if cookie.startswith(prefix) else cookie
+                for cookie in response.headers.getlist("Set-Cookie")
+            ],
+        )
+
+
+login_manager = _LoginManager()
 babel = Babel()
 bootstrap = Bootstrap5()
 
 
-def _client_address() -> str:
+def limiter_address() -> str:
+    """The client address every per-address rate limit is keyed by."""
     return get_remote_address() or request.remote_addr or "unknown"
 
 
-limiter = Limiter(key_func=_client_address, default_limits=[])
+limiter = Limiter(key_func=limiter_address, default_limits=[])

@@ -58,7 +58,7 @@ def test_masking_keeps_three_and_four_digits_and_the_first_and_last_character():
     assert mask_name("欧阳晓明") == "欧**明"
 
 
-def test_registering_creates_a_volunteer_logs_them_in_and_records_consent(client):
+def test_registering_creates_a_volunteer_who_then_logs_in_and_records_consent(client):
     response = _register(client)
     assert response.status_code == 302
     user = db.session.scalar(db.select(User))
@@ -66,6 +66,9 @@ def test_registering_creates_a_volunteer_logs_them_in_and_records_consent(client
     assert user.consented_at is not None
     assert user.password_hash.startswith("pbkdf2:sha256:1$")  # the test configuration's method
     assert user.check_password("long-enough-1") and not user.check_password("long-enough-2")
+    # Not logged in by registering (that would tell a new number from a taken one): log in next.
+    assert "张晓明" not in client.get("/").get_data(as_text=True)
+    client.post("/login", data={"phone": "13912345678", "password": "long-enough-1"})
     assert "张晓明" in client.get("/").get_data(as_text=True)
 
 
@@ -87,7 +90,7 @@ def test_registering_returns_to_the_page_that_asked(client):
             "consent": "y",
         },
     )
-    assert response.headers["Location"] == "/teams"
+    assert response.headers["Location"] == "/login?next=/teams"
 
 
 @pytest.mark.parametrize(
@@ -110,10 +113,11 @@ def test_bad_registrations_say_why_next_to_the_field_and_create_nothing(client, 
     assert _users() == 0
 
 
-def test_a_phone_can_register_only_once(client, make_user):
+def test_a_phone_can_register_only_once_without_being_told_it_was_taken(client, make_user):
     make_user(phone="13912345678")
     response = _register(client, phone="139-1234-5678")
-    assert "该手机号已注册" in response.get_data(as_text=True)
+    assert response.status_code == 302
+    assert "该手机号已注册" not in client.get(response.headers["Location"]).get_data(as_text=True)
     assert _users() == 1
 
 

@@ -86,7 +86,7 @@ def test_signed_in_people_always_get_a_fresh_page(client, make_event, make_user)
     event = make_event()
     client.get(f"/events/{event.id}")
     with client.session_transaction() as session:
-        session["_user_id"] = str(make_user().id)
+        session["_user_id"] = make_user().get_id()
     response = client.get(f"/events/{event.id}")
     assert "X-Page-Cache" not in response.headers
 

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from flask import url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import Email, EqualTo, ValidationError
 
-from planner.accounts.services import PASSWORD_MIN, InvalidPhone, normalise_phone
+from planner.accounts.services import (
+    PASSWORD_MIN,
+    InvalidPhone,
+    WeakPassword,
+    check_new_password,
+    normalise_phone,
+)
 from planner.forms import Form, Optional, length, required, strip
 
 LOCALE_CHOICES = [("zh_Hans_CN", "简体中文"), ("en", "English")]
@@ -16,6 +25,14 @@ def _valid_phone(form, field):
     try:
         field.data = normalise_phone(field.data)
     except InvalidPhone as exc:
+        raise ValidationError(str(exc.message)) from exc
+
+
+def _acceptable_password(form, field):
+    """The one check of a new password in every form: ``form.account_phone`` is the number."""
+    try:
+        check_new_password(field.data or "", form.account_phone)
+    except WeakPassword as exc:
         raise ValidationError(str(exc.message)) from exc
 
 
@@ -54,7 +71,7 @@ class RegisterForm(Form):
     )
     password = PasswordField(
         _l("Password"),
-        validators=[required(), length(128, min=PASSWORD_MIN)],
+        validators=[required(), length(128, min=PASSWORD_MIN), _acceptable_password],
         description=_l("At least 8 characters."),
         render_kw={"autocomplete": "new-password"},
     )
@@ -70,6 +87,20 @@ class RegisterForm(Form):
         validators=[required()],
     )
     submit = SubmitField(_l("Register"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The label links to the notice it asks the person to agree to.
+        self.consent.label.text = Markup(
+            _(
+                'I have read the <a href="%(url)s" target="_blank">privacy notice</a> and agree that my name and number are kept for volunteer service records.',
+                url=url_for("main.privacy"),
+            )
+        )
+
+    @property
+    def account_phone(self) -> str | None:
+        return self.phone.data
 
 
 class ProfileForm(Form):
@@ -87,6 +118,10 @@ class ProfileForm(Form):
 
 
 class PasswordForm(Form):
+    def __init__(self, *args, account_phone: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account_phone = account_phone
+
     current_password = PasswordField(
         _l("Current password"),
         validators=[required(), length(128)],
@@ -94,7 +129,7 @@ class PasswordForm(Form):
     )
     password = PasswordField(
         _l("New password"),
-        validators=[required(), length(128, min=PASSWORD_MIN)],
+        validators=[required(), length(128, min=PASSWORD_MIN), _acceptable_password],
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from flask import current_app
@@ -15,6 +16,12 @@ from planner.extensions import db
 from planner.timeutil import UTCDateTime, utcnow
 
 PHONE_MAX = 20
+SESSION_TOKEN_MAX = 64
+
+
+def new_session_token() -> str:
+    """A random, unguessable token naming an account's current sessions."""
+    return secrets.token_urlsafe(32)
 
 
 def mask_phone(phone: str | None) -> str:
@@ -50,6 +57,12 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     is_admin: Mapped[bool] = mapped_column(default=False)
     consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The privacy notice version agreed to (PRIVACY_NOTICE_VERSION); NULL for accounts from before.
+    consent_version: Mapped[str | None] = mapped_column(String(20))
+    # What sessions and remember cookies carry instead of the id; a new one ends them all.
+    session_token: Mapped[str] = mapped_column(
+        String(SESSION_TOKEN_MAX), unique=True, default=new_session_token
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -60,6 +73,18 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login asks this
         return self.active and self.deleted_at is None
+
+    def get_id(self) -> str:
+        """What Flask-Login stores at each log-in: the session token and a nonce of this log-in,
+        so no two log-ins get the same remember cookie (the user loader reads only the token)."""
+        return f"{self.session_token}.{secrets.token_urlsafe(9)}"
+
+    def __eq__(self, other):  # UserMixin compares get_id(), which differs at every call
+        if isinstance(other, User):
+            return self is other or (self.id is not None and self.id == other.id)
+        return NotImplemented
+
+    __hash__ = object.__hash__
 
     @property
     def local_phone(self) -> str:

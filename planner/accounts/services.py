@@ -5,7 +5,7 @@ from __future__ import annotations
 import phonenumbers
 from flask_babel import lazy_gettext as _l
 
-from planner.accounts.models import OrganiserGrant, User
+from planner.accounts.models import OrganiserGrant, User, new_session_token
 from planner.audit import services as audit
 from planner.database import insert_once
 from planner.exceptions import DomainError
@@ -13,6 +13,52 @@ from planner.extensions import db
 from planner.timeutil import utcnow
 
 PASSWORD_MIN = 8
+# The privacy notice in force (templates/main/privacy*.html); registration records it per person.
+PRIVACY_NOTICE_VERSION = "2026-11-30"
+
+# The passwords guessed first, from published leak rankings (Chinese and international); compared
+# in lower case. Short ones are refused by length anyway and are kept for the record.
+COMMON_PASSWORDS = frozenset(
+    """
+    123456 12345678 123456789 1234567890 12345 1234567 123123 123123123 123321 112233 111111
+    11111111 000000 00000000 666666 66666666 888888 88888888 999999 99999999 555555 55555555
+    777777 77777777 222222 22222222 333333 33333333 444444 44444444 121212 12121212 123654
+    147258 147258369 159357 159753 159753258 321321 654321 87654321 987654321 9876543210
+    123456a 123456aa 123456abc 12345678a 123456789a a123456 a1234567 a12345678 a123456789
+    aa123456 aa12345678 abc123 abc123456 abc12345 abcd1234 abcd123456 abcdefg abcdefgh
+    a1b2c3d4 a1b2c3d4e5 1a2b3c4d 1q2w3e4r 1q2w3e4r5t 1qaz2wsx 1qazxsw2 2wsx3edc qazwsx
+    qazwsxedc qweasd qweasdzxc qwe123 qwe123456 qwer1234 qwerty qwerty123 qwertyui qwertyuiop
+    asdfgh asdfghjk asdfghjkl asd123456 zxcvbn zxcvbnm zxcvbnm123 q1w2e3r4 1234qwer
+    password password1 password123 passw0rd p@ssw0rd p@ssword admin admin123 admin888
+    administrator root123 test1234 test123456 iloveyou iloveyou1 loveyou 520520 5201314
+    52013140 520131400 1314520 13145200 1314521 5211314 woaini woaini1314 woaini520
+    woaini521 woaini123 woaini1234 woainimama woainibaba aini1314 wo5201314 love1314
+    zhang123 wang123456 li123456 liu123456 chen123456 zhangwei wangwei xiaoming
+    yangyang lili1234 qq123456 qq5201314 qq1234567 taobao weixin wechat123 baidu123
+    huawei123 xiaomi123 china123 china1234 zhongguo beijing shanghai qingdao qingdao123
+    sunshine princess football baseball dragon monkey master letmein welcome welcome1
+    whatever trustno1 shadow superman batman starwars computer internet michael jordan23
+    hello123 hello1234 hellokitty 11223344 12344321 1234abcd abcd4321 88888888a
+    aaaaaa aaaaaaaa aaa111 aaa123456 a11111 a111111 a11111111 q123456 q1234567
+    w123456 z123456 123qwe 123qweasd 123abc 123456qq 12345qwert 147852 147852369
+    258369 258456 741852963 963852741 369258147 13579 1357924680 2468013579 7758521
+    7758258 1234554321 1122334455 110110 110120 119119 10086 12315 168168 16881688
+    518518 888999 666888 886886 admin1234 root1234 user1234 guest1234 welcome123
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+
+
+class WeakPassword(DomainError):
+    message = _l("This password is among the most common ones; choose another.")
+    field = "password"
+
+
+class PasswordIsPhone(WeakPassword):
+    message = _l("The password must not be your mobile number.")
+
+
+class PasswordIsOneCharacter(WeakPassword):
+    message = _l("The password must not be one character repeated.")
 
 
 class InvalidPhone(DomainError):
@@ -51,6 +97,26 @@ def normalise_phone(raw: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def check_new_password(password: str, phone: str | None) -> None:
+    """Refuse a new password that is common, the account's own number, or one character repeated."""
+    if len(set(password)) <= 1:
+        raise PasswordIsOneCharacter()
+    if password.lower() in COMMON_PASSWORDS:
+        raise WeakPassword()
+    if phone:
+        try:
+            same_number = normalise_phone(password) == normalise_phone(phone)
+        except InvalidPhone:
+            same_number = False
+        if same_number:
+            raise PasswordIsPhone()
+
+
+def end_all_sessions(user: User) -> None:
+    """End every session and remember cookie of ``user``: they carry the token this replaces."""
+    user.session_token = new_session_token()
+
+
 def find_by_phone(raw: str) -> User | None:
     try:
         phone = normalise_phone(raw)
@@ -62,9 +128,12 @@ def find_by_phone(raw: str) -> User | None:
 def register_user(
     phone: str, real_name: str, password: str, nickname: str = "", locale: str | None = None
 ) -> User:
-    """Create a volunteer account; the phone must be new. Consent is recorded now."""
+    """Create a volunteer account; the phone must be new. Consent to the notice is recorded now."""
     normalised = normalise_phone(phone)
+    check_new_password(password, normalised)
     if db.session.scalar(db.select(User.id).where(User.phone == normalised)) is not None:
+        # Hash anyway: a taken number must not answer faster than a new one.
+        User().set_password(password)
         raise PhoneTaken()
     user = User(
         phone=normalised,
@@ -72,6 +141,7 @@ def register_user(
         nickname=nickname.strip(),
         locale=locale,
         consented_at=utcnow(),
+        consent_version=PRIVACY_NOTICE_VERSION,
     )
     user.set_password(password)
     # The phone is unique: the same number registered twice at once makes one account.
@@ -89,9 +159,12 @@ def authenticate(phone: str, password: str) -> User | None:
 
 
 def change_password(user: User, current: str, new: str) -> None:
+    """Set a new password and end every session of the account (the view keeps the current one)."""
     if not user.check_password(current):
         raise WrongPassword()
+    check_new_password(new, user.phone)
     user.set_password(new)
+    end_all_sessions(user)
     audit.record(user, "password.change", user)
 
 

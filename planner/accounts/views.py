@@ -2,42 +2,56 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from planner.accounts import services
 from planner.accounts.forms import LoginForm, PasswordForm, ProfileForm, RegisterForm
-from planner.extensions import db, limiter
+from planner.extensions import db, limiter, limiter_address
 from planner.i18n import LOCALE_COOKIE
 from planner.urls import safe_next
 
 bp = Blueprint("accounts", __name__)
 
 
-def _login_phone_key() -> str:
+def _address_and_phone_key() -> str:
     try:
-        return "phone:" + services.normalise_phone(request.form.get("phone", ""))
+        phone = services.normalise_phone(request.form.get("phone", ""))
     except services.InvalidPhone:
-        return "phone:invalid"
+        phone = "invalid"
+    return f"{limiter_address()}/{phone}"
 
 
 def _failed(response) -> bool:
-    return response.status_code != 302
+    # A wrong number or password shows the form again (200); a refused (429) try does not count,
+    # or hammering one account would use up the whole address's budget.
+    return response.status_code == 200
 
 
 def _account_limit() -> str:
     return current_app.config["PLANNER_LOGIN_LIMIT"]
 
 
-@bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: "30 per minute", methods=["POST"], deduct_when=_failed, scope="login-address"
+def _address_limit() -> str:
+    return current_app.config["PLANNER_ADDRESS_LIMIT"]
+
+
+# One budget per address, shared by failed log-ins and registrations (README, "Limits").
+limit_address_failures = limiter.shared_limit(
+    _address_limit, scope="account-address", methods=["POST"], deduct_when=_failed
 )
+limit_address = limiter.shared_limit(_address_limit, scope="account-address", methods=["POST"])
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limit_address_failures
 @limiter.limit(
     _account_limit,
     methods=["POST"],
-    key_func=_login_phone_key,
+    key_func=_address_and_phone_key,
     deduct_when=_failed,
     scope="login-account",
 )
@@ -56,33 +70,44 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        services.end_all_sessions(current_user)
+        db.session.commit()
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("main.home"))
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limit_address
 def register():
     if current_user.is_authenticated:
         return redirect(safe_next())
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
-            user = services.register_user(
+        # A taken number gets the same answer as a new one: the page must not tell whose it is.
+        with suppress(services.PhoneTaken):
+            services.register_user(
                 form.phone.data,
                 form.real_name.data,
                 form.password.data,
                 nickname=form.nickname.data or "",
                 locale=request.cookies.get(LOCALE_COOKIE),
             )
-        except services.PhoneTaken as exc:
-            form.phone.errors.append(str(exc.message))
-        else:
-            db.session.commit()
-            login_user(user)
-            flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name), "success")
-            return redirect(safe_next())
+        db.session.commit()
+        flash(
+            _(
+                "If this number is new, your account is ready: log in with it now. If it already "
+                "has an account, log in with that account's password."
+            ),
+            "success",
+        )
+        return redirect(url_for("accounts.login", next=request.args.get("next") or None))
     return render_template("accounts/register.html", form=form, next=request.args.get("next", ""))
+
+
+def _has_remember_cookie() -> bool:
+    return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -103,7 +128,7 @@ def profile():
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():
-    form = PasswordForm()
+    form = PasswordForm(account_phone=current_user.phone)
     if form.validate_on_submit():
         try:
             services.change_password(current_user, form.current_password.data, form.password.data)
@@ -111,6 +136,8 @@ def change_password():
             form.current_password.errors.append(str(exc.message))
         else:
             db.session.commit()
+            # Every other session has ended with the old token; this one carries on with the new.
+            login_user(current_user, remember=_has_remember_cookie())
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/password.html", form=form)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, make_response, redirect, render_template, request
+from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.orm import joinedload
 
 from planner import pagecache
+from planner.accounts.services import PRIVACY_NOTICE_VERSION
 from planner.directory import services as directory
 from planner.directory.models import (
     VolunteerTeam,
@@ -53,6 +55,13 @@ def healthz():
     response = make_response("ok", 200)
     response.mimetype = "text/plain"
     return response
+
+
+@bp.get("/privacy")
+def privacy():
+    """The privacy notice: one whole document per language, so each is reviewed as it is read."""
+    language = "zh_Hans_CN" if get_locale().language == "zh" else "en"
+    return render_template(f"main/privacy_{language}.html", version=PRIVACY_NOTICE_VERSION)
 
 
 @bp.post("/language")

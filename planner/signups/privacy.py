@@ -55,6 +55,7 @@ def export(user: User) -> dict:
             "email": user.email,
             "created_at": _iso(user.created_at),
             "consented_at": _iso(user.consented_at),
+            "consent_version": user.consent_version,
         },
         "signups": [
             {

@@ -8,6 +8,7 @@ OK_OR_REDIRECT = frozenset({200, 302})
 RULES = [
     Rule("main.home", "GET", "/"),
     Rule("main.healthz", "GET", "/healthz"),
+    Rule("main.privacy", "GET", "/privacy"),
     Rule("main.set_language", "POST", "/language", 302, 302, 302, 302, 302, data={"locale": "en"}),
     Rule("static", "GET", "/static/css/app.css"),
     Rule("bootstrap.static", "GET", "/bootstrap/static/css/bootstrap.min.css"),
