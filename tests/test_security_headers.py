@@ -130,6 +130,22 @@ def test_errors_and_posts_carry_the_security_headers_too(client):
     assert_security_headers(client.post("/login", data={}), "POST /login")
 
 
+def test_a_server_error_page_carries_the_security_headers(app_config):
+    from planner import create_app
+
+    failing = create_app({**app_config, "TESTING": False, "PROPAGATE_EXCEPTIONS": False})
+
+    @failing.get("/boom")
+    def boom():
+        raise RuntimeError("boom")
+
+    response = failing.test_client().get("/boom")
+    assert response.status_code == 500
+    assert_security_headers(response, "/boom")
+    with failing.app_context():
+        db.engine.dispose()
+
+
 def test_hsts_is_sent_over_https_and_not_over_http(client):
     secure = client.get("/healthz", base_url="https://localhost")
     assert secure.headers["Strict-Transport-Security"] == "max-age=31536000"
@@ -143,6 +159,8 @@ def test_the_policy_is_a_setting(app_config):
     app = create_app({**app_config, "PLANNER_CONTENT_SECURITY_POLICY": "default-src 'none'"})
     response = app.test_client().get("/healthz")
     assert response.headers["Content-Security-Policy"] == "default-src 'none'"
+    with app.app_context():
+        db.engine.dispose()
 
 
 def test_no_template_holds_inline_script_handlers_or_styles():
