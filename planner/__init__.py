@@ -56,8 +56,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from planner import bench, cli, errors, navigation, urls
+    from planner import bench, cli, errors, navigation, security, urls
 
+    security.register(app)
     errors.register(app)
     navigation.register(app)
     urls.register(app)

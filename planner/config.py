@@ -75,6 +75,23 @@ def load(instance_path: str) -> dict:
         # are not signed in, are served from a cache for up to this long (planner/pagecache.py);
         # 0 turns the cache off.
         "PLANNER_PAGE_CACHE_SECONDS": 30,
+        # Sent on every response (planner/security.py): only this site's own scripts, styles and
+        # images (data: for Bootstrap's inline SVG icons), no plug-ins, no framing by other sites,
+        # forms post only here. Nothing inline: templates load static/js and static/css.
+        "PLANNER_CONTENT_SECURITY_POLICY": "; ".join(
+            (
+                "default-src 'self'",
+                "script-src 'self'",
+                "style-src 'self'",
+                "img-src 'self' data:",
+                "object-src 'none'",
+                "base-uri 'none'",
+                "form-action 'self'",
+                "frame-ancestors 'none'",
+            )
+        ),
+        # Sent only on requests that came over https; empty turns it off.
+        "PLANNER_HSTS": "max-age=31536000",
     }
     for key, value in env.items():
         if key.startswith(ENV_PREFIX) and key in config:

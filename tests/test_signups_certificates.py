@@ -57,7 +57,11 @@ def test_a_volunteer_goes_from_hours_to_a_verified_certificate(client, auth, ser
     auth.logout()
     auth.login(volunteer)
     page = client.get(f"/certificates/{certificate.id}").get_data(as_text=True)
-    assert certificate.number in page and "洁净家园" in page and "2.25" in page and "@page" in page
+    assert certificate.number in page and "洁净家园" in page and "2.25" in page
+    # The A4 print layout is a stylesheet of its own (no inline styles under the content policy).
+    assert "/static/css/certificate.css" in page
+    with client.get("/static/css/certificate.css") as stylesheet:
+        assert "@page" in stylesheet.get_data(as_text=True)
     verify_url = f"http://localhost/verify/{certificate.number}"
     qr = attendance.checkin_qr(verify_url)
     rows = [bytes(0 if dark else 255 for dark in row) for row in qr.matrix_iter(scale=4, border=4)]

@@ -1,7 +1,8 @@
 """Browser fixtures: the system's Chromium driven by Playwright against a live, seeded server.
 
 Chromium missing: the tests are skipped with a notice, unless PLANNER_REQUIRE_BROWSER=1 (CI sets
-it), where that is a failure.
+it), where that is a failure. Every context watches for Content-Security-Policy violations (the
+live server sends the app's policy); a test during which one happened fails.
 """
 
 from __future__ import annotations
@@ -29,6 +30,41 @@ SMALL_PHONE = {
     "locale": "zh-CN",
 }
 DESKTOP = {"viewport": {"width": 1366, "height": 768}, "locale": "zh-CN"}
+
+# Each page reports what the policy blocked; the console catches what happens before the listener.
+_REPORT_VIOLATIONS_JS = """
+document.addEventListener("securitypolicyviolation", (e) => window.__cspViolation(
+  `${e.violatedDirective} blocked ${e.blockedURI} in ${e.sourceFile}:${e.lineNumber}`));
+"""
+CSP_VIOLATIONS: list[str] = []
+
+
+def _watch_csp(context) -> None:
+    """Record every CSP violation in any page of ``context`` into ``CSP_VIOLATIONS``."""
+    context.expose_function("__cspViolation", lambda text: CSP_VIOLATIONS.append(text))
+    context.add_init_script(_REPORT_VIOLATIONS_JS)
+    context.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text
+            and CSP_VIOLATIONS.append(f"{message.location.get('url')}: {message.text}")
+        ),
+    )
+
+
+class _WatchedBrowser:
+    """The browser, with every new context (from fixtures or from tests) watched for violations."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        _watch_csp(context)
+        return context
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -66,8 +102,18 @@ def browser(chromium_path):
         browser = playwright.chromium.launch(
             executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
         )
-        yield browser
+        yield _WatchedBrowser(browser)
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations():
+    """Fails the test if any page it opened broke the content security policy."""
+    CSP_VIOLATIONS.clear()
+    yield
+    violations = list(CSP_VIOLATIONS)
+    CSP_VIOLATIONS.clear()
+    assert not violations, f"Content-Security-Policy violations: {violations}"
 
 
 def _context(browser, live_server, options):
