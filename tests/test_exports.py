@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from planner import exports
 from planner.extensions import db
 
-HOSTILE = ['=HYPERLINK("http://example.invalid","x")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+HOSTILE = ['=HYPERLINK("http://x.invalid","x")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
 
 
 def _csv_rows(body: bytes) -> list[list[str]]:
