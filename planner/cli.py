@@ -1,4 +1,5 @@
-"""Command-line tools: ``seed-demo``, ``create-admin``, ``send-notifications``, ``analyze``."""
+"""Command-line tools: ``seed-demo``, ``create-admin``, ``send-notifications``, ``analyze``,
+``backup`` and ``restore``."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import sys
 import click
 from sqlalchemy import text
 
+from planner import backups
 from planner.accounts import services as accounts
 from planner.extensions import db
 
@@ -62,11 +64,30 @@ def register(app) -> None:
         sent, failed = notifications.send_queued()
         click.echo(f"sent {sent}, failed {failed}")
 
+    @app.cli.command("backup")
+    @click.argument("path")
+    def backup_command(path: str):
+        """Back up the database to PATH (SQLite: safe while the app runs; PostgreSQL: pg_dump)."""
+        _run(backups.backup, path)
+
+    @app.cli.command("restore")
+    @click.argument("path")
+    def restore_command(path: str):
+        """Replace the SQLite database with the backup at PATH (stop the app first)."""
+        _run(backups.restore, path)
+
     @app.cli.command("analyze")
     def analyze():
         """Refresh the query planner's statistics (after an upgrade or a bulk load)."""
         refresh_statistics()
         click.echo("statistics refreshed")
+
+
+def _run(action, path: str) -> None:
+    try:
+        click.echo(action(path))
+    except backups.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 def refresh_statistics() -> None:
