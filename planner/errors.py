@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from planner.exceptions import DomainError
 from planner.extensions import db
+from planner.inputs import ControlCharacters
 from planner.urls import requested_next, same_site_referrer
 
 TITLES = {
@@ -55,7 +56,10 @@ def register(app) -> None:
     def http_error(error):
         if error.code not in TITLES:
             return error
-        return _render(error.code)
+        # Our own refusals carry a translated reason; werkzeug's descriptions are English only.
+        return _render(
+            error.code, error.description if isinstance(error, ControlCharacters) else None
+        )
 
     @app.errorhandler(500)
     def server_error(error):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 from babel import support
@@ -9,7 +10,15 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.i18n import messages_path
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 __all__ = ["Form", "Optional", "length", "number_range", "required", "required_input", "strip"]
 
@@ -49,3 +58,17 @@ def number_range(min: int, max: int):  # noqa: A002
 def strip(value):
     """A filter that trims surrounding white space (full-width spaces included)."""
     return value.strip().strip("\u3000").strip() if isinstance(value, str) else value
+
+
+def sensible_year(form, field):
+    """Refuse far-off years, which nothing here has (and which time-zone arithmetic cannot take):
+    every date and time field uses it."""
+    if field.data is not None and not 2000 <= field.data.year <= 2100:
+        raise ValidationError(_l("Enter a date between the years 2000 and 2100."))
+
+
+def finite(form, field):
+    """Refuse Infinity and NaN, which number fields otherwise accept: every number field uses it.
+    It stops the field's other checks, which cannot compute with them."""
+    if field.data is not None and not math.isfinite(field.data):
+        raise StopValidation(_l("Enter a number."))

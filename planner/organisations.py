@@ -22,6 +22,7 @@ from planner.directory.models import (
 )
 from planner.events.models import Campaign, EventHost
 from planner.extensions import db
+from planner.inputs import optional_id
 
 
 @dataclass(frozen=True)
@@ -109,9 +110,10 @@ def key_of(item) -> str:
 def parse_key(key: str | None, kinds=HOST_KINDS) -> tuple[str, int] | None:
     """The kind's name and the id a key names, if it is well formed and of one of ``kinds``."""
     name, _sep, ident = (key or "").partition(":")
-    if name not in kinds or not ident.isdigit() or len(ident) > 18:
+    ident = optional_id(ident)
+    if name not in kinds or ident is None:
         return None
-    return name, int(ident)
+    return name, ident
 
 
 def from_key(key: str | None, kinds=HOST_KINDS):

@@ -22,7 +22,8 @@ def local_path(target: str | None) -> str | None:
     target = target or ""
     parts = urlsplit(target)
     if (
-        target.startswith("/")
+        target.isprintable()  # no line break can reach a Location header
+        and target.startswith("/")
         and not target.startswith("//")
         and not parts.scheme
         and not parts.netloc

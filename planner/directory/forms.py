@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
 
 from planner.directory.models import NAME_MAX, JoinPolicy
-from planner.forms import Form, Optional, length, required, strip
+from planner.forms import Form, Optional, length, required, sensible_year, strip
 
 
 class NameForm(Form):
@@ -47,7 +47,7 @@ class PartnerForm(DepartmentForm):
 class PartnershipForm(Form):
     department_id = SelectField(_l("Department"), coerce=int, validators=[required()])
     community_id = SelectField(_l("Community"), coerce=int, validators=[required()])
-    since = DateField(_l("Partners since"), validators=[Optional()])
+    since = DateField(_l("Partners since"), validators=[Optional(), sensible_year])
     note = StringField(_l("Note"), filters=[strip], validators=[Optional(), length(200)])
     submit = SubmitField(_l("Save"))
 

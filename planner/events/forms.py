@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
@@ -17,30 +15,29 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import NumberRange, ValidationError
+from wtforms.validators import NumberRange
 
 from planner.events import services
 from planner.events.capacity import SEATS_CAPACITY, SHIFT_CAPACITY
 from planner.events.kinds import kind_choices
 from planner.events.models import CampaignStatus, HostRole
-from planner.forms import Form, Optional, length, number_range, required, required_input, strip
+from planner.forms import (
+    Form,
+    Optional,
+    finite,
+    length,
+    number_range,
+    required,
+    required_input,
+    sensible_year,
+    strip,
+)
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
-
-
-def sensible_year(form, field):
-    """Refuse far-off years, which no event has (and which time-zone arithmetic cannot take)."""
-    if field.data is not None and not 2000 <= field.data.year <= 2100:
-        raise ValidationError(_l("Enter a date between the years 2000 and 2100."))
-
-
-def finite(form, field):
-    if field.data is not None and not math.isfinite(field.data):
-        raise ValidationError(_l("Enter a number."))
 
 
 def _datetime(label):

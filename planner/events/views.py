@@ -17,6 +17,7 @@ from planner.events.listing import ListingFilter, filter_options, listing_page
 from planner.events.models import Campaign, CampaignStatus, Event, EventKind, HostRole
 from planner.exceptions import DomainError
 from planner.extensions import db
+from planner.inputs import record_id
 from planner.quizzes import services as quiz_services
 from planner.signups import services as signup_services
 from planner.timeutil import from_local, local_now, to_local
@@ -191,8 +192,8 @@ def new():
         start = (local_now() + timedelta(days=7)).replace(hour=9, minute=0, second=0, microsecond=0)
         form.starts_at.data = start.replace(tzinfo=None)
         form.ends_at.data = (start + timedelta(hours=2)).replace(tzinfo=None)
-        if request.args.get("campaign", "").isdigit():
-            form.campaign_id.data = int(request.args["campaign"])
+        if (campaign_id := request.args.get("campaign", type=record_id)) is not None:
+            form.campaign_id.data = campaign_id
     if form.validate_on_submit():
         try:
             event = services.create_event(

@@ -14,7 +14,16 @@ from wtforms import (
     TextAreaField,
 )
 
-from planner.forms import Form, Optional, length, number_range, required, required_input, strip
+from planner.forms import (
+    Form,
+    Optional,
+    length,
+    number_range,
+    required,
+    required_input,
+    sensible_year,
+    strip,
+)
 from planner.quizzes.models import (
     NICKNAME_MAX,
     Audience,
@@ -123,8 +132,8 @@ class QuizForm(Form):
     # Which events may be chosen is the server's rule (``services.link_event``), with its message.
     event_id = SelectField(_l("Event"), coerce=int, default=0, validate_choice=False)
     published = BooleanField(_l("Published (shown to residents)"))
-    opens_at = DateTimeLocalField(_l("Opens at"), validators=[Optional()])
-    closes_at = DateTimeLocalField(_l("Closes at"), validators=[Optional()])
+    opens_at = DateTimeLocalField(_l("Opens at"), validators=[Optional(), sensible_year])
+    closes_at = DateTimeLocalField(_l("Closes at"), validators=[Optional(), sensible_year])
     selection = SelectField(
         _l("Questions"),
         choices=[

@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from planner.errors import domain_errors_go_to
 from planner.extensions import db, limiter
+from planner.inputs import record_id
 from planner.quizzes import live
 from planner.quizzes.blueprint import bp, load_quiz, player_token
 from planner.quizzes.forms import LiveRoundForm, NicknameForm
@@ -188,7 +189,7 @@ def live_answer(pin: str):
     """A phone's answer; refused ones answer JSON clients 409 (the DomainError handler)."""
     round_ = _round_by_pin(pin)
     player = live.player_of(round_, player_token()) or abort(403)
-    option_id = request.form.get("option", type=int)
+    option_id = request.form.get("option", type=record_id)
     if option_id is None:
         raise live.NotAccepting()
     live.submit(round_, player, option_id)

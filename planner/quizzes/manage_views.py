@@ -7,11 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
-from planner import exports, organisations, permissions
+from planner import exports, inputs, organisations, permissions
 from planner.audit import services as audit
 from planner.errors import domain_errors_go_to, show_on_form
 from planner.exceptions import DomainError
 from planner.extensions import db
+from planner.inputs import record_id
 from planner.quizzes import bank, draws, imports, services, stats
 from planner.quizzes.blueprint import bp, load_quiz, require_organiser
 from planner.quizzes.forms import (
@@ -58,7 +59,7 @@ def _category_choices() -> list[tuple[int, str]]:
 @bp.get("/quizzes/bank")
 def bank_list():
     require_organiser()
-    category_id = request.args.get("category", type=int)
+    category_id = request.args.get("category", type=record_id)
     query = (
         db.select(Question)
         .where(Question.archived_at.is_(None))
@@ -215,7 +216,7 @@ def bank_import():
 @bp.get("/quizzes/bank/export.<any(csv,xlsx,gift):fmt>")
 def bank_export(fmt: str):
     require_organiser()
-    questions = imports.bank_questions(request.args.get("category", type=int))
+    questions = imports.bank_questions(request.args.get("category", type=record_id))
     if fmt in exports.FORMATS:
         return exports.download("questions", fmt, imports.question_sheet(questions))
     return _download(imports.export_gift(questions).encode(), "questions.gift.txt", "text/plain")
@@ -354,7 +355,7 @@ def quiz_questions(quiz_id: int):
     ).all()
     if request.method == "POST":
         if quiz.selection is Selection.FIXED:
-            ids = [int(v) for v in request.form.getlist("question") if v.isdigit()]
+            ids = inputs.ids(request.form.getlist("question"))
             services.set_questions(current_user, quiz, ids)
         else:
             counts = {}

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from planner import permissions
+from planner import inputs, permissions
 from planner.errors import domain_errors_go_to
 from planner.exceptions import DomainError
 from planner.extensions import db, limiter
@@ -160,7 +160,7 @@ def answer(quiz_id: int, attempt_id: int):
         _owned(db.session.get(Attempt, attempt_id), quiz_id)  # someone else's attempt: 404
         abort(400)
     attempt = _owned(slot.attempt, quiz_id)
-    chosen = [int(v) for v in request.form.getlist("option") if v.isdigit()]
+    chosen = inputs.ids(request.form.getlist("option"))
     try:
         attempt_services.answer(attempt, slot, chosen, request.form.get("text", ""))
     except DomainError as exc:

@@ -18,7 +18,17 @@ from wtforms.validators import Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from planner.events.capacity import SHIFT_CAPACITY
-from planner.forms import Form, Optional, length, number_range, required, required_input, strip
+from planner.forms import (
+    Form,
+    Optional,
+    finite,
+    length,
+    number_range,
+    required,
+    required_input,
+    sensible_year,
+    strip,
+)
 
 
 def quarter_hours(form, field):
@@ -31,7 +41,7 @@ class HoursField(DecimalField):
         super().__init__(
             label,
             places=2,
-            validators=[required_input(), number_range(0, 24), quarter_hours],
+            validators=[required_input(), finite, number_range(0, 24), quarter_hours],
             render_kw={"inputmode": "decimal", "step": "0.25"},
             **kwargs,
         )
@@ -87,8 +97,8 @@ class TeamSignupForm(Form):
 
 class CertificateRequestForm(Form):
     organisation = SelectField(_l("Issuing organisation"), validators=[required()])
-    starts_on = DateField(_l("From"), validators=[required_input()])
-    ends_on = DateField(_l("To"), validators=[required_input()])
+    starts_on = DateField(_l("From"), validators=[required_input(), sensible_year])
+    ends_on = DateField(_l("To"), validators=[required_input(), sensible_year])
     submit = SubmitField(_l("Request certificate"))
 
     def validate_ends_on(self, field):
