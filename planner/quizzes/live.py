@@ -494,3 +494,15 @@ def load_round(**where) -> LiveRound | None:
     for key, value in where.items():
         query = query.where(getattr(LiveRound, key) == value)
     return db.session.scalar(query)
+
+
+def recent_rounds(quiz: Quiz, limit: int = 10) -> list[LiveRound]:
+    """The quiz's latest live rounds, newest first, for its managers."""
+    return list(
+        db.session.scalars(
+            db.select(LiveRound)
+            .where(LiveRound.quiz_id == quiz.id)
+            .order_by(LiveRound.id.desc())
+            .limit(limit)
+        )
+    )
