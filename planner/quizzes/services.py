@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from planner import organisations, permissions
 from planner.audit import services as audit
@@ -47,6 +47,25 @@ class EventNotManaged(DomainError):
 
 EVENT_CHOICES = 200
 CITY = "city"  # the owner choice of a quiz no organisation owns (administrators manage it)
+
+
+def find_quiz(quiz_id: int) -> Quiz | None:
+    """The quiz with what its pages show: event, owner, prizes, rules, questions and options."""
+    return db.session.scalar(
+        db.select(Quiz)
+        .where(Quiz.id == quiz_id)
+        .options(
+            joinedload(Quiz.event),
+            joinedload(Quiz.department),
+            joinedload(Quiz.street),
+            joinedload(Quiz.community),
+            selectinload(Quiz.prizes),
+            selectinload(Quiz.category_rules),
+            selectinload(Quiz.items)
+            .joinedload(QuizQuestion.question)
+            .selectinload(Question.options),
+        )
+    )
 
 
 def published_quizzes() -> list[Quiz]:
