@@ -74,9 +74,6 @@ BENCH_PASSWORD = "bench-password"
 # Mobile numbers 170xxxxxxxx are reserved here for benchmark volunteers.
 BENCH_PHONE_PREFIX = "+86170"
 
-# Features add (name, function(scale: dict, ids: dict, rng) -> rows written) to this list.
-EXTRA_SEEDERS: list = []
-
 
 def insert_rows(model, rows) -> int:
     """Insert plain dicts in chunks with executemany; return how many."""
@@ -106,12 +103,25 @@ def seed(scale_name: str, seed_value: int = 20240930) -> dict[str, int]:
     scale = SCALES[scale_name]
     rng = random.Random(seed_value)
     now = utcnow().replace(minute=0, second=0, microsecond=0)
-    written: dict[str, int] = {}
     if db.session.scalar(
         sa.select(User.id).where(User.phone.like(BENCH_PHONE_PREFIX + "%")).limit(1)
     ):
         raise click.ClickException("This database already holds benchmark data.")
+    written: dict[str, int] = {}
+    ids: dict = {"now": now}
+    _seed_places(scale, ids, written)
+    _seed_organisations(scale, ids, written)
+    _seed_volunteers(scale, ids, written)
+    _seed_events(scale, ids, written, rng)
+    written["signups"] = seed_signups(scale, ids, rng)
+    written.update(seed_quizzes(scale, ids, rng))
+    written["calendar_tokens"] = seed_calendar_tokens(ids, rng)
+    return written
 
+
+def _seed_places(scale: dict, ids: dict, written: dict[str, int]) -> None:
+    """Districts, their streets and the streets' communities, spread evenly."""
+    now = ids["now"]
     written["districts"] = insert_rows(
         District, ({"name": f"基准区{i:03d}", "created_at": now} for i in range(scale["districts"]))
     )
@@ -140,7 +150,12 @@ def seed(scale_name: str, seed_value: int = 20240930) -> dict[str, int]:
             for i in range(scale["communities"])
         ),
     )
-    community_ids = _ids(Community, Community.name.like("基准社区%"))
+    ids["communities"] = _ids(Community, Community.name.like("基准社区%"))
+
+
+def _seed_organisations(scale: dict, ids: dict, written: dict[str, int]) -> None:
+    """Departments, each partnered with a community, and teams owned by either in turn."""
+    now, community_ids = ids["now"], ids["communities"]
     written["departments"] = insert_rows(
         Department,
         (
@@ -175,8 +190,13 @@ def seed(scale_name: str, seed_value: int = 20240930) -> dict[str, int]:
             for i in range(scale["teams"])
         ),
     )
-    team_ids = _ids(VolunteerTeam, VolunteerTeam.name.like("基准志愿服务队%"))
+    ids["departments"] = department_ids
+    ids["teams"] = _ids(VolunteerTeam, VolunteerTeam.name.like("基准志愿服务队%"))
 
+
+def _seed_volunteers(scale: dict, ids: dict, written: dict[str, int]) -> None:
+    """Volunteers sharing one password, a quarter of them in teams (the first ones lead)."""
+    now, team_ids = ids["now"], ids["teams"]
     password_hash = generate_password_hash(BENCH_PASSWORD)  # one hash, shared: hashing 100k is slow
     written["volunteers"] = insert_rows(
         User,
@@ -208,7 +228,12 @@ def seed(scale_name: str, seed_value: int = 20240930) -> dict[str, int]:
             for i, uid in enumerate(user_ids[: max(len(team_ids), len(user_ids) // 4)])
         ),
     )
+    ids["users"] = user_ids
 
+
+def _event_rows(scale: dict, ids: dict, rng) -> list[dict]:
+    """Events over four months around now: past ones completed, one in fifty cancelled."""
+    now, community_ids = ids["now"], ids["communities"]
     kinds = [k.value for k in EventKind]
     events = []
     for i in range(scale["events"]):
@@ -239,7 +264,13 @@ def seed(scale_name: str, seed_value: int = 20240930) -> dict[str, int]:
                 "seats_capacity": 100 if i % 7 == 0 else None,
             }
         )
-    written["events"] = insert_rows(Event, events)
+    return events
+
+
+def _seed_events(scale: dict, ids: dict, written: dict[str, int], rng) -> None:
+    """The events, each hosted by a department, with two shifts covering the whole event."""
+    department_ids = ids["departments"]
+    written["events"] = insert_rows(Event, _event_rows(scale, ids, rng))
     event_rows = db.session.execute(
         sa.select(Event.id, Event.starts_at, Event.ends_at)
         .where(Event.title.like("基准活动%"))
@@ -272,20 +303,7 @@ def seed(scale_name: str, seed_value: int = 20240930) -> dict[str, int]:
             for role, capacity in (("清扫", 60), ("引导", 20))
         ),
     )
-    ids = {
-        "users": user_ids,
-        "events": [e.id for e in event_rows],
-        "communities": community_ids,
-        "teams": team_ids,
-        "departments": department_ids,
-        "now": now,
-    }
-    written["signups"] = seed_signups(scale, ids, rng)
-    written.update(seed_quizzes(scale, ids, rng))
-    written["calendar_tokens"] = seed_calendar_tokens(ids, rng)
-    for name, seeder in EXTRA_SEEDERS:
-        written[name] = seeder(scale, ids, rng)
-    return written
+    ids["events"] = [e.id for e in event_rows]
 
 
 def _signup_counts(capacities: list[int], total: int, rng) -> list[int]:
@@ -378,8 +396,27 @@ def seed_signups(scale: dict, ids: dict, rng) -> int:
 
 def seed_quizzes(scale: dict, ids: dict, rng) -> dict[str, int]:
     """A question bank, published community quizzes and finished attempts with their answers."""
-    now = ids["now"]
     written: dict[str, int] = {}
+    question_ids, options = _seed_question_bank(ids["now"], written)
+    quiz_questions, pass_percent = _seed_bench_quizzes(ids, question_ids, written)
+    _seed_attempts(scale, ids, rng, quiz_questions, options, pass_percent, written)
+    return written
+
+
+def _question_options(question_ids: list[int]) -> dict[int, list[int]]:
+    """Each question's option ids, in their order."""
+    options: dict[int, list[int]] = {}
+    for qid, oid in db.session.execute(
+        sa.select(QuestionOption.question_id, QuestionOption.id)
+        .where(QuestionOption.question_id.in_(question_ids))
+        .order_by(QuestionOption.question_id, QuestionOption.position)
+    ):
+        options.setdefault(qid, []).append(oid)
+    return options
+
+
+def _seed_question_bank(now, written: dict[str, int]) -> tuple[list[int], dict[int, list[int]]]:
+    """Four categories of single-choice questions whose first option is the right one."""
     written["question_categories"] = insert_rows(
         QuestionCategory, ({"name": f"基准题类{i}", "name_en": f"Bench {i}"} for i in range(4))
     )
@@ -411,16 +448,17 @@ def seed_quizzes(scale: dict, ids: dict, rng) -> dict[str, int]:
             for p, text in enumerate(("礼让行人", "闯红灯", "随意停车", "占用盲道"))
         ),
     )
-    options: dict[int, list[int]] = {}
-    for qid, oid in db.session.execute(
-        sa.select(QuestionOption.question_id, QuestionOption.id)
-        .where(QuestionOption.question_id.in_(question_ids))
-        .order_by(QuestionOption.question_id, QuestionOption.position)
-    ):
-        options.setdefault(qid, []).append(oid)
+    options = _question_options(question_ids)
     written["question_options"] = sum(len(v) for v in options.values())
+    return question_ids, options
 
-    # Twenty community quizzes of five questions each, and the quick-fire quiz the load runs use.
+
+def _seed_bench_quizzes(
+    ids: dict, question_ids: list[int], written: dict[str, int]
+) -> tuple[dict[int, list[int]], int]:
+    """Twenty community quizzes of five questions each, and the quick-fire quiz the load runs
+    use; returns the plain quizzes' questions and their pass mark."""
+    now = ids["now"]
     quiz_rows = [
         {
             "title": f"基准知识竞答{i:02d}",
@@ -454,18 +492,28 @@ def seed_quizzes(scale: dict, ids: dict, rng) -> dict[str, int]:
         for n, q in enumerate(quiz_ids)
         if q != live_quiz
     }
-    quiz_questions[live_quiz] = question_ids[:LIVE_QUESTIONS]
     insert_rows(
         QuizQuestion,
         (
             {"quiz_id": q, "question_id": qid, "position": p}
-            for q, qids in quiz_questions.items()
+            for q, qids in [*quiz_questions.items(), (live_quiz, question_ids[:LIVE_QUESTIONS])]
             for p, qid in enumerate(qids)
         ),
     )
+    return quiz_questions, quiz_rows[0]["pass_percent"]
 
-    plain = [q for q in quiz_ids if q != live_quiz]
-    pass_percent = quiz_rows[0]["pass_percent"]
+
+def _seed_attempts(
+    scale: dict,
+    ids: dict,
+    rng,
+    quiz_questions: dict[int, list[int]],
+    options: dict[int, list[int]],
+    pass_percent: int,
+    written: dict[str, int],
+) -> None:
+    """Finished attempts spread over the plain quizzes, scored by the scoring module's total."""
+    now, plain = ids["now"], list(quiz_questions)
     attempts = []
     for i in range(scale["attempts"]):
         right = rng.randint(0, 5)
@@ -511,7 +559,6 @@ def seed_quizzes(scale: dict, ids: dict, rng) -> dict[str, int]:
                 }
 
     written["quiz_answers"] = insert_rows(AttemptAnswer, answers())
-    return written
 
 
 def seed_calendar_tokens(ids: dict, rng) -> int:
@@ -611,18 +658,11 @@ def prepare_scenarios(sessions: int = 32, per_user: int = 60, players: int = 200
 
     rng = random.Random()
     now = utcnow()
-    pool = _ids(User, User.phone.like(BENCH_PHONE_PREFIX + "%"))[-SESSION_POOL:]
-    busy_users = set(
-        db.session.scalars(sa.select(Signup.user_id).where(Signup.user_id.in_(pool)).distinct())
-    )
-    users = [u for u in pool if u not in busy_users][:sessions]
-    if len(users) < sessions:  # many runs on one database: reuse volunteers, avoiding overlaps
-        users = rng.sample(pool, sessions)
+    users = _session_users(sessions, rng)
     phones = dict(
         db.session.execute(sa.select(User.id, User.phone).where(User.id.in_(users))).all()
     )
     shifts = _open_shifts_for(users, per_user, rng)
-
     quiz = db.session.scalar(sa.select(Quiz).where(Quiz.title == BENCH_LIVE_QUIZ))
     items = list(
         db.session.execute(
@@ -631,13 +671,39 @@ def prepare_scenarios(sessions: int = 32, per_user: int = 60, players: int = 200
             .order_by(QuizQuestion.position)
         ).scalars()
     )
-    options: dict[int, list[int]] = {}
-    for qid, oid in db.session.execute(
-        sa.select(QuestionOption.question_id, QuestionOption.id)
-        .where(QuestionOption.question_id.in_(items))
-        .order_by(QuestionOption.question_id, QuestionOption.position)
-    ):
-        options.setdefault(qid, []).append(oid)
+    options = _question_options(items)
+    attempts = _open_attempts(quiz, users, items, options, now)
+    pin, tokens = _running_live_round(quiz, items, options, players, rng, now)
+    db.session.commit()
+    serializer = _serializer()
+    return {
+        "sessions": [
+            {
+                "phone": phones[u][3:] if phones[u].startswith("+86") else phones[u],
+                "shifts": shifts[u],
+                "attempts": attempts[u],
+            }
+            for u in users
+        ],
+        "quiz": {"id": quiz.id, "questions": len(items), "options": [options[q] for q in items]},
+        "live": {"pin": pin, "cookies": [serializer.dumps(t) for t in tokens[:64]]},
+    }
+
+
+def _session_users(sessions: int, rng) -> list[int]:
+    """Volunteers of the session pool with no sign-ups yet; after many runs, any of the pool."""
+    pool = _ids(User, User.phone.like(BENCH_PHONE_PREFIX + "%"))[-SESSION_POOL:]
+    busy_users = set(
+        db.session.scalars(sa.select(Signup.user_id).where(Signup.user_id.in_(pool)).distinct())
+    )
+    users = [u for u in pool if u not in busy_users][:sessions]
+    if len(users) < sessions:  # many runs on one database: reuse volunteers, avoiding overlaps
+        users = rng.sample(pool, sessions)
+    return users
+
+
+def _open_attempts(quiz, users: list[int], items: list[int], options, now) -> dict[int, list[int]]:
+    """Three unanswered attempts of the quick-fire quiz for each user, by user."""
     attempts: dict[int, list[int]] = {}
     for user in users:
         for _ in range(3):
@@ -659,11 +725,17 @@ def prepare_scenarios(sessions: int = 32, per_user: int = 60, players: int = 200
                 ],
             )
             attempts.setdefault(user, []).append(attempt.id)
+    return attempts
 
+
+def _running_live_round(
+    quiz, items: list[int], options, players: int, rng, now
+) -> tuple[str, list[str]]:
+    """A live round whose first question stays open for the whole run (every poll sees the same
+    state), with ``players`` players, half of whom have answered; its PIN and player tokens."""
     pin = None
     while pin is None or db.session.scalar(sa.select(LiveRound.id).where(LiveRound.pin == pin)):
         pin = f"{rng.randrange(10**6):06d}"
-    # A question that stays open for the whole run: every poll sees the same state.
     live = LiveRound(
         quiz_id=quiz.id,
         pin=pin,
@@ -709,20 +781,7 @@ def prepare_scenarios(sessions: int = 32, per_user: int = 60, players: int = 200
             for n, p in enumerate(player_ids[: players // 2])
         ],
     )
-    db.session.commit()
-    serializer = _serializer()
-    return {
-        "sessions": [
-            {
-                "phone": phones[u][3:] if phones[u].startswith("+86") else phones[u],
-                "shifts": shifts[u],
-                "attempts": attempts[u],
-            }
-            for u in users
-        ],
-        "quiz": {"id": quiz.id, "questions": len(items), "options": [options[q] for q in items]},
-        "live": {"pin": pin, "cookies": [serializer.dumps(t) for t in tokens[:64]]},
-    }
+    return pin, tokens
 
 
 def feed_render_ms(events: int = 1_000, repeat: int = 5) -> dict[str, float]:

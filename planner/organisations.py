@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import url_for
+from sqlalchemy.orm import joinedload
 
 from planner.directory.models import (
     Community,
@@ -128,8 +129,27 @@ def from_key(key: str | None, kinds=HOST_KINDS):
 def label_of(item) -> str:
     """Its name as choosers show it: with the street for a community (many share a name)."""
     if item.organisation_kind == "community":
-        return f"{item.street.name} · {item.name}"
+        return full_label(item)
     return item.name
+
+
+# The kinds whose name a full label puts after its parent's (the place it lies in).
+PARENTS = {"street": "district", "community": "street"}
+
+
+def full_label(item) -> str:
+    """Its name after its parent's (``"市南区 · 八大湖街道"``); the name alone for other kinds."""
+    parent = PARENTS.get(item.organisation_kind)
+    return f"{getattr(item, parent).name} · {item.name}" if parent else item.name
+
+
+def active(kind: str) -> list:
+    """The organisations of ``kind`` not archived, by name, each with its parent loaded."""
+    model = KINDS[kind].model
+    query = db.select(model).where(model.archived_at.is_(None)).order_by(model.name)
+    if kind in PARENTS:
+        query = query.options(joinedload(getattr(model, PARENTS[kind])))
+    return list(db.session.scalars(query))
 
 
 def url_of(item) -> str:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import phonenumbers
 from flask_babel import lazy_gettext as _l
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy.orm import selectinload
 
+from planner import organisations
 from planner.accounts.models import OrganiserGrant, User, new_session_token
 from planner.audit import services as audit
 from planner.database import insert_once
@@ -13,6 +16,7 @@ from planner.extensions import db
 from planner.timeutil import utcnow
 
 PASSWORD_MIN = 8
+PEOPLE_PER_PAGE = 50
 # The privacy notice in force (templates/main/privacy*.html); registration records it per person.
 PRIVACY_NOTICE_VERSION = "2026-11-30"
 
@@ -168,6 +172,19 @@ def change_password(user: User, current: str, new: str) -> None:
     audit.record(user, "password.change", user)
 
 
+def save_profile(user: User, real_name: str, nickname: str, email: str, locale: str) -> None:
+    """What a person may change about themselves (an empty email is none)."""
+    user.real_name = real_name
+    user.nickname = nickname
+    user.email = email or None
+    set_locale(user, locale)
+
+
+def set_locale(user: User, locale: str) -> None:
+    """The language pages and messages use for ``user`` (also remembered in a cookie)."""
+    user.locale = locale
+
+
 def grant_organiser(actor: User, user: User, organisation) -> OrganiserGrant:
     """Let ``user`` organise for a department, street or community."""
     for grant in user.grants:
@@ -184,3 +201,33 @@ def grant_organiser(actor: User, user: User, organisation) -> OrganiserGrant:
 def revoke_grant(actor: User, grant: OrganiserGrant) -> None:
     audit.record(actor, "grant.revoke", grant.user, organisation=str(grant.organisation))
     db.session.delete(grant)
+
+
+def grant_choices() -> list[tuple[str, str]]:
+    """What a grant may name, as the administrator's chooser lists them: departments, then
+    streets and communities after the place they lie in."""
+    return [
+        (organisations.key_of(item), organisations.full_label(item))
+        for kind in OrganiserGrant.organisation_kinds
+        for item in organisations.active(kind)
+    ]
+
+
+def grant_target(key: str | None):
+    """The department, street or community a chooser's key names; ``None`` if none."""
+    return organisations.from_key(key, kinds=OrganiserGrant.organisation_kinds)
+
+
+def people_page(search: str = "", per_page: int = PEOPLE_PER_PAGE) -> Pagination:
+    """The people not deleted, by id, with their grants: those whose name or nickname holds
+    ``search`` (taken literally, any Latin case) or whose number holds its digits."""
+    query = db.select(User).where(User.deleted_at.is_(None)).order_by(User.id)
+    if search:
+        condition = User.real_name.icontains(search, autoescape=True) | User.nickname.icontains(
+            search, autoescape=True
+        )
+        digits = "".join(ch for ch in search if ch.isdigit())
+        if digits:
+            condition = condition | User.phone.contains(digits)
+        query = query.where(condition)
+    return db.paginate(query.options(selectinload(User.grants)), per_page=per_page, error_out=False)

@@ -115,10 +115,13 @@ def _has_remember_cookie() -> bool:
 def profile():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
-        current_user.real_name = form.real_name.data
-        current_user.nickname = form.nickname.data or ""
-        current_user.email = form.email.data or None
-        current_user.locale = form.locale.data
+        services.save_profile(
+            current_user,
+            form.real_name.data,
+            form.nickname.data or "",
+            form.email.data or "",
+            form.locale.data,
+        )
         db.session.commit()
         flash(_("Your profile has been saved."), "success")
         return redirect(url_for("accounts.profile"))

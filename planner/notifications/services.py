@@ -7,12 +7,15 @@ import smtplib
 from email.message import EmailMessage
 
 from flask import current_app
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy.orm import joinedload
 
 from planner.extensions import db
 from planner.notifications.models import Channel, Notification, NotificationStatus
 from planner.timeutil import utcnow
 
 log = logging.getLogger("planner.notifications")
+OUTBOX_PER_PAGE = 50
 
 
 # ``INSERT … ON CONFLICT (dedupe_key) DO NOTHING RETURNING id``, built once: the outbox row is
@@ -49,6 +52,16 @@ def queue(recipient, subject: str, body: str, dedupe_key: str | None = None) -> 
             "status": NotificationStatus.QUEUED,
         },
     ).scalar()
+
+
+def outbox_page(per_page: int = OUTBOX_PER_PAGE) -> Pagination:
+    """The outbox as administrators read it: newest first, with each recipient."""
+    query = (
+        db.select(Notification)
+        .options(joinedload(Notification.recipient))
+        .order_by(Notification.id.desc())
+    )
+    return db.paginate(query, per_page=per_page, error_out=False)
 
 
 def send_queued(limit: int = 500) -> tuple[int, int]:

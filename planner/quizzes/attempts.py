@@ -93,18 +93,39 @@ def draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
     return chosen
 
 
-def attempts_used(quiz: Quiz, user=None, player_token: str | None = None) -> int:
+def _whose(user=None, player_token: str | None = None):
+    """SQL: the attempts of ``user``, or else of the anonymous player; None for nobody known."""
     if user is not None:
-        who = Attempt.user_id == user.id
-    elif player_token:
-        who = Attempt.player_token == player_token
-    else:
+        return Attempt.user_id == user.id
+    if player_token:
+        return Attempt.player_token == player_token
+    return None
+
+
+def attempts_used(quiz: Quiz, user=None, player_token: str | None = None) -> int:
+    """How many of the quiz's allowed attempts the person has used (live rounds' do not count)."""
+    who = _whose(user, player_token)
+    if who is None:
         return 0
     return db.session.scalar(
         db.select(db.func.count(Attempt.id)).where(
             Attempt.quiz_id == quiz.id, who, Attempt.live_round_id.is_(None)
         )
     )
+
+
+def attempts_of(quiz: Quiz, user=None, player_token: str | None = None) -> list[Attempt]:
+    """The person's attempts at ``quiz``, live rounds' included, newest first."""
+    who = _whose(user, player_token)
+    if who is None:
+        return []
+    query = db.select(Attempt).where(Attempt.quiz_id == quiz.id, who).order_by(Attempt.id.desc())
+    return list(db.session.scalars(query))
+
+
+def find_attempt(attempt_id: int) -> Attempt | None:
+    """The attempt alone, without its answers."""
+    return db.session.get(Attempt, attempt_id)
 
 
 def _prize_entry(quiz: Quiz, user) -> Attempt | None:

@@ -6,6 +6,8 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy.orm import joinedload, selectinload
 
 from planner.audit import services as audit
 from planner.exceptions import DomainError
@@ -17,9 +19,11 @@ from planner.quizzes.models import (
     QuestionOption,
     QuestionType,
 )
+from planner.timeutil import utcnow
 
 MIN_OPTIONS, MAX_OPTIONS = 2, 8
 TRUE_FALSE_TEXTS = (("正确", "True"), ("错误", "False"))
+PER_PAGE = 30
 
 
 class InvalidQuestion(DomainError):
@@ -124,6 +128,43 @@ def validate(draft: QuestionDraft) -> None:
         raise NeedsExactlyOneCorrect()
     if draft.type is QuestionType.MULTIPLE and correct < 1:
         raise NeedsACorrectOption()
+
+
+def categories() -> list[QuestionCategory]:
+    """Every category, by name."""
+    return list(db.session.scalars(db.select(QuestionCategory).order_by(QuestionCategory.name)))
+
+
+def find_category(category_id: int | None) -> QuestionCategory | None:
+    return db.session.get(QuestionCategory, category_id) if category_id is not None else None
+
+
+def bank_page(category_id: int | None = None, per_page: int = PER_PAGE) -> Pagination:
+    """The live bank questions (optionally of one category), newest first, with categories."""
+    query = (
+        db.select(Question)
+        .where(Question.archived_at.is_(None))
+        .options(joinedload(Question.category))
+        .order_by(Question.id.desc())
+    )
+    if category_id:
+        query = query.where(Question.category_id == category_id)
+    return db.paginate(query, per_page=per_page, error_out=False)
+
+
+def find_question(question_id: int) -> Question | None:
+    """A bank question (archived ones too), with its options."""
+    return db.session.scalar(
+        db.select(Question)
+        .where(Question.id == question_id)
+        .options(selectinload(Question.options))
+    )
+
+
+def archive_question(actor, question: Question) -> None:
+    """Take a question out of the bank; quizzes and answers that used it keep it."""
+    question.archived_at = utcnow()
+    audit.record(actor, "archive", question)
 
 
 def get_or_create_category(name: str) -> QuestionCategory:

@@ -8,11 +8,11 @@ from flask import Blueprint, abort, current_app, g, request
 from flask_babel import get_locale
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy.orm import joinedload, selectinload
 
 from planner import permissions
-from planner.extensions import db, login_manager
-from planner.quizzes.models import Question, Quiz, QuizQuestion
+from planner.extensions import login_manager
+from planner.quizzes import services
+from planner.quizzes.models import Quiz
 
 bp = Blueprint("quizzes", __name__)
 
@@ -70,21 +70,7 @@ def localised(obj, attribute: str) -> str:
 
 def load_quiz(quiz_id: int, manage: bool = False) -> Quiz:
     """The quiz or 404; a draft is only visible to its managers; ``manage`` demands the right."""
-    quiz = db.session.scalar(
-        db.select(Quiz)
-        .where(Quiz.id == quiz_id)
-        .options(
-            joinedload(Quiz.event),
-            joinedload(Quiz.department),
-            joinedload(Quiz.street),
-            joinedload(Quiz.community),
-            selectinload(Quiz.prizes),
-            selectinload(Quiz.category_rules),
-            selectinload(Quiz.items)
-            .joinedload(QuizQuestion.question)
-            .selectinload(Question.options),
-        )
-    ) or abort(404)
+    quiz = services.find_quiz(quiz_id) or abort(404)
     allowed = permissions.can_manage_quiz(quiz)
     if manage and not allowed:
         if not current_user.is_authenticated:

@@ -79,16 +79,25 @@ def _quiz(title: str, owner, questions: list[Question], **settings) -> Quiz:
 
 
 def seed_quizzes() -> None:
+    """The online quiz, the prize quiz and the gala's live round, each added once."""
     questions = seed_question_bank()
     ordered = [questions[row[3]] for row in QUESTIONS]
     now = utcnow().replace(second=0, microsecond=0)
-    office = db.session.scalar(db.select(Department).where(Department.name == "市文明办"))
-    publicity = db.session.scalar(db.select(Department).where(Department.name == "市委宣传部"))
-    fenghuangshan = db.session.scalar(db.select(Community).where(Community.name == "凤凰山社区"))
+    _seed_online_quiz(ordered, now)
+    _seed_prize_quiz(now)
+    _seed_live_quiz(ordered, now)
+    db.session.flush()
 
-    _quiz(
+
+def _department(name: str) -> Department | None:
+    return db.session.scalar(db.select(Department).where(Department.name == name))
+
+
+def _seed_online_quiz(ordered: list[Question], now) -> Quiz:
+    """Ten easier questions anyone may try three times, with each answer explained at once."""
+    return _quiz(
         ONLINE_TITLE,
-        office,
+        _department("市文明办"),
         [q for q in ordered if q.difficulty is not Difficulty.HARD][::3][:10],
         title_en="Customs-reform knowledge quiz",
         description="十道题，了解婚事新办、丧事简办、文明祭扫和社区文明公约。每题答完即可看到答案解析。",
@@ -102,38 +111,47 @@ def seed_quizzes() -> None:
         partial_credit=True,
     )
 
-    prize = db.session.scalar(db.select(Quiz).where(Quiz.title == PRIZE_TITLE))
-    if prize is None:
-        prize = _quiz(
-            PRIZE_TITLE,
-            publicity,
-            [],
-            title_en="Customs-reform prize quiz",
-            description="“移风易俗树新风 文明风尚我先行”有奖竞猜：每个分类随机抽两题，限时10分钟，"
-            "得分80%以上即可参加抽奖。开奖结果可公开验证。",
-            opens_at=now - timedelta(hours=1),
-            closes_at=now + timedelta(days=14),
-            selection=Selection.RANDOM,
-            shuffle_questions=True,
-            shuffle_options=True,
-            time_limit_seconds=600,
-            pass_percent=60,
-            feedback=FeedbackPolicy.AFTER_CLOSE,
-            audience=Audience.USERS,
-            is_prize=True,
-            eligible_min_percent=80,
-        )
-        categories = db.session.scalars(
-            db.select(QuestionCategory).where(QuestionCategory.name.in_(CATEGORIES))
-        )
-        services.set_category_rules(None, prize, {c.id: 2 for c in categories})
-        prize.prizes.extend(
-            [
-                Prize(name="文明家庭纪念品", quantity=3, position=0),
-                Prize(name="移风易俗主题书签", quantity=10, position=1),
-            ]
-        )
 
+def _seed_prize_quiz(now) -> Quiz:
+    """Two random questions of each category, ten minutes, a draw for 80% and over, two prizes."""
+    prize = db.session.scalar(db.select(Quiz).where(Quiz.title == PRIZE_TITLE))
+    if prize is not None:
+        return prize
+    prize = _quiz(
+        PRIZE_TITLE,
+        _department("市委宣传部"),
+        [],
+        title_en="Customs-reform prize quiz",
+        description="“移风易俗树新风 文明风尚我先行”有奖竞猜：每个分类随机抽两题，限时10分钟，"
+        "得分80%以上即可参加抽奖。开奖结果可公开验证。",
+        opens_at=now - timedelta(hours=1),
+        closes_at=now + timedelta(days=14),
+        selection=Selection.RANDOM,
+        shuffle_questions=True,
+        shuffle_options=True,
+        time_limit_seconds=600,
+        pass_percent=60,
+        feedback=FeedbackPolicy.AFTER_CLOSE,
+        audience=Audience.USERS,
+        is_prize=True,
+        eligible_min_percent=80,
+    )
+    categories = db.session.scalars(
+        db.select(QuestionCategory).where(QuestionCategory.name.in_(CATEGORIES))
+    )
+    services.set_category_rules(None, prize, {c.id: 2 for c in categories})
+    prize.prizes.extend(
+        [
+            Prize(name="文明家庭纪念品", quantity=3, position=0),
+            Prize(name="移风易俗主题书签", quantity=10, position=1),
+        ]
+    )
+    return prize
+
+
+def _seed_live_quiz(ordered: list[Question], now) -> Quiz:
+    """Eight quick-fire questions at Fenghuangshan's gala, with a live round ready to host."""
+    fenghuangshan = db.session.scalar(db.select(Community).where(Community.name == "凤凰山社区"))
     gala = db.session.scalar(
         db.select(Event).where(Event.title.contains("晚会")).order_by(Event.starts_at)
     )
@@ -161,4 +179,4 @@ def seed_quizzes() -> None:
     has_round = db.session.scalar(db.select(LiveRound.id).where(LiveRound.quiz_id == live_quiz.id))
     if has_round is None:
         live.create_round(None, live_quiz, seconds_per_question=20)
-    db.session.flush()
+    return live_quiz

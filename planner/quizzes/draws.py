@@ -156,3 +156,21 @@ def winners_of(quiz: Quiz) -> list[PrizeWinner]:
             .order_by(PrizeWinner.rank)
         )
     )
+
+
+def winner_of(quiz: Quiz, winner_id: int) -> PrizeWinner | None:
+    """One of the quiz's winners, with the prize."""
+    return db.session.scalar(
+        db.select(PrizeWinner)
+        .where(PrizeWinner.id == winner_id, PrizeWinner.quiz_id == quiz.id)
+        .options(joinedload(PrizeWinner.prize))
+    )
+
+
+def prize_won_by(attempt: Attempt) -> PrizeWinner | None:
+    """What the attempt won in its quiz's draw, with the prize; None if nothing."""
+    return db.session.scalar(
+        db.select(PrizeWinner)
+        .where(PrizeWinner.attempt_id == attempt.id)
+        .options(joinedload(PrizeWinner.prize))
+    )

@@ -303,77 +303,98 @@ def finish(actor, live: LiveRound, now=None) -> list[Attempt]:
     live.phase = LivePhase.FINISHED
     live.finished_at = now
     _touch(live)
-    asked = [
-        i
-        for i in range(min(live.current_index + 1, len(live.question_ids)))
-        if i not in live.skipped
-    ]
+    asked = _asked_indexes(live)
     players = list(db.session.scalars(db.select(LivePlayer).where(LivePlayer.round_id == live.id)))
     answers = list(db.session.scalars(db.select(LiveAnswer).where(LiveAnswer.round_id == live.id)))
-    # A prize quiz holds one attempt a person (a constraint): never write a second one.
-    entered = set(
-        db.session.scalars(
-            db.select(Attempt.prize_user_id).where(
-                Attempt.quiz_id == live.quiz_id, Attempt.prize_user_id.is_not(None)
-            )
-        )
-    )
-    questions = {
-        q.id: q
-        for q in db.session.scalars(
-            db.select(Question)
-            .where(Question.id.in_([live.question_ids[i] for i in asked] or [0]))
-            .options(selectinload(Question.options))
-        )
-    }
-    partial = live.quiz.partial_credit
+    entered = _prize_entrants(live)
+    questions = _questions_asked(live, asked)
     by_player: dict[int, dict[int, LiveAnswer]] = {}
     for row in answers:
         by_player.setdefault(row.player_id, {})[row.question_index] = row
     attempts = []
     for player in players:
         mine = by_player.get(player.id, {})
-        prize_user_id = None
-        if live.quiz.is_prize and player.user_id is not None and player.user_id not in entered:
-            prize_user_id = player.user_id
-            entered.add(player.user_id)
-        attempt = Attempt(
-            quiz_id=live.quiz_id,
-            user_id=player.user_id,
-            prize_user_id=prize_user_id,
-            nickname=player.nickname,
-            player_token=player.token,
-            live_round_id=live.id,
-            started_at=live.created_at,
-            finished_at=now,
-            duration_seconds=sum(
-                int((mine[i].answered_at - live.created_at).total_seconds())
-                for i in asked
-                if i in mine
-            ),
-        )
-        for position, index in enumerate(asked):
-            row = mine.get(index)
-            chosen = [row.option_id] if row else None
-            score, is_correct = grade(questions[live.question_ids[index]], chosen, None, partial)
-            attempt.answers.append(
-                AttemptAnswer(
-                    position=position,
-                    question_id=live.question_ids[index],
-                    option_order=[],
-                    chosen=chosen,
-                    answered_at=row.answered_at if row else None,
-                    score=score,
-                    is_correct=is_correct,
-                )
-            )
-        record_total(attempt, [a.score for a in attempt.answers], live.quiz.pass_percent)
+        attempt = _player_attempt(live, player, mine, asked, questions, now)
+        attempt.prize_user_id = _take_prize_entry(live, player, entered)
         player.points = sum(r.points for r in mine.values())
         db.session.add(attempt)
         attempts.append(attempt)
     db.session.flush()
     audit.record(actor, "finish_live", live.quiz, pin=live.pin, players=len(players))
     return attempts
+
+
+def _asked_indexes(live: LiveRound) -> list[int]:
+    """The indexes of the questions the round put to its players: reached and not skipped."""
+    reached = min(live.current_index + 1, len(live.question_ids))
+    return [i for i in range(reached) if i not in live.skipped]
+
+
+def _prize_entrants(live: LiveRound) -> set[int]:
+    """Who already holds the prize quiz's one attempt a person (a constraint): never a second."""
+    return set(
+        db.session.scalars(
+            db.select(Attempt.prize_user_id).where(
+                Attempt.quiz_id == live.quiz_id, Attempt.prize_user_id.is_not(None)
+            )
+        )
+    )
+
+
+def _take_prize_entry(live: LiveRound, player: LivePlayer, entered: set[int]) -> int | None:
+    """The user id the player's attempt enters a prize quiz's draw with, if it is their first."""
+    if not live.quiz.is_prize or player.user_id is None or player.user_id in entered:
+        return None
+    entered.add(player.user_id)
+    return player.user_id
+
+
+def _questions_asked(live: LiveRound, asked: list[int]) -> dict[int, Question]:
+    """The asked questions with their options, by id, in one query."""
+    ids = [live.question_ids[i] for i in asked] or [0]
+    query = db.select(Question).where(Question.id.in_(ids)).options(selectinload(Question.options))
+    return {q.id: q for q in db.session.scalars(query)}
+
+
+def _player_attempt(
+    live: LiveRound,
+    player: LivePlayer,
+    mine: dict[int, LiveAnswer],
+    asked: list[int],
+    questions: dict[int, Question],
+    now,
+) -> Attempt:
+    """One player's answers as a finished attempt, graded and totalled like any attempt."""
+    attempt = Attempt(
+        quiz_id=live.quiz_id,
+        user_id=player.user_id,
+        nickname=player.nickname,
+        player_token=player.token,
+        live_round_id=live.id,
+        started_at=live.created_at,
+        finished_at=now,
+        duration_seconds=sum(
+            int((mine[i].answered_at - live.created_at).total_seconds()) for i in asked if i in mine
+        ),
+    )
+    for position, index in enumerate(asked):
+        row = mine.get(index)
+        chosen = [row.option_id] if row else None
+        question = questions[live.question_ids[index]]
+        score, is_correct = grade(question, chosen, None, live.quiz.partial_credit)
+        attempt.answers.append(
+            AttemptAnswer(
+                position=position,
+                question_id=question.id,
+                option_order=[],
+                chosen=chosen,
+                answered_at=row.answered_at if row else None,
+                score=score,
+                is_correct=is_correct,
+            )
+        )
+    record_total(attempt, [a.score for a in attempt.answers], live.quiz.pass_percent)
+    return attempt
 
 
 def _leaderboard(live: LiveRound, players: list[LivePlayer], answers: list[LiveAnswer], limit=10):
@@ -418,7 +439,18 @@ def state(live: LiveRound, player: LivePlayer | None = None, host: bool = False,
     question = current_question(live) if phase in (LivePhase.QUESTION, LivePhase.REVEAL) else None
     if question is not None:
         current = [a for a in answers if a.question_index == live.current_index]
-        data["question"] = {
+        data.update(_question_state(live, question, current, player))
+        if phase is LivePhase.REVEAL:
+            data.update(_reveal_state(live, question, current, data.get("my_answer")))
+    if phase in (LivePhase.REVEAL, LivePhase.FINISHED, LivePhase.LOBBY) or host:
+        data["leaderboard"] = _leaderboard(live, players, scored)
+    return data
+
+
+def _question_state(live: LiveRound, question: Question, current, player) -> dict:
+    """The running question as phones show it: its options, deadline and how many answered."""
+    data: dict = {
+        "question": {
             "text": question.text,
             "text_en": question.text_en,
             "options": [
@@ -431,24 +463,29 @@ def state(live: LiveRound, player: LivePlayer | None = None, host: bool = False,
                 }
                 for i, o in enumerate(question.options)
             ],
-        }
-        data["ends_at"] = live.question_ends_at.timestamp() if live.question_ends_at else None
-        data["answered"] = len(current)
-        if player is not None:
-            mine = next((a for a in current if a.player_id == player.id), None)
-            data["my_answer"] = mine.option_id if mine else None
-        if phase is LivePhase.REVEAL:
-            counts = Counter(a.option_id for a in current)
-            data["skipped"] = live.current_index in live.skipped
-            data["correct"] = [o.id for o in question.options if o.is_correct]
-            data["distribution"] = {str(o.id): counts[o.id] for o in question.options}
-            data["explanation"] = question.explanation
-            data["explanation_en"] = question.explanation_en
-            if player is not None and data["my_answer"] is not None:
-                verdict = grade(question, [data["my_answer"]], None, live.quiz.partial_credit)
-                data["my_correct"] = verdict.is_correct
-    if phase in (LivePhase.REVEAL, LivePhase.FINISHED, LivePhase.LOBBY) or host:
-        data["leaderboard"] = _leaderboard(live, players, scored)
+        },
+        "ends_at": live.question_ends_at.timestamp() if live.question_ends_at else None,
+        "answered": len(current),
+    }
+    if player is not None:
+        mine = next((a for a in current if a.player_id == player.id), None)
+        data["my_answer"] = mine.option_id if mine else None
+    return data
+
+
+def _reveal_state(live: LiveRound, question: Question, current, my_answer: int | None) -> dict:
+    """What a closed question reveals: the right options, how answers fell, the explanation."""
+    counts = Counter(a.option_id for a in current)
+    data = {
+        "skipped": live.current_index in live.skipped,
+        "correct": [o.id for o in question.options if o.is_correct],
+        "distribution": {str(o.id): counts[o.id] for o in question.options},
+        "explanation": question.explanation,
+        "explanation_en": question.explanation_en,
+    }
+    if my_answer is not None:
+        verdict = grade(question, [my_answer], None, live.quiz.partial_credit)
+        data["my_correct"] = verdict.is_correct
     return data
 
 
@@ -457,3 +494,15 @@ def load_round(**where) -> LiveRound | None:
     for key, value in where.items():
         query = query.where(getattr(LiveRound, key) == value)
     return db.session.scalar(query)
+
+
+def recent_rounds(quiz: Quiz, limit: int = 10) -> list[LiveRound]:
+    """The quiz's latest live rounds, newest first, for its managers."""
+    return list(
+        db.session.scalars(
+            db.select(LiveRound)
+            .where(LiveRound.quiz_id == quiz.id)
+            .order_by(LiveRound.id.desc())
+            .limit(limit)
+        )
+    )

@@ -5,10 +5,8 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import joinedload, selectinload
 
-from planner import exports, inputs, organisations, permissions
-from planner.audit import services as audit
+from planner import exports, inputs
 from planner.errors import domain_errors_go_to, show_on_form
 from planner.exceptions import DomainError
 from planner.extensions import db
@@ -26,16 +24,12 @@ from planner.quizzes.models import (
     Audience,
     Difficulty,
     FeedbackPolicy,
-    PrizeWinner,
     Question,
-    QuestionCategory,
     QuestionType,
     Quiz,
     Selection,
 )
-from planner.timeutil import from_local, to_local, utcnow
-
-PER_PAGE = 30
+from planner.timeutil import from_local, to_local
 
 
 def _download(data, filename: str, mimetype: str) -> Response:
@@ -50,25 +44,14 @@ def _download(data, filename: str, mimetype: str) -> Response:
 
 
 def _category_choices() -> list[tuple[int, str]]:
-    return [
-        (c.id, c.name)
-        for c in db.session.scalars(db.select(QuestionCategory).order_by(QuestionCategory.name))
-    ]
+    return [(c.id, c.name) for c in bank.categories()]
 
 
 @bp.get("/quizzes/bank")
 def bank_list():
     require_organiser()
     category_id = request.args.get("category", type=record_id)
-    query = (
-        db.select(Question)
-        .where(Question.archived_at.is_(None))
-        .options(joinedload(Question.category))
-        .order_by(Question.id.desc())
-    )
-    if category_id:
-        query = query.where(Question.category_id == category_id)
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    page = bank.bank_page(category_id)
     return render_template(
         "quizzes/bank.html",
         page=page,
@@ -140,22 +123,13 @@ def _fill_question_form(form: QuestionForm, question: Question) -> None:
 @bp.route("/quizzes/bank/<int:question_id>/edit", methods=["GET", "POST"])
 def question_edit(question_id: int | None = None):
     require_organiser()
-    question = (
-        db.session.scalar(
-            db.select(Question)
-            .where(Question.id == question_id)
-            .options(selectinload(Question.options))
-        )
-        or abort(404)
-        if question_id
-        else Question()
-    )
+    question = (bank.find_question(question_id) or abort(404)) if question_id else Question()
     form = QuestionForm()
     form.category_id.choices = _category_choices()
     if request.method == "GET" and question.id:
         _fill_question_form(form, question)
     if form.validate_on_submit():
-        category = db.session.get(QuestionCategory, form.category_id.data) or abort(400)
+        category = bank.find_category(form.category_id.data) or abort(400)
         try:
             bank.save_question(current_user, question, _draft_from_form(form), category)
         except DomainError as exc:
@@ -172,8 +146,7 @@ def question_edit(question_id: int | None = None):
 def question_archive(question_id: int):
     require_organiser()
     question = db.get_or_404(Question, question_id)
-    question.archived_at = utcnow()
-    audit.record(current_user, "archive", question)
+    bank.archive_question(current_user, question)
     db.session.commit()
     flash(_("The question has been removed from the bank."), "info")
     return redirect(url_for("quizzes.bank_list"))
@@ -232,35 +205,6 @@ def bank_template(fmt: str):
 # ---------------------------------------------------------------- quizzes
 
 
-def _owner_choices() -> list[tuple[str, str]]:
-    if permissions.is_admin():
-        choices = [("city", _("City (administrators)"))]
-        for kind in Quiz.organisation_kinds:
-            model = organisations.KINDS[kind].model
-            rows = db.session.scalars(
-                db.select(model).where(model.archived_at.is_(None)).order_by(model.name)
-            )
-            choices += [(organisations.key_of(o), o.name) for o in rows]
-        return choices
-    choices = []
-    for grant in current_user.grants:
-        organisation = grant.organisation
-        choices.append((organisations.key_of(organisation), organisation.name))
-        if organisation.organisation_kind == "street":
-            # A street organiser also organises for the street's communities.
-            choices += [(organisations.key_of(c), c.name) for c in organisation.communities]
-    return list(dict.fromkeys(choices))
-
-
-def _owner_from_choice(value: str):
-    return organisations.from_key(value, kinds=Quiz.organisation_kinds)
-
-
-def _owner_value(quiz: Quiz) -> str:
-    owner = quiz.organisation_kind_and_id
-    return organisations.format_key(*owner) if owner else "city"
-
-
 def _event_choices(quiz: Quiz) -> list[tuple[int, str]]:
     return [(0, _("No event"))] + [
         (e.id, f"{e.title} ({to_local(e.starts_at):%Y-%m-%d})")
@@ -271,13 +215,47 @@ def _event_choices(quiz: Quiz) -> list[tuple[int, str]]:
 @bp.get("/quizzes/manage")
 def manage():
     require_organiser()
-    quizzes = db.session.scalars(
-        db.select(Quiz)
-        .options(joinedload(Quiz.department), joinedload(Quiz.street), joinedload(Quiz.community))
-        .order_by(Quiz.id.desc())
-    ).all()
-    quizzes = [q for q in quizzes if permissions.can_manage_quiz(q)]
+    quizzes = services.managed_quizzes(current_user)
     return render_template("quizzes/manage.html", quizzes=quizzes)
+
+
+def _fill_quiz_form(form: QuizForm, quiz: Quiz) -> None:
+    form.process(
+        obj=quiz,
+        owner=services.owner_choice(quiz),
+        event_id=quiz.event_id or 0,
+        selection=quiz.selection.value,
+        feedback=quiz.feedback.value,
+        audience=quiz.audience.value,
+        opens_at=to_local(quiz.opens_at).replace(tzinfo=None) if quiz.opens_at else None,
+        closes_at=to_local(quiz.closes_at).replace(tzinfo=None) if quiz.closes_at else None,
+        time_limit_minutes=(quiz.time_limit_seconds or 0) // 60 or None,
+    )
+
+
+def _copy_settings(form: QuizForm, quiz: Quiz, owner, prize_rules: bool) -> None:
+    """The form's settings onto the quiz; the prize rules only while they may change."""
+    quiz.title, quiz.title_en = form.title.data, form.title_en.data or ""
+    quiz.description = form.description.data or ""
+    quiz.owner = owner
+    quiz.published = form.published.data
+    quiz.opens_at = from_local(form.opens_at.data) if form.opens_at.data else None
+    quiz.closes_at = from_local(form.closes_at.data) if form.closes_at.data else None
+    quiz.selection = Selection(form.selection.data)
+    quiz.shuffle_questions = form.shuffle_questions.data
+    quiz.shuffle_options = form.shuffle_options.data
+    quiz.time_limit_seconds = (
+        form.time_limit_minutes.data * 60 if form.time_limit_minutes.data else None
+    )
+    quiz.pass_percent = form.pass_percent.data
+    quiz.attempts_allowed = form.attempts_allowed.data
+    quiz.feedback = FeedbackPolicy(form.feedback.data)
+    quiz.audience = Audience(form.audience.data)
+    quiz.partial_credit = form.partial_credit.data
+    quiz.speed_bonus = form.speed_bonus.data
+    if prize_rules:
+        quiz.is_prize = form.is_prize.data
+        quiz.eligible_min_percent = form.eligible_min_percent.data
 
 
 @bp.route("/quizzes/new", methods=["GET", "POST"], endpoint="quiz_new")
@@ -289,49 +267,19 @@ def quiz_edit(quiz_id: int | None = None):
     else:
         quiz = load_quiz(quiz_id, manage=True)
     form = QuizForm()
-    form.owner.choices = _owner_choices()
+    form.owner.choices = services.owner_choices(current_user)
     form.event_id.choices = _event_choices(quiz)
     if request.method == "GET" and quiz.id:
-        form.process(
-            obj=quiz,
-            owner=_owner_value(quiz),
-            event_id=quiz.event_id or 0,
-            selection=quiz.selection.value,
-            feedback=quiz.feedback.value,
-            audience=quiz.audience.value,
-            opens_at=to_local(quiz.opens_at).replace(tzinfo=None) if quiz.opens_at else None,
-            closes_at=to_local(quiz.closes_at).replace(tzinfo=None) if quiz.closes_at else None,
-            time_limit_minutes=(quiz.time_limit_seconds or 0) // 60 or None,
-        )
+        _fill_quiz_form(form, quiz)
     if form.validate_on_submit():
-        owner = _owner_from_choice(form.owner.data)
-        if form.owner.data != "city" and owner is None:
+        owner = services.owner_named(form.owner.data)
+        if form.owner.data != services.CITY and owner is None:
             abort(400)
         if quiz.id and quiz.drawn_at is not None:
             flash(_("The draw has been run: this quiz can no longer change."), "warning")
             return redirect(url_for("quizzes.detail", quiz_id=quiz.id))
         locked = quiz.id is not None and services.prize_rules_locked(quiz)
-        quiz.title, quiz.title_en = form.title.data, form.title_en.data or ""
-        quiz.description = form.description.data or ""
-        quiz.owner = owner
-        quiz.published = form.published.data
-        quiz.opens_at = from_local(form.opens_at.data) if form.opens_at.data else None
-        quiz.closes_at = from_local(form.closes_at.data) if form.closes_at.data else None
-        quiz.selection = Selection(form.selection.data)
-        quiz.shuffle_questions = form.shuffle_questions.data
-        quiz.shuffle_options = form.shuffle_options.data
-        quiz.time_limit_seconds = (
-            form.time_limit_minutes.data * 60 if form.time_limit_minutes.data else None
-        )
-        quiz.pass_percent = form.pass_percent.data
-        quiz.attempts_allowed = form.attempts_allowed.data
-        quiz.feedback = FeedbackPolicy(form.feedback.data)
-        quiz.audience = Audience(form.audience.data)
-        quiz.partial_credit = form.partial_credit.data
-        quiz.speed_bonus = form.speed_bonus.data
-        if not locked:
-            quiz.is_prize = form.is_prize.data
-            quiz.eligible_min_percent = form.eligible_min_percent.data
+        _copy_settings(form, quiz, owner, prize_rules=not locked)
         if quiz.id is None:
             quiz.created_by_id = current_user.id
         try:
@@ -350,9 +298,7 @@ def quiz_edit(quiz_id: int | None = None):
 @bp.route("/quizzes/<int:quiz_id>/questions", methods=["GET", "POST"])
 def quiz_questions(quiz_id: int):
     quiz = load_quiz(quiz_id, manage=True)
-    categories = db.session.scalars(
-        db.select(QuestionCategory).order_by(QuestionCategory.name)
-    ).all()
+    categories = bank.categories()
     if request.method == "POST":
         if quiz.selection is Selection.FIXED:
             ids = inputs.ids(request.form.getlist("question"))
@@ -425,11 +371,7 @@ def run_draw(quiz_id: int):
 @domain_errors_go_to("quizzes.prizes", "quiz_id")
 def claim(quiz_id: int, winner_id: int):
     quiz = load_quiz(quiz_id, manage=True)
-    winner = db.session.scalar(
-        db.select(PrizeWinner)
-        .where(PrizeWinner.id == winner_id, PrizeWinner.quiz_id == quiz.id)
-        .options(joinedload(PrizeWinner.prize))
-    ) or abort(404)
+    winner = draws.winner_of(quiz, winner_id) or abort(404)
     draws.mark_claimed(current_user, winner)
     db.session.commit()
     flash(_("The prize is marked as claimed."), "success")

@@ -1,9 +1,13 @@
-"""Quiz settings: saving a quiz, choosing its questions, and its prizes."""
+"""Quiz settings: saving a quiz, its owner, choosing its questions, and its prizes; the quizzes
+the listing and the organisers' page show."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload, selectinload
 
+from planner import organisations, permissions
 from planner.audit import services as audit
 from planner.events.models import Event, EventStatus
 from planner.events.services import managed_condition
@@ -42,6 +46,75 @@ class EventNotManaged(DomainError):
 
 
 EVENT_CHOICES = 200
+CITY = "city"  # the owner choice of a quiz no organisation owns (administrators manage it)
+
+
+def find_quiz(quiz_id: int) -> Quiz | None:
+    """The quiz with what its pages show: event, owner, prizes, rules, questions and options."""
+    return db.session.scalar(
+        db.select(Quiz)
+        .where(Quiz.id == quiz_id)
+        .options(
+            joinedload(Quiz.event),
+            joinedload(Quiz.department),
+            joinedload(Quiz.street),
+            joinedload(Quiz.community),
+            selectinload(Quiz.prizes),
+            selectinload(Quiz.category_rules),
+            selectinload(Quiz.items)
+            .joinedload(QuizQuestion.question)
+            .selectinload(Question.options),
+        )
+    )
+
+
+def published_quizzes() -> list[Quiz]:
+    """The quizzes the public listing shows: published ones, latest opening first."""
+    query = (
+        db.select(Quiz)
+        .where(Quiz.published.is_(True))
+        .order_by(Quiz.opens_at.desc(), Quiz.id.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def managed_quizzes(user) -> list[Quiz]:
+    """The quizzes ``user`` manages, newest first, with their owners."""
+    query = (
+        db.select(Quiz)
+        .options(joinedload(Quiz.department), joinedload(Quiz.street), joinedload(Quiz.community))
+        .order_by(Quiz.id.desc())
+    )
+    return [q for q in db.session.scalars(query) if permissions.can_manage_quiz(q, user)]
+
+
+def owner_choices(user) -> list[tuple[str, str]]:
+    """Who may own a quiz ``user`` saves: for administrators the city or any organisation of a
+    kind that owns quizzes; for organisers those they organise for (a street's communities too)."""
+    if permissions.is_admin(user):
+        return [(CITY, _("City (administrators)"))] + [
+            (organisations.key_of(item), item.name)
+            for kind in Quiz.organisation_kinds
+            for item in organisations.active(kind)
+        ]
+    choices = []
+    for grant in user.grants:
+        organisation = grant.organisation
+        choices.append((organisations.key_of(organisation), organisation.name))
+        if organisation.organisation_kind == "street":
+            choices += [(organisations.key_of(c), c.name) for c in organisation.communities]
+    return list(dict.fromkeys(choices))
+
+
+def owner_choice(quiz: Quiz) -> str:
+    """The owner choice naming the quiz's owner."""
+    owner = quiz.organisation_kind_and_id
+    return organisations.format_key(*owner) if owner else CITY
+
+
+def owner_named(choice: str):
+    """The organisation an owner choice names; ``None`` for the city and for a bad choice."""
+    return organisations.from_key(choice, kinds=Quiz.organisation_kinds)
 
 
 def linkable_condition(user):

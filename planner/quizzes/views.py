@@ -5,17 +5,16 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 
 from planner import inputs, permissions
 from planner.errors import domain_errors_go_to
 from planner.exceptions import DomainError
 from planner.extensions import db, limiter
 from planner.quizzes import attempts as attempt_services
-from planner.quizzes import draws, live_views, manage_views  # noqa: F401  (their routes)
+from planner.quizzes import draws, live, live_views, manage_views, services  # noqa: F401  (their routes)
 from planner.quizzes.blueprint import bp, load_quiz, player_token
 from planner.quizzes.forms import NicknameForm
-from planner.quizzes.models import Attempt, LiveRound, PrizeWinner, Quiz
+from planner.quizzes.models import Attempt
 from planner.timeutil import utcnow
 
 __all__ = ["bp"]
@@ -23,11 +22,7 @@ __all__ = ["bp"]
 
 @bp.get("/quizzes")
 def index():
-    quizzes = db.session.scalars(
-        db.select(Quiz)
-        .where(Quiz.published.is_(True))
-        .order_by(Quiz.opens_at.desc(), Quiz.id.desc())
-    ).all()
+    quizzes = services.published_quizzes()
     now = utcnow()
     return render_template(
         "quizzes/index.html",
@@ -43,21 +38,9 @@ def detail(quiz_id: int):
     user = current_user if current_user.is_authenticated else None
     token = player_token()
     used = attempt_services.attempts_used(quiz, user, token)
-    mine = []
-    if user is not None or token:
-        who = Attempt.user_id == user.id if user is not None else Attempt.player_token == token
-        mine = db.session.scalars(
-            db.select(Attempt).where(Attempt.quiz_id == quiz.id, who).order_by(Attempt.id.desc())
-        ).all()
+    mine = attempt_services.attempts_of(quiz, user, token)
     can_manage = permissions.can_manage_quiz(quiz)
-    rounds = []
-    if can_manage:
-        rounds = db.session.scalars(
-            db.select(LiveRound)
-            .where(LiveRound.quiz_id == quiz.id)
-            .order_by(LiveRound.id.desc())
-            .limit(10)
-        ).all()
+    rounds = live.recent_rounds(quiz) if can_manage else []
     return render_template(
         "quizzes/detail.html",
         quiz=quiz,
@@ -157,7 +140,7 @@ def answer(quiz_id: int, attempt_id: int):
     if position is not None and 0 <= position < 2**31:  # beyond, no database takes the number
         slot = attempt_services.load_slot(attempt_id, position)
     if slot is None:
-        _owned(db.session.get(Attempt, attempt_id), quiz_id)  # someone else's attempt: 404
+        _owned(attempt_services.find_attempt(attempt_id), quiz_id)  # someone else's attempt: 404
         abort(400)
     attempt = _owned(slot.attempt, quiz_id)
     chosen = inputs.ids(request.form.getlist("option"))
@@ -197,11 +180,7 @@ def result(quiz_id: int, attempt_id: int):
         db.session.commit()
     if not attempt.is_finished:
         return redirect(url_for("quizzes.take", quiz_id=quiz_id, attempt_id=attempt.id))
-    won = db.session.scalar(
-        db.select(PrizeWinner)
-        .where(PrizeWinner.attempt_id == attempt.id)
-        .options(joinedload(PrizeWinner.prize))
-    )
+    won = draws.prize_won_by(attempt)
     return render_template(
         "quizzes/result.html",
         quiz=attempt.quiz,
