@@ -31,10 +31,10 @@ def make_volunteers(app):
 @pytest.fixture
 def sign_up(app):
     """``sign_up(shift, user, **kw)``: the service, committed."""
-    from planner.signups import services
+    from planner.signups import places
 
     def run(shift, user, **kwargs):
-        signup = services.sign_up(shift.id, user, **kwargs)
+        signup = places.sign_up(shift.id, user, **kwargs)
         db.session.commit()
         return signup
 

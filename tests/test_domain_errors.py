@@ -123,12 +123,12 @@ def test_a_json_client_gets_409_with_the_reason_and_nothing_is_kept(client, refu
 def test_cancelling_a_sign_up_refused_never_follows_an_off_site_next(
     client, auth, make_user, make_event, target
 ):
-    from planner.signups import services as signup_services
+    from planner.signups import places
 
     volunteer = make_user("志愿者")
     event = make_event(shifts=(("引导", 5),))
-    signup = signup_services.sign_up(event.shifts[0].id, volunteer)
-    signup_services.cancel(signup, volunteer)
+    signup = places.sign_up(event.shifts[0].id, volunteer)
+    places.cancel(signup, volunteer)
     db.session.commit()
     auth.login(volunteer)
     response = client.post(f"/signups/{signup.id}/cancel", data={"next": target})

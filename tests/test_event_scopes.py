@@ -138,7 +138,7 @@ def test_the_events_of_a_scope_are_one_condition(app, city):
 def test_a_departments_hours_report_counts_its_teams_events(app, city, make_user):
     from planner.events.models import Event
     from planner.signups.models import ServiceRecord
-    from planner.signups.services import hours_report
+    from planner.signups.reports import hours_report
     from planner.timeutil import utcnow
 
     volunteer = make_user("李小红")

@@ -7,7 +7,7 @@ from datetime import timedelta
 from planner.events import services as events
 from planner.extensions import db
 from planner.notifications.models import Notification
-from planner.signups import services as signups
+from planner.signups import places
 from planner.signups.models import Signup, SignupStatus
 
 
@@ -15,8 +15,8 @@ def test_cancelling_an_event_notifies_everyone_signed_up(app, make_event, make_u
     organiser = make_user("组织者", admin=True)
     event = make_event(shifts=(("清扫", 1),))
     first, second = make_user("张一"), make_user("李二")
-    signups.sign_up(event.shifts[0].id, first)
-    signups.sign_up(event.shifts[0].id, second)  # waitlisted, and told too
+    places.sign_up(event.shifts[0].id, first)
+    places.sign_up(event.shifts[0].id, second)  # waitlisted, and told too
     db.session.commit()
     before = db.session.scalar(db.select(db.func.count(Notification.id)))
     events.cancel(organiser, event, "天气原因")
@@ -35,7 +35,7 @@ def test_raising_a_shifts_capacity_on_the_event_page_promotes_the_waitlist(
     shift = event.shifts[0]
     people = [make_user(f"志愿者{i}") for i in range(3)]
     for person in people:
-        signups.sign_up(shift.id, person)
+        places.sign_up(shift.id, person)
     db.session.commit()
     events.save_shift(organiser, event, shift, shift.role, shift.starts_at, shift.ends_at, 2)
     db.session.commit()
@@ -56,7 +56,7 @@ def test_the_personal_feed_holds_the_events_a_volunteer_signed_up_for(
     make_event(
         title="别人的活动", shifts=(("清扫", 5),), starts_at=mine.starts_at + timedelta(days=1)
     )
-    signups.sign_up(mine.shifts[0].id, volunteer)
+    places.sign_up(mine.shifts[0].id, volunteer)
     db.session.commit()
     token = make_calendar_token(volunteer)
     body = client.get(f"/calendar/me/{token.token}.ics").get_data(as_text=True)

@@ -12,7 +12,7 @@ from planner.events import capacity
 from planner.events.models import Shift
 from planner.extensions import db
 from planner.notifications.models import Notification
-from planner.signups import services
+from planner.signups import places
 from planner.signups.models import Signup, SignupStatus
 
 pytestmark = pytest.mark.usefixtures("in_request")
@@ -37,7 +37,7 @@ def test_a_hundred_and_twenty_concurrent_signups_fill_twenty_places_exactly(
         with app.app_context():
             try:
                 start.wait(timeout=60)
-                services.sign_up(shift_id, db.session.get(User, user_id))
+                places.sign_up(shift_id, db.session.get(User, user_id))
                 db.session.commit()
             except Exception as exc:  # reported below
                 errors.append(repr(exc))
@@ -59,7 +59,7 @@ def test_a_hundred_and_twenty_concurrent_signups_fill_twenty_places_exactly(
     # Arrival order: the first twenty to arrive hold the places, the rest wait behind them.
     assert [r.arrival for r in rows] == list(range(1, 121))
     assert {r.arrival for r in confirmed} == set(range(1, 21))
-    assert [services.waitlist_position(r) for r in waitlisted] == list(range(1, 101))
+    assert [places.waitlist_position(r) for r in waitlisted] == list(range(1, 101))
     assert db.session.get(Shift, shift_id).confirmed_count == 20
 
 
@@ -76,7 +76,7 @@ def test_concurrent_double_signups_by_one_volunteer_make_one_signup(
         with app.app_context():
             try:
                 start.wait(timeout=60)
-                services.sign_up(shift_id, db.session.get(User, user_id))
+                places.sign_up(shift_id, db.session.get(User, user_id))
                 db.session.commit()
             except Exception as exc:
                 errors.append(repr(exc))
@@ -106,10 +106,10 @@ def test_a_signup_leaves_no_stale_places_on_a_shift_already_loaded(make_event, m
     event = make_event(shifts=(("清扫", 1),))
     shift = db.session.get(Shift, event.shifts[0].id)
     assert shift.confirmed_count == 0
-    outcome = services.sign_up_outcome(shift.id, make_volunteers(1)[0])
+    outcome = places.sign_up_outcome(shift.id, make_volunteers(1)[0])
     assert outcome.status is SignupStatus.CONFIRMED and outcome.position is None
     assert shift.confirmed_count == 1 and shift.remaining == 0
-    waiting = services.sign_up_outcome(shift.id, make_volunteers(1)[0])
+    waiting = places.sign_up_outcome(shift.id, make_volunteers(1)[0])
     assert waiting.status is SignupStatus.WAITLISTED and waiting.position == 1
     db.session.commit()
 
@@ -139,8 +139,8 @@ def test_a_full_shift_puts_newcomers_on_the_waitlist_with_their_position(
     sb = sign_up(event.shifts[0], b)
     sc = sign_up(event.shifts[0], c)
     assert sb.status is SignupStatus.WAITLISTED
-    assert services.waitlist_position(sb) == 1
-    assert services.waitlist_position(sc) == 2
+    assert places.waitlist_position(sb) == 1
+    assert places.waitlist_position(sc) == 2
 
 
 def test_cancelling_a_confirmed_signup_promotes_the_first_waitlisted(
@@ -151,11 +151,11 @@ def test_cancelling_a_confirmed_signup_promotes_the_first_waitlisted(
     sa = sign_up(event.shifts[0], a)
     sb = sign_up(event.shifts[0], b)
     sc = sign_up(event.shifts[0], c)
-    services.cancel(sa, a)
+    places.cancel(sa, a)
     db.session.commit()
     assert db.session.get(Signup, sb.id).status is SignupStatus.CONFIRMED
     assert db.session.get(Signup, sc.id).status is SignupStatus.WAITLISTED
-    assert services.waitlist_position(db.session.get(Signup, sc.id)) == 1
+    assert places.waitlist_position(db.session.get(Signup, sc.id)) == 1
     subjects = db.session.scalars(
         db.select(Notification.subject).where(Notification.recipient_id == b.id)
     ).all()
@@ -193,12 +193,12 @@ def test_a_cancelled_volunteer_who_signs_up_again_joins_the_end_of_the_queue(
     a, b = make_volunteers(2)
     sa = sign_up(event.shifts[0], a)
     sign_up(event.shifts[0], b)
-    services.cancel(sa, a)
+    places.cancel(sa, a)
     db.session.commit()
     again = sign_up(event.shifts[0], a)
     assert again.id == sa.id
     assert again.status is SignupStatus.WAITLISTED
-    assert services.waitlist_position(again) == 1
+    assert places.waitlist_position(again) == 1
 
 
 def test_overlapping_shifts_are_refused_naming_the_other_shift(
@@ -210,8 +210,8 @@ def test_overlapping_shifts_are_refused_naming_the_other_shift(
     )
     user = make_volunteers(1)[0]
     sign_up(first.shifts[0], user)
-    with pytest.raises(services.ShiftOverlap) as info:
-        services.sign_up(second.shifts[0].id, user)
+    with pytest.raises(places.ShiftOverlap) as info:
+        places.sign_up(second.shifts[0].id, user)
     assert "清扫" in str(info.value.message) and "洁净家园" in str(info.value.message)
     db.session.rollback()
 
@@ -228,8 +228,8 @@ def test_a_draft_event_takes_no_signups(make_event, make_volunteers):
     from planner.events.models import EventStatus
 
     event = make_event(status=EventStatus.DRAFT, shifts=(("清扫", 5),))
-    with pytest.raises(services.SignupClosed):
-        services.sign_up(event.shifts[0].id, make_volunteers(1)[0])
+    with pytest.raises(places.SignupClosed):
+        places.sign_up(event.shifts[0].id, make_volunteers(1)[0])
     db.session.rollback()
 
 
@@ -237,8 +237,8 @@ def test_a_started_shift_takes_no_signups(make_event, make_volunteers):
     from planner.timeutil import utcnow
 
     event = make_event(starts_at=utcnow() - timedelta(minutes=5), shifts=(("清扫", 5),))
-    with pytest.raises(services.AlreadyStarted):
-        services.sign_up(event.shifts[0].id, make_volunteers(1)[0])
+    with pytest.raises(places.AlreadyStarted):
+        places.sign_up(event.shifts[0].id, make_volunteers(1)[0])
     db.session.rollback()
 
 
@@ -255,7 +255,7 @@ def test_concurrent_seat_bookings_never_exceed_the_seats(app, make_event, make_v
         with app.app_context():
             try:
                 start.wait(timeout=60)
-                services.book_seats(event.id, db.session.get(User, user_id), 3)
+                places.book_seats(event.id, db.session.get(User, user_id), 3)
                 db.session.commit()
             except Exception as exc:
                 errors.append(repr(exc))

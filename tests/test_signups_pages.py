@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from planner.events.models import Event, EventKind, Shift
 from planner.extensions import db
-from planner.signups import attendance, services
+from planner.signups import attendance, places, reports
 from planner.signups.models import SeatBooking, Signup, SignupStatus
 from planner.timeutil import utcnow
 from tests.conftest import PASSWORD
@@ -132,7 +132,7 @@ def test_the_shift_partial_shows_places_and_the_users_waitlist_position(
         login_user(me)
         _ = [s.capacity for s in event.shifts]
         with count_queries() as loading:
-            mine = services.my_signups_for(event)
+            mine = reports.my_signups_for(event)
         with count_queries() as rendering:
             html = render_template_string(SHIFT_LOOP, event=event, my_signups=mine)
     assert loading.count == 1  # the user's sign-ups for the whole event, in one query
@@ -317,7 +317,7 @@ def test_booking_seats_with_a_bad_party_size_saves_nothing(client, auth, make_us
 
 
 def test_participants_is_exposed_for_the_events_service(make_event):
-    assert callable(services.participants)
+    assert callable(reports.participants)
 
 
 def test_the_seat_partial_shows_seats_left_and_the_users_booking(
@@ -326,12 +326,12 @@ def test_the_seat_partial_shows_seats_left_and_the_users_booking(
     event = make_event(kind=EventKind.BANQUET, seats_capacity=10, max_party_size=4)
     me = make_volunteers(1)[0]
     with app.test_request_context("/"):
-        services.book_seats(event.id, me, 3)
+        places.book_seats(event.id, me, 3)
         db.session.commit()
         login_user(me)
         event = db.session.get(Event, event.id)
         with count_queries() as loading:
-            booking = services.my_seats_for(event)
+            booking = reports.my_seats_for(event)
         with count_queries() as rendering:
             html = render_template_string(
                 "{% include 'events/_seat_actions.html' %}", event=event, my_booking=booking

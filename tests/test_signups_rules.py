@@ -9,7 +9,7 @@ import pytest
 from planner.directory.models import MembershipStatus, TeamRole
 from planner.events.models import Event, EventKind
 from planner.extensions import db
-from planner.signups import services
+from planner.signups import places, reports
 from planner.signups.models import SeatStatus, Signup, SignupStatus
 
 pytestmark = pytest.mark.usefixtures("in_request")
@@ -20,7 +20,7 @@ def test_cancelling_before_the_cutoff_is_not_late(make_event, make_volunteers, s
     user = make_volunteers(1)[0]
     signup = sign_up(event.shifts[0], user)
     now = event.shifts[0].starts_at - timedelta(minutes=121)
-    assert services.cancel(signup, user, now=now).late_cancellation is False
+    assert places.cancel(signup, user, now=now).late_cancellation is False
 
 
 def test_cancelling_after_the_cutoff_is_recorded_as_late(make_event, make_volunteers, sign_up):
@@ -28,7 +28,7 @@ def test_cancelling_after_the_cutoff_is_recorded_as_late(make_event, make_volunt
     user = make_volunteers(1)[0]
     signup = sign_up(event.shifts[0], user)
     now = event.shifts[0].starts_at - timedelta(minutes=59)
-    cancelled = services.cancel(signup, user, now=now)
+    cancelled = places.cancel(signup, user, now=now)
     assert cancelled.status is SignupStatus.CANCELLED and cancelled.late_cancellation is True
 
 
@@ -36,8 +36,8 @@ def test_a_volunteer_cannot_cancel_once_the_shift_has_started(make_event, make_v
     event = make_event(shifts=(("清扫", 5),))
     user = make_volunteers(1)[0]
     signup = sign_up(event.shifts[0], user)
-    with pytest.raises(services.AlreadyStarted):
-        services.cancel(signup, user, now=event.shifts[0].starts_at + timedelta(minutes=1))
+    with pytest.raises(places.AlreadyStarted):
+        places.cancel(signup, user, now=event.shifts[0].starts_at + timedelta(minutes=1))
     db.session.rollback()
 
 
@@ -46,7 +46,7 @@ def test_leaving_the_waitlist_is_never_late(make_event, make_volunteers, sign_up
     a, b = make_volunteers(2)
     sign_up(event.shifts[0], a)
     waiting = sign_up(event.shifts[0], b)
-    cancelled = services.cancel(waiting, b, now=event.shifts[0].starts_at - timedelta(minutes=5))
+    cancelled = places.cancel(waiting, b, now=event.shifts[0].starts_at - timedelta(minutes=5))
     assert cancelled.late_cancellation is False
 
 
@@ -59,7 +59,7 @@ def test_a_team_leader_signs_up_several_members_each_taking_a_place(
     for m in members:
         make_membership(team, m)
     event = make_event(shifts=(("清扫", 2),))
-    done, refused = services.sign_up_members(
+    done, refused = places.sign_up_members(
         leader, team, event.shifts[0].id, [m.id for m in members]
     )
     db.session.commit()
@@ -77,8 +77,8 @@ def test_a_team_leader_cannot_sign_up_someone_outside_the_team(
     make_membership(team, pending, status=MembershipStatus.PENDING)
     event = make_event(shifts=(("清扫", 5),))
     for user in (pending, stranger):
-        with pytest.raises(services.NotActiveMember):
-            services.sign_up_members(leader, team, event.shifts[0].id, [user.id])
+        with pytest.raises(places.NotActiveMember):
+            places.sign_up_members(leader, team, event.shifts[0].id, [user.id])
     db.session.rollback()
     assert db.session.scalar(db.select(db.func.count(Signup.id))) == 0
 
@@ -93,7 +93,7 @@ def test_team_signup_reports_a_member_busy_elsewhere_by_name(
     other = make_event(title="别的活动", shifts=(("引导", 5),))
     sign_up(other.shifts[0], busy)
     event = make_event(starts_at=other.starts_at, shifts=(("清扫", 5),))
-    done, refused = services.sign_up_members(leader, team, event.shifts[0].id, [busy.id, free.id])
+    done, refused = places.sign_up_members(leader, team, event.shifts[0].id, [busy.id, free.id])
     assert [s.user_id for s in done] == [free.id]
     assert busy.real_name in str(refused[0].message) and "别的活动" in str(refused[0].message)
 
@@ -105,9 +105,9 @@ def _banquet(make_event, seats=10, party=4):
 def test_seat_bookings_confirm_while_parties_fit_then_wait(make_event, make_volunteers):
     event = _banquet(make_event, seats=10)
     a, b, c = make_volunteers(3)
-    assert services.book_seats(event.id, a, 4).status is SeatStatus.CONFIRMED
-    assert services.book_seats(event.id, b, 4).status is SeatStatus.CONFIRMED
-    assert services.book_seats(event.id, c, 3).status is SeatStatus.WAITLISTED
+    assert places.book_seats(event.id, a, 4).status is SeatStatus.CONFIRMED
+    assert places.book_seats(event.id, b, 4).status is SeatStatus.CONFIRMED
+    assert places.book_seats(event.id, c, 3).status is SeatStatus.WAITLISTED
     db.session.commit()
     assert db.session.get(Event, event.id).seats_confirmed == 8
 
@@ -115,18 +115,18 @@ def test_seat_bookings_confirm_while_parties_fit_then_wait(make_event, make_volu
 def test_a_small_party_does_not_jump_a_waiting_one(make_event, make_volunteers):
     event = _banquet(make_event, seats=5)
     a, b, c = make_volunteers(3)
-    services.book_seats(event.id, a, 4)
-    assert services.book_seats(event.id, b, 3).status is SeatStatus.WAITLISTED
-    assert services.book_seats(event.id, c, 1).status is SeatStatus.WAITLISTED
+    places.book_seats(event.id, a, 4)
+    assert places.book_seats(event.id, b, 3).status is SeatStatus.WAITLISTED
+    assert places.book_seats(event.id, c, 1).status is SeatStatus.WAITLISTED
 
 
 def test_cancelling_seats_confirms_waiting_parties_in_order(make_event, make_volunteers):
     event = _banquet(make_event, seats=5)
     a, b, c = make_volunteers(3)
-    first = services.book_seats(event.id, a, 4)
-    second = services.book_seats(event.id, b, 3)
-    third = services.book_seats(event.id, c, 2)
-    promoted = services.cancel_seats(first)
+    first = places.book_seats(event.id, a, 4)
+    second = places.book_seats(event.id, b, 3)
+    third = places.book_seats(event.id, c, 2)
+    promoted = places.cancel_seats(first)
     db.session.commit()
     assert [p.id for p in promoted] == [second.id, third.id]
     assert db.session.get(Event, event.id).seats_confirmed == 5
@@ -134,15 +134,15 @@ def test_cancelling_seats_confirms_waiting_parties_in_order(make_event, make_vol
 
 def test_a_party_larger_than_allowed_is_refused(make_event, make_volunteers):
     event = _banquet(make_event, party=4)
-    with pytest.raises(services.PartyTooLarge):
-        services.book_seats(event.id, make_volunteers(1)[0], 5)
+    with pytest.raises(places.PartyTooLarge):
+        places.book_seats(event.id, make_volunteers(1)[0], 5)
     db.session.rollback()
 
 
 def test_an_event_without_seats_takes_no_bookings(make_event, make_volunteers):
     event = make_event()
-    with pytest.raises(services.NoSeats):
-        services.book_seats(event.id, make_volunteers(1)[0], 1)
+    with pytest.raises(places.NoSeats):
+        places.book_seats(event.id, make_volunteers(1)[0], 1)
     db.session.rollback()
 
 
@@ -154,7 +154,7 @@ def test_participants_are_everyone_holding_or_waiting_for_a_place(
     sign_up(event.shifts[0], a)
     sign_up(event.shifts[0], b)
     gone = sign_up(event.shifts[0], d)
-    services.cancel(gone, d)
-    services.book_seats(event.id, c, 2)
+    places.cancel(gone, d)
+    places.book_seats(event.id, c, 2)
     db.session.commit()
-    assert {u.id for u in services.participants(event)} == {a.id, b.id, c.id}
+    assert {u.id for u in reports.participants(event)} == {a.id, b.id, c.id}

@@ -19,7 +19,7 @@ from planner.exceptions import DomainError
 from planner.extensions import db
 from planner.inputs import record_id
 from planner.quizzes import services as quiz_services
-from planner.signups import services as signup_services
+from planner.signups import reports as signup_reports
 from planner.timeutil import from_local, local_now, to_local
 
 bp = Blueprint("events", __name__)
@@ -131,8 +131,8 @@ def detail(event_id: int):
         "events/detail.html",
         event=event,
         manages_event=manages_event,
-        my_signups=signup_services.my_signups_for(event) if event.shifts else {},
-        my_booking=signup_services.my_seats_for(event) if event.seats_capacity else None,
+        my_signups=signup_reports.my_signups_for(event) if event.shifts else {},
+        my_booking=signup_reports.my_seats_for(event) if event.seats_capacity else None,
         event_quizzes=quiz_services.quizzes_for_event(event),
     )
 

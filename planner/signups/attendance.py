@@ -27,6 +27,7 @@ from planner.events import timing
 from planner.events.models import Event, EventStatus, Shift
 from planner.exceptions import DomainError
 from planner.extensions import db
+from planner.signups import places
 from planner.signups.models import (
     CorrectionStatus,
     HoursCorrection,
@@ -286,7 +287,7 @@ def _credit(actor: User, signup: Signup, minutes: int, why: str, now: datetime, 
     when another request already did (safe to repeat or race).
     """
     before = signup.minutes
-    guard = [Signup.id == signup.id, Signup.status.in_(CREDITABLE)]
+    guard = [Signup.status.in_(CREDITABLE)]
     if first:
         guard.append(Signup.minutes.is_(None))
     credit = {
@@ -295,12 +296,7 @@ def _credit(actor: User, signup: Signup, minutes: int, why: str, now: datetime, 
         "hours_confirmed_at": now,
         "confirmed_by_id": actor.id,
     }
-    result = db.session.execute(
-        db.update(Signup).where(*guard).values(credit).execution_options(synchronize_session=False)
-    )
-    # Read back what the database holds now (the winner's credit, if this request lost).
-    db.session.expire(signup, list(credit))
-    if result.rowcount != 1:
+    if not places.guarded_update(signup, guard, credit):
         return None
     audit.record(actor, "set_hours", signup, before=before, after=minutes, why=why)
     record = _record_service(actor, signup)

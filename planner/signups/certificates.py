@@ -13,10 +13,11 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
-from planner import organisations
+from planner import organisations, permissions
 from planner.accounts.models import User
 from planner.audit import services as audit
 from planner.database import insert_once, lock_row
+from planner.directory.models import Community, Street
 from planner.events.models import Event, EventHost
 from planner.events.scopes import host_condition
 from planner.exceptions import DomainError
@@ -178,3 +179,62 @@ def reject(actor: User, certificate: Certificate) -> None:
         raise AlreadyDecided()
     certificate.status = CertificateStatus.REJECTED
     audit.record(actor, "reject_certificate", certificate)
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _shown_with():
+    """What a certificate page shows beside the certificate: its issuer and its volunteer."""
+    return (
+        joinedload(Certificate.department),
+        joinedload(Certificate.street).joinedload(Street.district),
+        joinedload(Certificate.community).joinedload(Community.street),
+        joinedload(Certificate.volunteer),
+    )
+
+
+def certificates_of(user: User) -> list[Certificate]:
+    """A volunteer's certificates and requests, the latest request first."""
+    return db.session.scalars(
+        db.select(Certificate)
+        .where(Certificate.volunteer_id == user.id)
+        .options(*_shown_with())
+        .order_by(Certificate.requested_at.desc())
+    ).all()
+
+
+def requests_to_decide(user=None) -> list[Certificate]:
+    """Requests waiting for a decision by an organisation ``user`` manages, oldest first."""
+    rows = db.session.scalars(
+        db.select(Certificate)
+        .where(Certificate.status == CertificateStatus.REQUESTED)
+        .options(*_shown_with())
+        .order_by(Certificate.requested_at)
+    ).all()
+    return [c for c in rows if permissions.can_manage(c.organisation, user)]
+
+
+def load(certificate_id: int) -> Certificate | None:
+    """A certificate or request, with its issuer and volunteer."""
+    return db.session.scalar(
+        db.select(Certificate).where(Certificate.id == certificate_id).options(*_shown_with())
+    )
+
+
+def _issued_where(condition) -> Certificate | None:
+    return db.session.scalar(
+        db.select(Certificate)
+        .where(condition, Certificate.status == CertificateStatus.ISSUED)
+        .options(*_shown_with())
+    )
+
+
+def issued(certificate_id: int) -> Certificate | None:
+    """An issued certificate, with its issuer and volunteer."""
+    return _issued_where(Certificate.id == certificate_id)
+
+
+def issued_numbered(number: str) -> Certificate | None:
+    """The issued certificate with ``number`` (what ``/verify/<number>`` checks)."""
+    return _issued_where(Certificate.number == number)

@@ -15,7 +15,7 @@ from planner.accounts.models import User
 from planner.events.models import Event, EventStatus
 from planner.exceptions import DomainError
 from planner.extensions import db
-from planner.signups import attendance, certificates, services
+from planner.signups import attendance, certificates, places
 from planner.signups.models import Certificate, Signup, SignupStatus
 from planner.timeutil import local_now, utcnow
 
@@ -50,7 +50,7 @@ def _seed() -> None:
             if shift.starts_at > now and event.status is EventStatus.PUBLISHED:
                 for user in volunteers[:2]:
                     with suppress(DomainError):  # overlapping demo shifts: skip
-                        services.sign_up(shift.id, user, now=now)
+                        places.sign_up(shift.id, user, now=now)
             elif shift.ends_at < now:
                 _credit_past(shift, volunteers, organiser)
     db.session.flush()

@@ -8,7 +8,7 @@ from planner.accounts.models import User, mask_name
 from planner.directory.models import TeamMembership
 from planner.events.models import Shift
 from planner.extensions import db
-from planner.signups import services
+from planner.signups import places
 from planner.signups.models import (
     Certificate,
     SeatBooking,
@@ -28,72 +28,92 @@ def _iso(value):
 
 def export(user: User) -> dict:
     """Everything the planner holds about ``user``, as plain JSON-ready data."""
+    return {
+        "account": _account(user),
+        "signups": _signups(user),
+        "service_records": _service_records(user),
+        "seat_bookings": _seat_bookings(user),
+        "certificates": _certificates(user),
+    }
+
+
+def _account(user: User) -> dict:
+    return {
+        "real_name": user.real_name,
+        "nickname": user.nickname,
+        "phone": user.phone,
+        "email": user.email,
+        "created_at": _iso(user.created_at),
+        "consented_at": _iso(user.consented_at),
+        "consent_version": user.consent_version,
+    }
+
+
+def _signups(user: User) -> list[dict]:
     signups = db.session.scalars(
         db.select(Signup)
         .where(Signup.user_id == user.id)
         .options(joinedload(Signup.shift).joinedload(Shift.event))
         .order_by(Signup.id)
     ).all()
+    return [
+        {
+            "event": s.shift.event.title,
+            "shift": s.shift.role,
+            "starts_at": _iso(s.shift.starts_at),
+            "status": s.status.value,
+            "checked_in_at": _iso(s.checked_in_at),
+            "checked_out_at": _iso(s.checked_out_at),
+            "hours": s.hours,
+        }
+        for s in signups
+    ]
+
+
+def _service_records(user: User) -> list[dict]:
     records = db.session.scalars(
         db.select(ServiceRecord)
         .where(ServiceRecord.volunteer_id == user.id)
         .order_by(ServiceRecord.id)
     ).all()
-    certificates = db.session.scalars(
-        db.select(Certificate).where(Certificate.volunteer_id == user.id).order_by(Certificate.id)
-    ).all()
+    return [
+        {
+            "date": _iso(r.service_date),
+            "activity": r.activity,
+            "place": r.place,
+            "content": r.content,
+            "hours": r.hours,
+            "person_in_charge": r.person_in_charge,
+        }
+        for r in records
+    ]
+
+
+def _seat_bookings(user: User) -> list[dict]:
     seats = db.session.scalars(
         db.select(SeatBooking)
         .where(SeatBooking.user_id == user.id)
         .options(joinedload(SeatBooking.event))
     ).all()
-    return {
-        "account": {
-            "real_name": user.real_name,
-            "nickname": user.nickname,
-            "phone": user.phone,
-            "email": user.email,
-            "created_at": _iso(user.created_at),
-            "consented_at": _iso(user.consented_at),
-            "consent_version": user.consent_version,
-        },
-        "signups": [
-            {
-                "event": s.shift.event.title,
-                "shift": s.shift.role,
-                "starts_at": _iso(s.shift.starts_at),
-                "status": s.status.value,
-                "checked_in_at": _iso(s.checked_in_at),
-                "checked_out_at": _iso(s.checked_out_at),
-                "hours": s.hours,
-            }
-            for s in signups
-        ],
-        "service_records": [
-            {
-                "date": _iso(r.service_date),
-                "activity": r.activity,
-                "place": r.place,
-                "content": r.content,
-                "hours": r.hours,
-                "person_in_charge": r.person_in_charge,
-            }
-            for r in records
-        ],
-        "seat_bookings": [
-            {"event": b.event.title, "party_size": b.party_size, "status": b.status.value}
-            for b in seats
-        ],
-        "certificates": [
-            {
-                "number": c.number,
-                "status": c.status.value,
-                "from": _iso(c.starts_on),
-                "to": _iso(c.ends_on),
-            }
-            for c in certificates
-        ],
-    }
+    return [
+        {"event": b.event.title, "party_size": b.party_size, "status": b.status.value}
+        for b in seats
+    ]
+
+
+def _certificates(user: User) -> list[dict]:
+    certificates = db.session.scalars(
+        db.select(Certificate).where(Certificate.volunteer_id == user.id).order_by(Certificate.id)
+    ).all()
+    return [
+        {
+            "number": c.number,
+            "status": c.status.value,
+            "from": _iso(c.starts_on),
+            "to": _iso(c.ends_on),
+        }
+        for c in certificates
+    ]
 
 
 def delete_account(user: User) -> None:
@@ -108,14 +128,14 @@ def delete_account(user: User) -> None:
             Shift.starts_at > now,
         )
     ).all():
-        services.cancel(signup, user, now=now)
+        places.cancel(signup, user, now=now)
     for booking in db.session.scalars(
         db.select(SeatBooking).where(
             SeatBooking.user_id == user.id, SeatBooking.status != SeatStatus.CANCELLED
         )
     ).all():
         if booking.event.starts_at > now:
-            services.cancel_seats(booking, now=now)
+            places.cancel_seats(booking, now=now)
     for certificate in db.session.scalars(
         db.select(Certificate).where(Certificate.volunteer_id == user.id)
     ):

@@ -89,7 +89,7 @@ def _event_happening_now(live_server, volunteer_phone: str) -> int:
     from planner.directory.models import Community, Department
     from planner.events.models import Event, EventHost, EventKind, EventStatus, Shift
     from planner.extensions import db
-    from planner.signups import services
+    from planner.signups import places
     from planner.timeutil import utcnow
 
     with live_server.app.app_context():
@@ -114,7 +114,7 @@ def _event_happening_now(live_server, volunteer_phone: str) -> int:
         db.session.add(event)
         db.session.flush()
         volunteer = db.session.scalar(db.select(User).where(User.phone == "+86" + volunteer_phone))
-        services.sign_up(event.shifts[0].id, volunteer)
+        places.sign_up(event.shifts[0].id, volunteer)
         db.session.commit()
         return event.id
 

@@ -1,0 +1,576 @@
+"""Places on shifts and audience seats: signing up, cancelling, the waitlists and their promotion.
+
+Capacity is enforced inside the database transaction. Every change to a shift's places first
+locks the shift row (``planner.events.capacity.lock_shift``: ``SELECT … FOR UPDATE`` on PostgreSQL;
+on SQLite a no-op ``UPDATE`` that takes the database's single write lock, waiting under
+``busy_timeout``), so the checks and the arrival number that follow are serialised; the place
+itself is taken with a guarded conditional ``UPDATE … WHERE confirmed_count < capacity`` whose row
+count decides confirmed or waitlisted. Audience seats work the same way on the event row. How many
+places or seats there are is changed in ``planner.events.capacity``, which hands places added to
+``promote_from_waitlist`` and ``promote_waiting_parties`` (connected in ``signups.hooks``).
+
+``sign_up_outcome`` is the one way anyone signs up (the sign-up page, a team leader's
+``sign_up_members``, the demo data; the benchmarks post to the page). It runs prepared Core
+statements, so this module is also the only one in the feature that keeps the session's loaded
+objects in step with statements that bypass the ORM; the rest of the feature is ordinary
+SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import NamedTuple
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
+from sqlalchemy.engine import Connection, Row
+from sqlalchemy.exc import NoResultFound
+from sqlalchemy.orm import aliased, joinedload
+
+from planner.accounts.models import User
+from planner.audit import services as audit
+from planner.directory.models import MembershipStatus, TeamMembership, VolunteerTeam
+from planner.events.capacity import lock_event, lock_shift
+from planner.events.models import Event, EventStatus, Shift
+from planner.exceptions import DomainError
+from planner.extensions import db
+from planner.signups import notices
+from planner.signups.models import (
+    ACTIVE_STATUSES,
+    SeatBooking,
+    SeatStatus,
+    Signup,
+    SignupStatus,
+)
+from planner.timeutil import utcnow
+
+
+class SignupClosed(DomainError):
+    message = _l("Sign-up for this shift is closed.")
+
+
+class AlreadyStarted(DomainError):
+    message = _l("This shift has already started; it can no longer be changed here.")
+
+
+class ShiftOverlap(DomainError):
+    def __init__(self, other: Shift):
+        super().__init__(
+            _l(
+                "You are already signed up for “%(shift)s” of “%(event)s” at that time.",
+                shift=other.role,
+                event=other.event.title,
+            )
+        )
+
+
+class MemberOverlap(DomainError):
+    def __init__(self, user: User, other: Shift):
+        super().__init__(
+            _l(
+                "%(name)s is already signed up for “%(shift)s” of “%(event)s” at that time.",
+                name=user.real_name,
+                shift=other.role,
+                event=other.event.title,
+            )
+        )
+
+
+class NotSignedUp(DomainError):
+    message = _l("This sign-up is not active.")
+
+
+class NotActiveMember(DomainError):
+    message = _l("Only active members of the team can be signed up.")
+
+
+class NoSeats(DomainError):
+    message = _l("This event takes no audience seat bookings.")
+
+
+class PartyTooLarge(DomainError):
+    message = _l("The party is larger than this event allows.")
+    field = "party_size"
+
+
+# ---------------------------------------------------------------- statements
+
+# Signing up runs prepared statements on the tables: building a statement per request, and
+# loading the shift, its event and the new row as objects, cost several times the database's own
+# work. The rules are those of the other changes to places: the shift row is locked first.
+_shifts = Shift.__table__
+_events = Event.__table__
+_signups = Signup.__table__
+
+# SQLite has no row locks: a no-op update takes the database's write lock before the read.
+_SQLITE_LOCK_SHIFT = (
+    update(_shifts)
+    .where(_shifts.c.id == bindparam("shift_id"))
+    .values(confirmed_count=_shifts.c.confirmed_count)
+)
+_LOCK_SHIFT = (
+    select(
+        _shifts.c.role,
+        _shifts.c.starts_at,
+        _shifts.c.ends_at,
+        _events.c.status.label("event_status"),
+        _events.c.title.label("event_title"),
+    )
+    .join_from(_shifts, _events, _events.c.id == _shifts.c.event_id)
+    .where(_shifts.c.id == bindparam("shift_id"))
+    .with_for_update(of=_shifts)
+)
+# The volunteer's row on this shift, if any, and their active sign-ups overlapping it, earliest
+# first: one pass over the volunteer's own sign-ups (index on user_id).
+_MINE_HERE_OR_OVERLAPPING = (
+    select(_signups.c.id, _signups.c.shift_id, _signups.c.status, _signups.c.arrival)
+    .join_from(_signups, _shifts, _shifts.c.id == _signups.c.shift_id)
+    .where(
+        _signups.c.user_id == bindparam("user_id"),
+        or_(
+            _signups.c.shift_id == bindparam("shift_id"),
+            and_(
+                _signups.c.status.in_(ACTIVE_STATUSES),
+                _shifts.c.starts_at < bindparam("ends_at"),
+                _shifts.c.ends_at > bindparam("starts_at"),
+            ),
+        ),
+    )
+    .order_by(_shifts.c.starts_at, _shifts.c.id)
+)
+# The next arrival number on the shift, taken under the shift's lock.
+_earlier = _signups.alias("earlier")  # never correlated with the row being written
+_NEXT_ARRIVAL = (
+    select(func.coalesce(func.max(_earlier.c.arrival), 0) + 1)
+    .where(_earlier.c.shift_id == bindparam("arrival_shift_id"))
+    .scalar_subquery()
+)
+_TAKE_PLACE = (
+    update(_shifts)
+    .where(_shifts.c.id == bindparam("shift_id"), _shifts.c.confirmed_count < _shifts.c.capacity)
+    .values(confirmed_count=_shifts.c.confirmed_count + 1)
+)
+_INSERT_SIGNUP = (
+    insert(_signups).values(arrival=_NEXT_ARRIVAL).returning(_signups.c.id, _signups.c.arrival)
+)
+_REUSE_SIGNUP = (
+    update(_signups)
+    .where(_signups.c.id == bindparam("signup_id"))
+    .values(arrival=_NEXT_ARRIVAL)
+    .returning(_signups.c.id, _signups.c.arrival)
+)
+# A place on the waitlist: one more than those waiting on the same shift who arrived earlier.
+_WAITING_AHEAD = select(func.count()).where(
+    _signups.c.shift_id == bindparam("shift_id"),
+    _signups.c.status == SignupStatus.WAITLISTED,
+    _signups.c.arrival < bindparam("arrival"),
+)
+
+
+def position_on_waitlist():
+    """``_WAITING_AHEAD`` as a column of a query over ``Signup``: each row's waitlist position
+    (meaningful for waitlisted rows), for pages that list several sign-ups in one query."""
+    ahead = aliased(Signup)
+    return (
+        db.select(func.count(ahead.id) + 1)
+        .where(
+            ahead.shift_id == Signup.shift_id,
+            ahead.status == SignupStatus.WAITLISTED,
+            ahead.arrival < Signup.arrival,
+        )
+        .correlate(Signup)
+        .scalar_subquery()
+    )
+
+
+def _expire_loaded(model, row_id: int, *attributes: str) -> None:
+    """Expire ``model`` ``row_id`` if the session holds it: plain statements bypass the ORM."""
+    loaded = db.session.identity_map.get(db.session.identity_key(model, row_id))
+    if loaded is not None:
+        db.session.expire(loaded, attributes or None)
+
+
+def guarded_update(row, guard: list, values: dict) -> bool:
+    """``UPDATE`` the database row of the loaded ``row`` with ``values`` if ``guard`` holds there;
+    whether it did. ``row`` then reads what the database holds (the winner's values if another
+    request changed the row first)."""
+    model = type(row)
+    result = db.session.execute(
+        update(model)
+        .where(model.id == row.id, *guard)
+        .values(values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(row, list(values))
+    return result.rowcount == 1
+
+
+# ---------------------------------------------------------------- shift places
+
+
+def _take_place(shift_id: int) -> bool:
+    """Take one confirmed place with the guarded update; ``False`` when the shift is full."""
+    return db.session.connection().execute(_TAKE_PLACE, {"shift_id": shift_id}).rowcount == 1
+
+
+def _take_place_of(shift: Shift) -> bool:
+    """``_take_place`` for a loaded shift, whose count is read back."""
+    taken = _take_place(shift.id)
+    db.session.refresh(shift, ["confirmed_count"])
+    return taken
+
+
+def _release_place(shift: Shift) -> None:
+    db.session.execute(
+        update(Shift)
+        .where(Shift.id == shift.id, Shift.confirmed_count > 0)
+        .values(confirmed_count=Shift.confirmed_count - 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(shift, ["confirmed_count"])
+
+
+def _position(shift_id: int, arrival: int) -> int:
+    ahead = db.session.connection().scalar(
+        _WAITING_AHEAD, {"shift_id": shift_id, "arrival": arrival}
+    )
+    return ahead + 1
+
+
+# ---------------------------------------------------------------- signing up
+
+
+class SignupOutcome(NamedTuple):
+    """What a sign-up came to, without loading it: the row's id, its status, its waitlist place."""
+
+    signup_id: int
+    status: SignupStatus
+    position: int | None
+
+
+def _lock_open_shift(connection: Connection, shift_id: int, now) -> Row | None:
+    """Lock the shift row first (as ``lock_shift`` does), so what follows is serialised per
+    shift, and refuse a shift that takes no sign-ups now; ``None`` when there is no such shift."""
+    if connection.dialect.name == "sqlite":
+        connection.execute(_SQLITE_LOCK_SHIFT, {"shift_id": shift_id})
+    shift = connection.execute(_LOCK_SHIFT, {"shift_id": shift_id}).one_or_none()
+    if shift is None:
+        return None
+    if shift.event_status is not EventStatus.PUBLISHED:
+        raise SignupClosed()
+    if now >= shift.starts_at:
+        raise AlreadyStarted()
+    return shift
+
+
+def _mine_here_or_overlapping(
+    connection: Connection, user_id: int, shift_id: int, shift: Row
+) -> tuple[Row | None, Row | None]:
+    """The volunteer's row on this shift (any status), and their first active sign-up elsewhere
+    that overlaps it in time."""
+    existing, overlapping = None, None
+    for row in connection.execute(
+        _MINE_HERE_OR_OVERLAPPING,
+        {
+            "user_id": user_id,
+            "shift_id": shift_id,
+            "starts_at": shift.starts_at,
+            "ends_at": shift.ends_at,
+        },
+    ):
+        if row.shift_id == shift_id:
+            existing = row
+        elif overlapping is None:
+            overlapping = row
+    return existing, overlapping
+
+
+def _shift_with_event(shift_id: int) -> Shift:
+    return db.session.scalars(
+        select(Shift).where(Shift.id == shift_id).options(joinedload(Shift.event))
+    ).one()
+
+
+def _write_signup(
+    connection: Connection, shift_id: int, user: User, existing: Row | None, values: dict
+) -> tuple[int, int]:
+    """Insert the sign-up at the shift's next arrival number, or reuse the volunteer's earlier
+    (cancelled) row on the shift; returns its id and arrival."""
+    if existing is None:
+        signup_id, arrival = connection.execute(
+            _INSERT_SIGNUP, {"shift_id": shift_id, "user_id": user.id, **values}
+        ).one()
+    else:
+        signup_id, arrival = connection.execute(
+            _REUSE_SIGNUP, {"signup_id": existing.id, **values}
+        ).one()
+        _expire_loaded(Signup, signup_id)
+    return signup_id, arrival
+
+
+def sign_up_outcome(
+    shift_id: int,
+    user: User,
+    *,
+    by: User | None = None,
+    team: VolunteerTeam | None = None,
+    now=None,
+    overlap_error: Callable[[Shift], DomainError] = ShiftOverlap,
+) -> SignupOutcome | None:
+    """Sign ``user`` up: a confirmed place while one is free, else the end of the waitlist.
+
+    Signing up twice returns the existing sign-up; ``None`` when the shift does not exist. Flushes only.
+    """
+    now = now or utcnow()
+    db.session.flush()  # the statements below must see pending changes
+    connection = db.session.connection()
+    shift = _lock_open_shift(connection, shift_id, now)
+    if shift is None:
+        return None
+    existing, overlapping = _mine_here_or_overlapping(connection, user.id, shift_id, shift)
+    if existing is not None and existing.status in ACTIVE_STATUSES:
+        waiting = existing.status is SignupStatus.WAITLISTED
+        position = _position(shift_id, existing.arrival) if waiting else None
+        return SignupOutcome(existing.id, existing.status, position)
+    if overlapping is not None:
+        raise overlap_error(_shift_with_event(overlapping.shift_id))
+    taken = _take_place(shift_id)
+    _expire_loaded(Shift, shift_id, "confirmed_count")
+    status = SignupStatus.CONFIRMED if taken else SignupStatus.WAITLISTED
+    values = {
+        "arrival_shift_id": shift_id,
+        "status": status,
+        "created_at": now,
+        "cancelled_at": None,
+        "late_cancellation": False,
+        "signed_up_by_id": (by or user).id,
+        "team_id": team.id if team is not None else None,
+    }
+    signup_id, arrival = _write_signup(connection, shift_id, user, existing, values)
+    if taken:
+        notices.notify_confirmed(user, signup_id, arrival, shift)
+        return SignupOutcome(signup_id, status, None)
+    position = _position(shift_id, arrival)
+    notices.notify_waitlisted(user, signup_id, arrival, position, shift)
+    return SignupOutcome(signup_id, status, position)
+
+
+def sign_up(
+    shift_id: int,
+    user: User,
+    *,
+    by: User | None = None,
+    team: VolunteerTeam | None = None,
+    now=None,
+    overlap_error: Callable[[Shift], DomainError] = ShiftOverlap,
+) -> Signup:
+    """``sign_up_outcome`` returning the sign-up itself. Flushes only."""
+    outcome = sign_up_outcome(
+        shift_id, user, by=by, team=team, now=now, overlap_error=overlap_error
+    )
+    if outcome is None:
+        raise NoResultFound(f"no shift {shift_id}")
+    return db.session.get(Signup, outcome.signup_id, populate_existing=True)
+
+
+def sign_up_members(
+    leader: User, team: VolunteerTeam, shift_id: int, user_ids: list[int], *, now=None
+) -> tuple[list[Signup], list[DomainError]]:
+    """A team leader signs up several active members; each takes (or waits for) one place."""
+    members = db.session.scalars(
+        db.select(User)
+        .join(TeamMembership, TeamMembership.user_id == User.id)
+        .where(
+            TeamMembership.team_id == team.id,
+            TeamMembership.status == MembershipStatus.ACTIVE,
+            User.id.in_(user_ids),
+        )
+        .order_by(User.real_name, User.id)
+    ).all()
+    if len(members) != len(set(user_ids)):
+        raise NotActiveMember()
+    done, refused = [], []
+    for user in members:
+        try:
+            done.append(
+                sign_up(
+                    shift_id,
+                    user,
+                    by=leader,
+                    team=team,
+                    now=now,
+                    overlap_error=lambda other, user=user: MemberOverlap(user, other),
+                )
+            )
+        except MemberOverlap as exc:
+            refused.append(exc)
+    return done, refused
+
+
+# ---------------------------------------------------------------- the waitlist
+
+
+def waitlist_position(signup: Signup) -> int | None:
+    """1 for the first waitlisted on the shift; ``None`` when not waitlisted."""
+    if signup.status is not SignupStatus.WAITLISTED:
+        return None
+    db.session.flush()
+    return _position(signup.shift_id, signup.arrival)
+
+
+def is_late(shift: Shift, now) -> bool:
+    """Whether ``now`` is past the event's cancellation cut-off for ``shift``."""
+    return now >= shift.starts_at - timedelta(minutes=shift.event.cancellation_cutoff_minutes)
+
+
+def cancel(signup: Signup, actor: User, *, now=None) -> Signup:
+    """Cancel a sign-up and promote the waitlist at once.
+
+    A volunteer may cancel until the shift starts; after the event's cut-off the cancellation is
+    recorded as late and shown to organisers.
+    """
+    now = now or utcnow()
+    shift = lock_shift(signup.shift_id)
+    db.session.refresh(signup)
+    if signup.status not in (SignupStatus.CONFIRMED, SignupStatus.WAITLISTED):
+        raise NotSignedUp()
+    if now >= shift.starts_at and actor.id == signup.user_id:
+        raise AlreadyStarted()
+    held_place = signup.status is SignupStatus.CONFIRMED
+    signup.status = SignupStatus.CANCELLED
+    signup.cancelled_at = now
+    signup.late_cancellation = held_place and is_late(shift, now)
+    if held_place:
+        _release_place(shift)
+    if actor.id != signup.user_id:
+        audit.record(actor, "cancel_signup", signup, user=signup.user_id, shift=shift.id)
+        notices.notify_cancelled(signup)
+    db.session.flush()
+    promote_from_waitlist(shift)
+    return signup
+
+
+def promote_from_waitlist(shift: Shift) -> list[Signup]:
+    """Confirm the first waitlisted, in arrival order, while places are free (shift locked)."""
+    promoted = []
+    waiting = db.session.scalars(
+        db.select(Signup)
+        .where(Signup.shift_id == shift.id, Signup.status == SignupStatus.WAITLISTED)
+        .options(joinedload(Signup.user))
+        .order_by(Signup.arrival)
+        .limit(max(shift.capacity - shift.confirmed_count, 0))
+    ).all()
+    for signup in waiting:
+        if not _take_place_of(shift):
+            break
+        signup.status = SignupStatus.CONFIRMED
+        promoted.append(signup)
+        notices.notify_promoted(signup)
+    db.session.flush()
+    return promoted
+
+
+# ---------------------------------------------------------------- audience seats
+
+
+def _take_seats(event: Event, party_size: int) -> bool:
+    result = db.session.execute(
+        update(Event)
+        .where(Event.id == event.id, Event.seats_confirmed + party_size <= Event.seats_capacity)
+        .values(seats_confirmed=Event.seats_confirmed + party_size)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(event, ["seats_confirmed"])
+    return result.rowcount == 1
+
+
+def _release_seats(event: Event, party_size: int) -> None:
+    db.session.execute(
+        update(Event)
+        .where(Event.id == event.id)
+        .values(seats_confirmed=Event.seats_confirmed - party_size)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(event, ["seats_confirmed"])
+
+
+def _check_bookable(event: Event, party_size: int, now) -> None:
+    """Refuse a booking the event does not take now: no seats, not published, begun, too large."""
+    if not event.seats_capacity:
+        raise NoSeats()
+    if event.status is not EventStatus.PUBLISHED:
+        raise SignupClosed()
+    if now >= event.starts_at:
+        raise AlreadyStarted()
+    if not 1 <= party_size <= event.max_party_size:
+        raise PartyTooLarge()
+
+
+def book_seats(event_id: int, user: User, party_size: int, *, now=None) -> SeatBooking:
+    """RSVP for ``party_size`` audience seats: confirmed while they fit, else waitlisted."""
+    now = now or utcnow()
+    event = lock_event(event_id)
+    _check_bookable(event, party_size, now)
+    booking = db.session.scalar(
+        db.select(SeatBooking).where(
+            SeatBooking.event_id == event.id, SeatBooking.user_id == user.id
+        )
+    )
+    if booking is not None and booking.status is not SeatStatus.CANCELLED:
+        return booking
+    last = db.session.scalar(
+        db.select(func.max(SeatBooking.arrival)).where(SeatBooking.event_id == event.id)
+    )
+    # First come, first served: nobody jumps a waiting party.
+    waiting = db.session.scalar(
+        db.select(SeatBooking.id)
+        .where(SeatBooking.event_id == event.id, SeatBooking.status == SeatStatus.WAITLISTED)
+        .limit(1)
+    )
+    fits = waiting is None and _take_seats(event, party_size)
+    if booking is None:
+        booking = SeatBooking(event=event, user=user)
+        db.session.add(booking)
+    booking.arrival = (last or 0) + 1
+    booking.party_size = party_size
+    booking.cancelled_at = None
+    booking.status = SeatStatus.CONFIRMED if fits else SeatStatus.WAITLISTED
+    db.session.flush()
+    return booking
+
+
+def cancel_seats(booking: SeatBooking, *, now=None) -> list[SeatBooking]:
+    """Cancel a seat booking and confirm waiting parties, in order, while they fit."""
+    now = now or utcnow()
+    event = lock_event(booking.event_id)
+    db.session.refresh(booking)
+    if booking.status is SeatStatus.CANCELLED:
+        raise NotSignedUp()
+    if now >= event.starts_at:
+        raise AlreadyStarted()
+    if booking.status is SeatStatus.CONFIRMED:
+        _release_seats(event, booking.party_size)
+    booking.status = SeatStatus.CANCELLED
+    booking.cancelled_at = now
+    db.session.flush()
+    return promote_waiting_parties(event)
+
+
+def promote_waiting_parties(event: Event) -> list[SeatBooking]:
+    """Confirm waiting parties in arrival order while each fits; none jumps one that does not
+    (event locked)."""
+    promoted = []
+    for waiting in db.session.scalars(
+        db.select(SeatBooking)
+        .where(SeatBooking.event_id == event.id, SeatBooking.status == SeatStatus.WAITLISTED)
+        .options(joinedload(SeatBooking.user))
+        .order_by(SeatBooking.arrival)
+    ).all():
+        if not _take_seats(event, waiting.party_size):
+            break
+        waiting.status = SeatStatus.CONFIRMED
+        promoted.append(waiting)
+        notices.notify_seats_promoted(waiting, event)
+    db.session.flush()
+    return promoted

@@ -1,0 +1,331 @@
+"""What the sign-up pages, exports and other features read: rosters, a volunteer's own sign-ups,
+seats and hours, who takes part in an event, and the hours report. Reads only; nothing changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask import g
+from flask_login import current_user
+from sqlalchemy import Select, func
+from sqlalchemy.orm import joinedload, selectinload
+
+from planner import organisations, permissions
+from planner.accounts.models import User
+from planner.directory import services as directory
+from planner.directory.models import MembershipStatus, TeamMembership, TeamRole, VolunteerTeam
+from planner.events.models import Event, EventHost, Shift
+from planner.events.scopes import events_of
+from planner.extensions import db
+from planner.signups.models import (
+    ACTIVE_STATUSES,
+    CorrectionStatus,
+    HoursCorrection,
+    SeatBooking,
+    SeatStatus,
+    ServiceRecord,
+    Signup,
+    SignupStatus,
+)
+from planner.signups.places import position_on_waitlist
+from planner.timeutil import to_local, utcnow
+
+# ---------------------------------------------------------------- loading for a page
+
+
+def shift_with_event(shift_id: int) -> Shift | None:
+    return db.session.scalar(
+        db.select(Shift).where(Shift.id == shift_id).options(joinedload(Shift.event))
+    )
+
+
+def event_with_shifts_and_hosts(event_id: int) -> Event | None:
+    """The event with what its roster and the check of who manages it read."""
+    return db.session.scalar(
+        db.select(Event)
+        .where(Event.id == event_id)
+        .options(
+            selectinload(Event.shifts),
+            selectinload(Event.hosts).options(
+                joinedload(EventHost.department),
+                joinedload(EventHost.partner),
+                joinedload(EventHost.street),
+                joinedload(EventHost.community),
+                joinedload(EventHost.team),
+            ),
+            joinedload(Event.community),
+        )
+    )
+
+
+def signup_with_shift(signup_id: int) -> Signup | None:
+    return db.session.scalar(
+        db.select(Signup)
+        .where(Signup.id == signup_id)
+        .options(joinedload(Signup.shift).joinedload(Shift.event), joinedload(Signup.user))
+    )
+
+
+# ---------------------------------------------------------------- a volunteer's own
+
+
+def my_signups_for(event: Event, user=None) -> dict[int, tuple[Signup, int | None]]:
+    """The user's sign-ups on ``event`` by shift id, with waitlist positions; one query a request."""
+    user = current_user if user is None else user
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    cache = g.setdefault("_my_signups", {})
+    if event.id not in cache:
+        rows = db.session.execute(
+            db.select(Signup, position_on_waitlist())
+            .join(Shift, Shift.id == Signup.shift_id)
+            .where(Shift.event_id == event.id, Signup.user_id == user.id)
+        ).all()
+        cache[event.id] = {
+            s.shift_id: (s, pos if s.status is SignupStatus.WAITLISTED else None) for s, pos in rows
+        }
+    return cache[event.id]
+
+
+def my_seats_for(event: Event, user=None) -> SeatBooking | None:
+    """The user's live seat booking for ``event``; one query a request."""
+    user = current_user if user is None else user
+    if not getattr(user, "is_authenticated", False):
+        return None
+    cache = g.setdefault("_my_seats", {})
+    if event.id not in cache:
+        cache[event.id] = db.session.scalar(
+            db.select(SeatBooking).where(
+                SeatBooking.event_id == event.id,
+                SeatBooking.user_id == user.id,
+                SeatBooking.status != SeatStatus.CANCELLED,
+            )
+        )
+    return cache[event.id]
+
+
+@dataclass
+class MyVolunteering:
+    """What *My volunteering* shows: sign-ups (with waitlist positions) still to come and past,
+    those with a pending hours correction, booked seats, and hours this year, in all, per team."""
+
+    upcoming: list[tuple[Signup, int | None]]
+    past: list[tuple[Signup, int | None]]
+    pending: set[int]
+    seats: list[SeatBooking]
+    year: int
+    minutes_year: int
+    minutes_total: int
+    per_team: list[tuple[str, int]]
+
+
+def _signups_with_positions(user: User) -> list[tuple[Signup, int]]:
+    return db.session.execute(
+        db.select(Signup, position_on_waitlist())
+        .join(Shift, Shift.id == Signup.shift_id)
+        .where(Signup.user_id == user.id)
+        .options(joinedload(Signup.shift).joinedload(Shift.event), joinedload(Signup.team))
+        .order_by(Shift.starts_at)
+    ).all()
+
+
+def _pending_correction_ids(user: User) -> set[int]:
+    """The user's sign-ups with an hours correction waiting for a decision."""
+    return set(
+        db.session.scalars(
+            db.select(HoursCorrection.signup_id)
+            .join(Signup, Signup.id == HoursCorrection.signup_id)
+            .where(
+                Signup.user_id == user.id,
+                HoursCorrection.status == CorrectionStatus.PENDING,
+            )
+        )
+    )
+
+
+def _service_minutes(user: User) -> list[tuple[date, int, str | None]]:
+    """(day, minutes, team name) of each of the user's service records."""
+    return db.session.execute(
+        db.select(ServiceRecord.service_date, ServiceRecord.minutes, VolunteerTeam.name)
+        .outerjoin(VolunteerTeam, VolunteerTeam.id == ServiceRecord.team_id)
+        .where(ServiceRecord.volunteer_id == user.id)
+    ).all()
+
+
+def _upcoming_seats(user: User, now: datetime) -> list[SeatBooking]:
+    return db.session.scalars(
+        db.select(SeatBooking)
+        .join(Event, Event.id == SeatBooking.event_id)
+        .where(
+            SeatBooking.user_id == user.id,
+            SeatBooking.status != SeatStatus.CANCELLED,
+            Event.ends_at >= now,
+        )
+        .options(joinedload(SeatBooking.event))
+        .order_by(Event.starts_at)
+    ).all()
+
+
+def my_volunteering(user: User, now: datetime | None = None) -> MyVolunteering:
+    """A volunteer's sign-ups, seats and hours, in four queries whatever their number."""
+    now = now or utcnow()
+    rows = _signups_with_positions(user)
+    upcoming = [(s, p) for s, p in rows if s.shift.ends_at >= now and s.status in ACTIVE_STATUSES]
+    past = [(s, p) for s, p in reversed(rows) if (s, p) not in upcoming]
+    pending = _pending_correction_ids(user)
+    records = _service_minutes(user)
+    year = to_local(now).year
+    per_team: dict[str, int] = {}
+    for _day, minutes, team in records:
+        per_team[team or ""] = per_team.get(team or "", 0) + minutes
+    return MyVolunteering(
+        upcoming=upcoming,
+        past=past,
+        pending=pending,
+        seats=_upcoming_seats(user, now),
+        year=year,
+        minutes_year=sum(m for d, m, _t in records if d.year == year),
+        minutes_total=sum(m for _d, m, _t in records),
+        per_team=sorted(per_team.items()),
+    )
+
+
+# ---------------------------------------------------------------- team sign-up
+
+
+def teams_led_by(user: User) -> list[VolunteerTeam]:
+    """The teams (not archived) that ``user`` actively leads, by name."""
+    return db.session.scalars(
+        db.select(VolunteerTeam)
+        .join(TeamMembership, TeamMembership.team_id == VolunteerTeam.id)
+        .where(
+            TeamMembership.user_id == user.id,
+            TeamMembership.role == TeamRole.LEADER,
+            TeamMembership.status == MembershipStatus.ACTIVE,
+            VolunteerTeam.archived_at.is_(None),
+        )
+        .order_by(VolunteerTeam.name)
+    ).all()
+
+
+def active_memberships(team_id: int) -> list[TeamMembership]:
+    """The team's active memberships with their people, in joining order."""
+    return db.session.scalars(
+        db.select(TeamMembership)
+        .where(TeamMembership.team_id == team_id, TeamMembership.status == MembershipStatus.ACTIVE)
+        .options(joinedload(TeamMembership.user))
+        .order_by(TeamMembership.id)
+    ).all()
+
+
+# ---------------------------------------------------------------- rosters
+
+
+def roster_rows(event: Event) -> list[Signup]:
+    """Everyone signed up for ``event``, with their person and team, shift by shift, confirmed
+    before waitlisted, each in arrival order."""
+    return db.session.scalars(
+        db.select(Signup)
+        .join(Shift, Shift.id == Signup.shift_id)
+        .where(Shift.event_id == event.id)
+        .options(joinedload(Signup.user), joinedload(Signup.team))
+        .order_by(Shift.starts_at, Shift.id, Signup.status, Signup.arrival)
+    ).all()
+
+
+def pending_corrections(event: Event) -> list[HoursCorrection]:
+    """Hours corrections on ``event`` waiting for an organiser, oldest first."""
+    return db.session.scalars(
+        db.select(HoursCorrection)
+        .join(Signup, Signup.id == HoursCorrection.signup_id)
+        .join(Shift, Shift.id == Signup.shift_id)
+        .where(Shift.event_id == event.id, HoursCorrection.status == CorrectionStatus.PENDING)
+        .options(joinedload(HoursCorrection.signup).joinedload(Signup.user))
+        .order_by(HoursCorrection.id)
+    ).all()
+
+
+def participants(event: Event) -> list[User]:
+    """Everyone holding or waiting for a place at ``event`` (shift sign-ups and seat bookings).
+
+    The events service notifies these people of changes (the ``event_participants`` signal).
+    """
+    on_shifts = (
+        db.select(Signup.user_id)
+        .join(Shift, Shift.id == Signup.shift_id)
+        .where(Shift.event_id == event.id, Signup.status.in_(ACTIVE_STATUSES))
+    )
+    in_seats = db.select(SeatBooking.user_id).where(
+        SeatBooking.event_id == event.id, SeatBooking.status != SeatStatus.CANCELLED
+    )
+    return list(
+        db.session.scalars(
+            db.select(User)
+            .where(User.id.in_(on_shifts.union(in_seats)), User.deleted_at.is_(None))
+            .order_by(User.id)
+        )
+    )
+
+
+def personal_events(user: User) -> Select:
+    """The events in a volunteer's personal calendar: shifts and seats they hold or wait for."""
+    on_shifts = (
+        db.select(Shift.event_id)
+        .join(Signup, Signup.shift_id == Shift.id)
+        .where(Signup.user_id == user.id, Signup.status != SignupStatus.CANCELLED)
+    )
+    in_seats = db.select(SeatBooking.event_id).where(
+        SeatBooking.user_id == user.id, SeatBooking.status != SeatStatus.CANCELLED
+    )
+    return on_shifts.union(in_seats)
+
+
+# ---------------------------------------------------------------- hours report
+
+
+def report_scopes(user=None) -> list[tuple[str, str, object]]:
+    """(key, name, organisation) of each department and team (not archived) whose hours report
+    ``user`` may read."""
+    departments = directory.active_departments()
+    teams = db.session.scalars(
+        db.select(VolunteerTeam)
+        .where(VolunteerTeam.archived_at.is_(None))
+        .options(joinedload(VolunteerTeam.department), joinedload(VolunteerTeam.community))
+        .order_by(VolunteerTeam.name)
+    ).all()
+    return [
+        (organisations.key_of(o), o.name, o)
+        for o in (*departments, *teams)
+        if permissions.can_manage(o, user)
+    ]
+
+
+def _month_range(month: str) -> tuple[date, date]:
+    """The first day of ``month`` (``YYYY-MM``) and of the month after."""
+    year, number = (int(part) for part in month.split("-"))
+    return date(year, number, 1), date(year + number // 12, number % 12 + 1, 1)
+
+
+def hours_report(scope, month: str | None = None) -> list[tuple[User, int, int]]:
+    """Per volunteer: (user, service records, minutes) for a scope's events or a team."""
+    query = db.select(
+        ServiceRecord.volunteer_id, func.count(ServiceRecord.id), func.sum(ServiceRecord.minutes)
+    ).group_by(ServiceRecord.volunteer_id)
+    if scope.organisation_kind == "team":
+        # What the team's volunteers served with the team, at whoever's events.
+        query = query.where(ServiceRecord.team_id == scope.id)
+    else:
+        query = query.where(ServiceRecord.event_id.in_(db.select(Event.id).where(events_of(scope))))
+    if month:
+        first, after = _month_range(month)
+        query = query.where(ServiceRecord.service_date >= first, ServiceRecord.service_date < after)
+    rows = db.session.execute(query).all()
+    users = {
+        u.id: u
+        for u in db.session.scalars(db.select(User).where(User.id.in_([r[0] for r in rows])))
+    }
+    return sorted(
+        ((users[uid], count, int(minutes or 0)) for uid, count, minutes in rows),
+        key=lambda row: (-row[2], row[0].real_name),
+    )
