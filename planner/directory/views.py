@@ -28,7 +28,7 @@ from planner.directory.models import (
     VolunteerTeam,
 )
 from planner.errors import domain_errors_go_to, show_on_form
-from planner.events.services import events_version, upcoming_and_recent
+from planner.events.queries import events_version, upcoming_and_recent
 from planner.exceptions import DomainError
 from planner.extensions import db, login_manager
 

@@ -14,7 +14,7 @@ from planner.directory import services as directory
 from planner.directory.models import (
     VolunteerTeam,
 )
-from planner.events.services import events_version
+from planner.events.queries import events_version
 from planner.extensions import csrf, db
 from planner.i18n import LOCALE_COOKIE
 from planner.urls import safe_next
