@@ -15,7 +15,7 @@ from planner.directory.models import (
 )
 from planner.events.models import Campaign, CampaignStatus, Event, EventKind
 from planner.events.queries import PUBLIC_STATUSES, card_options
-from planner.events.scopes import host_condition
+from planner.events.scopes import events_of_kind, host_condition
 from planner.events.validation import LONGEST_EVENT
 from planner.extensions import db
 from planner.timeutil import local_now, local_zone, utcnow
@@ -36,7 +36,8 @@ class When:
 class ListingFilter:
     """What the visitor asked the listing for, parsed and valid; ``None`` or empty: no filter.
 
-    Of the places, the narrowest given applies (community, else street, else district).
+    Of the places, the narrowest given applies (community, else street, else district), with the
+    events its page lists: those held there and those its offices and teams host.
     """
 
     district: int | None = None
@@ -92,18 +93,11 @@ def date_window(filters: ListingFilter) -> tuple[datetime | None, datetime | Non
 
 
 def _in_place(filters: ListingFilter):
-    if filters.community:
-        return Event.community_id == filters.community
-    if filters.street:
-        return Event.community_id.in_(
-            db.select(Community.id).where(Community.street_id == filters.street)
-        )
-    if filters.district:
-        return Event.community_id.in_(
-            db.select(Community.id)
-            .join(Community.street)
-            .where(Street.district_id == filters.district)
-        )
+    """The events of the narrowest place asked for (``events_of``: what the place's page lists)."""
+    for kind in ("community", "street", "district"):
+        ident = getattr(filters, kind)
+        if ident:
+            return events_of_kind(kind, ident)
     return None
 
 
