@@ -65,7 +65,11 @@ def test_the_listing_service_combines_filters(make_event, make_community):
     assert ListingFilter(kind=EventKind.GALA, past=True, q="晚会").active_count == 2
 
 
-VIEW_MODULES = ["planner/events/views.py", "planner/calendar/views.py"]
+VIEW_MODULES = [
+    "planner/events/views.py",
+    "planner/calendar/views.py",
+    "planner/directory/views.py",
+]
 QUERYING = re.compile(r"select\(|db\.session\.(get|scalars?|execute)\(|paginate\(|\.query\b")
 
 
