@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from flask import url_for
 from sqlalchemy.orm import joinedload
 
@@ -27,69 +28,141 @@ from planner.inputs import optional_id
 
 
 @dataclass(frozen=True)
+class Through:
+    """Whoever manages the ``kind`` organisation at ``attr`` (a relationship to one organisation,
+    with its column ``<attr>_id``, or to a list of them) manages this one too."""
+
+    kind: str
+    attr: str
+
+
+@dataclass(frozen=True)
+class OrganisationKind:
+    """One kind: its model, public page, feed, who manages it, and where its name is unique.
+
+    Who manages an item of the kind (besides administrators, who manage everything) is declared,
+    not coded, so that the check on one item (``Grants.cover``) and the query for all of them
+    (``Grants.covered_ids``) read the same definition and cannot drift apart.
+    """
+
+    name: str
+    model: type
+    endpoint: str  # its public page, taking ``<name>_id``
+    feed_scope: str  # /calendar/<feed_scope>/<id>.ics (the URL contract fixes these names)
+    granted: bool = False  # an organiser grant on the item lets its holder manage it
+    led: bool = False  # the item is a team, managed by its active leaders
+    through: tuple[Through, ...] = ()  # managed too by whoever manages these
+    unique_within: str | None = None  # the parent column among whose children a name is unique
+
+    def url(self, item) -> str:
+        return url_for(self.endpoint, **{f"{self.name}_id": item.id})
+
+    @property
+    def needs_only_ids(self) -> bool:
+        """Whether an item's id is enough to tell who manages it (nothing related to load)."""
+        return not self.led and not self.through
+
+
+KINDS: dict[str, OrganisationKind] = {
+    kind.name: kind
+    for kind in (
+        # A district and a partner organisation: administrators only.
+        OrganisationKind("district", District, "directory.district", "districts"),
+        OrganisationKind(
+            "street",
+            Street,
+            "directory.street",
+            "streets",
+            granted=True,
+            unique_within="district_id",
+        ),
+        # A street organiser also manages the street's communities.
+        OrganisationKind(
+            "community",
+            Community,
+            "directory.community",
+            "communities",
+            granted=True,
+            through=(Through("street", "street"),),
+            unique_within="street_id",
+        ),
+        OrganisationKind(
+            "department", Department, "directory.department", "departments", granted=True
+        ),
+        OrganisationKind("partner", PartnerOrganisation, "directory.partner", "partners"),
+        # Its leaders, and whoever manages its owner (a city-wide team: administrators only).
+        OrganisationKind(
+            "team",
+            VolunteerTeam,
+            "directory.team",
+            "teams",
+            led=True,
+            through=(Through("department", "department"), Through("community", "community")),
+        ),
+        # Whoever manages one of its lead departments.
+        OrganisationKind(
+            "campaign",
+            Campaign,
+            "events.campaign",
+            "campaigns",
+            through=(Through("department", "lead_departments"),),
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
 class Grants:
     """What one user organises for (besides administrators, who manage everything)."""
 
     keys: frozenset[tuple[str, int]]  # (kind, id) of their organiser grants
     led_team_ids: Callable[[], frozenset[int]]  # loaded only when a team is asked about
 
+    def _direct_ids(self, kind: OrganisationKind) -> list[int]:
+        """Ids of the kind's items these grants name, or whose team the user leads."""
+        ids = [ident for name, ident in self.keys if name == kind.name] if kind.granted else []
+        return sorted(ids + (list(self.led_team_ids()) if kind.led else []))
+
     def cover(self, item) -> bool:
         """Whether these grants let the user act for ``item``."""
-        return item is not None and kind_of(item).managed_by(item, self)
+        if item is None:
+            return False
+        kind = kind_of(item)
+        if item.id in self._direct_ids(kind):
+            return True
+        return any(self._cover_through(item, through) for through in kind.through)
+
+    def _cover_through(self, item, through: Through) -> bool:
+        target = KINDS[through.kind]
+        if target.needs_only_ids and not _is_list(type(item), through.attr):
+            # Its column is enough: no need to load the related row.
+            return getattr(item, f"{through.attr}_id") in self._direct_ids(target)
+        related = getattr(item, through.attr)
+        return any(self.cover(r) for r in (related if isinstance(related, list) else [related]))
+
+    def covered_ids(self, kind_name: str):
+        """The ids of the kind's items these grants cover, for a query: ``cover`` as SQL (a list
+        when grants alone decide, else a SELECT of ids)."""
+        kind = KINDS[kind_name]
+        direct = self._direct_ids(kind)
+        if not kind.through:
+            return direct
+        model = kind.model
+        tests = [model.id.in_(direct)] if direct else []
+        for through in kind.through:
+            ids = self.covered_ids(through.kind)
+            if _is_list(model, through.attr):
+                target = KINDS[through.kind].model
+                tests.append(getattr(model, through.attr).any(target.id.in_(ids)))
+            else:
+                tests.append(getattr(model, f"{through.attr}_id").in_(ids))
+        return db.select(model.id).where(db.or_(db.false(), *tests))
 
 
-def _granted(item, grants: Grants) -> bool:
-    return (item.organisation_kind, item.id) in grants.keys
+def _is_list(model: type, attr: str) -> bool:
+    return sa.inspect(model).relationships[attr].uselist
 
 
-def _community_managed(community: Community, grants: Grants) -> bool:
-    # A street organiser also manages the street's communities.
-    return _granted(community, grants) or ("street", community.street_id) in grants.keys
-
-
-def _team_managed(team: VolunteerTeam, grants: Grants) -> bool:
-    # Its leaders, and whoever manages its owner (a city-wide team: administrators only).
-    return team.id in grants.led_team_ids() or grants.cover(team.owner)
-
-
-def _campaign_managed(campaign: Campaign, grants: Grants) -> bool:
-    return any(grants.cover(department) for department in campaign.lead_departments)
-
-
-def _administrators_only(_item, _grants: Grants) -> bool:
-    return False
-
-
-@dataclass(frozen=True)
-class OrganisationKind:
-    name: str
-    model: type
-    endpoint: str  # its public page, taking ``<name>_id``
-    feed_scope: str  # /calendar/<feed_scope>/<id>.ics (the URL contract fixes these names)
-    managed_by: Callable[[object, Grants], bool]  # besides administrators
-
-    def url(self, item) -> str:
-        return url_for(self.endpoint, **{f"{self.name}_id": item.id})
-
-
-KINDS: dict[str, OrganisationKind] = {
-    kind.name: kind
-    for kind in (
-        OrganisationKind(
-            "district", District, "directory.district", "districts", _administrators_only
-        ),
-        OrganisationKind("street", Street, "directory.street", "streets", _granted),
-        OrganisationKind(
-            "community", Community, "directory.community", "communities", _community_managed
-        ),
-        OrganisationKind("department", Department, "directory.department", "departments", _granted),
-        OrganisationKind(
-            "partner", PartnerOrganisation, "directory.partner", "partners", _administrators_only
-        ),
-        OrganisationKind("team", VolunteerTeam, "directory.team", "teams", _team_managed),
-        OrganisationKind("campaign", Campaign, "events.campaign", "campaigns", _campaign_managed),
-    )
-}
 BY_FEED_SCOPE: dict[str, OrganisationKind] = {kind.feed_scope: kind for kind in KINDS.values()}
 # The kinds that can host an event, in the order choosers list them.
 HOST_KINDS = EventHost.organisation_kinds

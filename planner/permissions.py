@@ -6,8 +6,9 @@ from flask import g
 from flask_login import current_user
 
 from planner.directory.models import MembershipStatus, TeamMembership, TeamRole, VolunteerTeam
+from planner.events.models import Event, EventHost
 from planner.extensions import db
-from planner.organisations import Grants
+from planner.organisations import HOST_KINDS, Grants
 
 
 def _user(user=None):
@@ -65,28 +66,24 @@ def can_manage(organisation, user=None) -> bool:
     Administrators manage everything; an organiser manages the organisations granted to them, and
     a street organiser also the communities of that street; a team is managed by its leaders and by
     whoever manages its owner (a city-wide team by administrators only); a campaign by whoever
-    manages one of its lead departments. Each kind's rule: ``managed_by`` in planner/organisations.
+    manages one of its lead departments. Each kind's rule is declared in planner/organisations.
     """
     user = _user(user)
     if user is None or organisation is None:
         return False
     if user.is_admin:
         return True
-    return Grants(_grant_keys(user), lambda: _led_team_ids(user)).cover(organisation)
+    return _grants(user).cover(organisation)
+
+
+def _grants(user) -> Grants:
+    return Grants(_grant_keys(user), lambda: _led_team_ids(user))
 
 
 def can_see_full_phone(subject_user, user=None) -> bool:
     """The person themself and administrators; organisers get full numbers through rosters."""
     user = _user(user)
     return bool(user and (user.id == subject_user.id or user.is_admin))
-
-
-def organiser_scope(user=None) -> tuple[frozenset[tuple[str, int]], frozenset[int]]:
-    """The (kind, id) organisation grants and the led team ids of a user, for building queries."""
-    user = _user(user)
-    if user is None:
-        return frozenset(), frozenset()
-    return _grant_keys(user), _led_team_ids(user)
 
 
 def can_manage_event(event, user=None) -> bool:
@@ -97,6 +94,24 @@ def can_manage_event(event, user=None) -> bool:
     if user.is_admin:
         return True
     return any(can_manage(host.organisation, user) for host in event.hosts)
+
+
+def managed_events_condition(user=None):
+    """SQL condition on Event: ``can_manage_event`` for every event at once (one of its hosts is
+    an organisation the user manages, read from the same per-kind rules)."""
+    user = _user(user)
+    if user is None:
+        return db.false()
+    if user.is_admin:
+        return db.true()
+    grants = _grants(user)
+    tests = []
+    for kind in HOST_KINDS:
+        ids = grants.covered_ids(kind)
+        if isinstance(ids, list) and not ids:
+            continue  # no host of this kind can be theirs
+        tests.append(getattr(EventHost, f"{kind}_id").in_(ids))
+    return Event.id.in_(db.select(EventHost.event_id).where(db.or_(db.false(), *tests)))
 
 
 def can_manage_campaign(campaign, user=None) -> bool:

@@ -17,7 +17,7 @@ event_participants = _signals.signal(
     "event-participants",
     doc="""Who takes part in an event, to be told of a change or a cancellation.
 
-    Sent by ``planner.events.services.participants`` with the ``Event`` as sender. Each receiver
+    Sent by ``planner.events.workflow.participants`` with the ``Event`` as sender. Each receiver
     returns an iterable of ``User`` (the sign-up feature: volunteers holding or waiting for a place
     on a shift, residents holding or waiting for seats); the sender counts each user once.
     """,

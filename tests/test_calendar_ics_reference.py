@@ -20,7 +20,7 @@ import icalendar
 import pytest
 
 from planner.calendar.services import FEED_UID_NAMESPACE
-from planner.events import services
+from planner.events import series, services, workflow
 from planner.events.models import Event, EventKind, EventStatus, HostRole, ProgrammeItem
 from planner.extensions import db
 from planner.timeutil import local_zone, utcnow
@@ -106,10 +106,10 @@ def world(app, make_user, make_community, make_department, make_team, make_calen
         db.session.add_all([show, first])
         db.session.flush()
         until = (start + timedelta(days=15)).date()
-        series = [first, *services.make_series(admin, first, "weekly", until)]
-        for event in (show, *series):
-            services.publish(admin, event)
-        moved = series[1]
+        occurrences = [first, *series.make_series(admin, first, "weekly", until)]
+        for event in (show, *occurrences):
+            workflow.publish(admin, event)
+        moved = occurrences[1]
         details = services.EventDetails(
             **{
                 name: getattr(moved, name)
@@ -120,7 +120,7 @@ def world(app, make_user, make_community, make_department, make_team, make_calen
             ends_at=moved.ends_at + timedelta(hours=1),
         )
         services.update_event(admin, moved, details)
-        services.cancel(admin, series[2], CANCEL_REASON)
+        workflow.cancel(admin, occurrences[2], CANCEL_REASON)
         db.session.commit()
     return campaign
 

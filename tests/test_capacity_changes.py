@@ -69,8 +69,7 @@ SC, SW = SeatStatus.CONFIRMED, SeatStatus.WAITLISTED
 def test_a_shift_cannot_get_fewer_places_than_are_confirmed_and_nothing_changes(
     app, in_request, full_shift, admin
 ):
-    from planner.events import capacity
-    from planner.events import services as events
+    from planner.events import capacity, services
 
     event, shift, rows = full_shift
     with pytest.raises(capacity.CapacityBelowTaken) as info:
@@ -78,7 +77,7 @@ def test_a_shift_cannot_get_fewer_places_than_are_confirmed_and_nothing_changes(
     assert info.value.field == "capacity"
     db.session.rollback()
     with pytest.raises(capacity.CapacityBelowTaken):
-        events.save_shift(admin, event, shift, "新岗位", shift.starts_at, shift.ends_at, 1)
+        services.save_shift(admin, event, shift, "新岗位", shift.starts_at, shift.ends_at, 1)
     db.session.rollback()
     refreshed = db.session.get(Shift, shift.id)
     assert (refreshed.capacity, refreshed.confirmed_count, refreshed.role) == (2, 2, "清扫")
@@ -101,10 +100,10 @@ def test_raising_a_shifts_places_promotes_the_waitlisted_in_arrival_order_and_te
 
 
 def test_raising_places_in_the_shift_form_service_promotes_too(app, in_request, full_shift, admin):
-    from planner.events import services as events
+    from planner.events import services
 
     event, shift, rows = full_shift
-    events.save_shift(admin, event, shift, shift.role, shift.starts_at, shift.ends_at, 3)
+    services.save_shift(admin, event, shift, shift.role, shift.starts_at, shift.ends_at, 3)
     db.session.commit()
     assert _statuses(Signup, rows) == [C, C, C, W, W]
 
@@ -112,8 +111,7 @@ def test_raising_places_in_the_shift_form_service_promotes_too(app, in_request, 
 def test_seats_cannot_go_below_those_booked_and_nothing_changes(
     app, in_request, full_banquet, admin
 ):
-    from planner.events import capacity
-    from planner.events import services as events
+    from planner.events import capacity, services
 
     event, parties = full_banquet
     with pytest.raises(capacity.CapacityBelowTaken) as info:
@@ -122,7 +120,7 @@ def test_seats_cannot_go_below_those_booked_and_nothing_changes(
     db.session.rollback()
     for seats in (1, None):  # no seats at all while four are booked: refused too
         with pytest.raises(capacity.CapacityBelowTaken):
-            events.update_event(admin, event, _details(event, seats_capacity=seats, title="新"))
+            services.update_event(admin, event, _details(event, seats_capacity=seats, title="新"))
         db.session.rollback()
     refreshed = db.session.get(Event, event.id)
     assert (refreshed.seats_capacity, refreshed.seats_confirmed, refreshed.title) == (
@@ -156,10 +154,10 @@ def test_raising_seats_confirms_waiting_parties_that_fit_in_arrival_order_and_te
 def test_raising_seats_in_the_event_form_service_promotes_the_waiting_parties(
     app, in_request, full_banquet, admin
 ):
-    from planner.events import services as events
+    from planner.events import services
 
     event, parties = full_banquet
-    events.update_event(admin, event, _details(event, seats_capacity=12))
+    services.update_event(admin, event, _details(event, seats_capacity=12))
     db.session.commit()
     assert _statuses(SeatBooking, parties) == [SC] * 5
     assert db.session.get(Event, event.id).seats_confirmed == 10
@@ -176,19 +174,18 @@ def test_cancelling_seats_tells_the_parties_it_confirms(app, in_request, full_ba
 def test_editing_the_following_occurrences_refuses_seats_below_those_booked_in_any(
     app, in_request, make_event, make_volunteers, admin
 ):
-    from planner.events import capacity
-    from planner.events import services as events
+    from planner.events import capacity, series, workflow
 
     event = make_event(kind=EventKind.BANQUET, seats_capacity=6)
     until = (to_local(event.starts_at) + timedelta(days=14)).date()
-    later = events.make_series(admin, event, "weekly", until)
+    later = series.make_series(admin, event, "weekly", until)
     db.session.commit()
     last = later[-1]
-    events.publish(admin, last)
+    workflow.publish(admin, last)
     places.book_seats(last.id, make_volunteers(1)[0], 4)
     db.session.commit()
     with pytest.raises(capacity.CapacityBelowTaken):
-        events.update_following(admin, event, _details(event, seats_capacity=2))
+        series.update_following(admin, event, _details(event, seats_capacity=2))
     db.session.rollback()
     seats = db.session.scalars(db.select(Event.seats_capacity).where(Event.series_id.isnot(None)))
     assert set(seats) == {6}
@@ -365,10 +362,10 @@ def test_the_event_form_gives_added_seats_to_waiting_parties(
 
 
 def test_a_copied_event_starts_with_its_places_and_seats_free(app, in_request, full_banquet, admin):
-    from planner.events import services as events
+    from planner.events import series
 
     event, _parties = full_banquet
-    copy = events.duplicate(admin, event)
+    copy = series.duplicate(admin, event)
     db.session.commit()
     assert (copy.seats_capacity, copy.seats_confirmed) == (6, 0)
     assert copy.starts_at > utcnow()

@@ -403,3 +403,40 @@ def test_directory_pages_run_the_same_number_of_queries_with_10_and_200_communit
     small = queries()
     grow_to(200)
     assert queries() == small
+
+
+def test_a_street_name_is_unique_within_its_district_and_a_community_name_within_its_street(
+    client, admin, seeded
+):
+    street = db.session.scalar(db.select(Street).where(Street.name == "湛山街道"))
+    community = db.session.scalar(db.select(Community).where(Community.street_id == street.id))
+    taken_street = client.post(
+        "/admin/directory/streets/new",
+        data={"name": street.name, "district_id": street.district_id},
+    )
+    taken_community = client.post(
+        "/admin/directory/communities/new", data={"name": community.name, "street_id": street.id}
+    )
+    for response in (taken_street, taken_community):
+        assert response.status_code == 200
+        assert "该名称已被使用" in response.get_data(as_text=True)
+    other_street = db.session.scalar(db.select(Street).where(Street.id != street.id))
+    elsewhere = client.post(
+        "/admin/directory/communities/new",
+        data={"name": community.name, "street_id": other_street.id},
+    )
+    assert elsewhere.status_code == 302
+
+
+def test_a_department_and_a_community_are_partners_once(client, admin, seeded):
+    from planner.directory.models import Partnership
+
+    existing = db.session.scalars(db.select(Partnership)).first()
+    before = _count(Partnership)
+    response = client.post(
+        "/admin/partnerships/new",
+        data={"department_id": existing.department_id, "community_id": existing.community_id},
+    )
+    assert response.status_code == 200
+    assert "该部门与该社区已是共建关系" in response.get_data(as_text=True)
+    assert _count(Partnership) == before

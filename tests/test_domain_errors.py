@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from planner.audit.models import AuditEntry
 from planner.directory.models import Department
 from planner.errors import domain_errors_go_to
-from planner.events import services as event_services
+from planner.events import workflow
 from planner.events.models import Event
 from planner.exceptions import DomainError
 from planner.extensions import db
@@ -54,15 +54,15 @@ def test_a_refused_action_rolls_back_flashes_the_translated_reason_and_goes_back
     client, auth, make_user, make_event, make_department, grant, monkeypatch, locale, message
 ):
     organiser, event = _managed_future_event(make_user, make_event, make_department, grant, locale)
-    real_complete = event_services.complete
+    real_complete = workflow.complete
 
     def complete_after_writing(actor, ev):
         ev.title = "半途改掉的标题"
-        event_services.audit.record(actor, "event.half-done", ev)
+        workflow.audit.record(actor, "event.half-done", ev)
         db.session.flush()
         real_complete(actor, ev)  # the event has not started: refused
 
-    monkeypatch.setattr(event_services, "complete", complete_after_writing)
+    monkeypatch.setattr(workflow, "complete", complete_after_writing)
     auth.login(organiser)
     response = client.post(f"/events/{event.id}/complete")
     assert response.status_code == 302

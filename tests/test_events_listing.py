@@ -11,7 +11,7 @@ import pytest
 from planner.events.listing import ListingFilter, listing_page
 from planner.events.models import EventKind
 from planner.extensions import db
-from planner.signups import places
+from planner.signups import places as signup_places
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,7 +65,11 @@ def test_the_listing_service_combines_filters(make_event, make_community):
     assert ListingFilter(kind=EventKind.GALA, past=True, q="晚会").active_count == 2
 
 
-VIEW_MODULES = ["planner/events/views.py", "planner/calendar/views.py"]
+VIEW_MODULES = [
+    "planner/events/views.py",
+    "planner/calendar/views.py",
+    "planner/directory/views.py",
+]
 QUERYING = re.compile(r"select\(|db\.session\.(get|scalars?|execute)\(|paginate\(|\.query\b")
 
 
@@ -101,9 +105,69 @@ def test_the_event_page_shows_my_place_my_seats_and_the_events_quizzes(
     sign_up(event.shifts[0], me)
     make_quiz(title="百家宴知识竞答", event_id=event.id)
     make_quiz(title="未发布的竞答", event_id=event.id, published=False)
-    places.book_seats(event.id, me, 3)
+    signup_places.book_seats(event.id, me, 3)
     db.session.commit()
     auth.login(me)
     page = client.get(f"/events/{event.id}").get_data(as_text=True)
     assert "候补第 1 位" in page and "您已预约 3 个席位" in page
     assert "百家宴知识竞答" in page and "未发布的竞答" not in page
+
+
+@pytest.fixture
+def places(make_community, make_department, make_team, make_event):
+    """A district, street and community, and events that belong to them in every way: held there,
+    or hosted by the street, the community or its team while held elsewhere."""
+    community = make_community("仰口路社区", district_name="市南区")
+    elsewhere = make_community("华泰社区", district_name="李沧区")
+    stranger = make_department("市财政局")
+    team = make_team("仰口路社区文艺队", community_id=community.id)
+    make_event("社区里的清扫", hosts=(stranger,), community=community)
+    make_event("街道办的宣讲", hosts=(community.street,), community=elsewhere)
+    make_event("社区办的百家宴", hosts=(community,), community=elsewhere)
+    make_event("社区队伍的晚会", hosts=(team,), community=elsewhere)
+    make_event("别处无关的活动", hosts=(stranger,), community=elsewhere)
+    return {
+        "district": community.street.district,
+        "street": community.street,
+        "community": community,
+    }
+
+
+@pytest.mark.parametrize("place", ["district", "street", "community"])
+def test_the_listing_filtered_by_a_place_lists_the_upcoming_events_of_its_page(
+    client, places, place
+):
+    from planner.events.queries import upcoming_and_recent
+
+    item = places[place]
+    upcoming, _recent = upcoming_and_recent(item)
+    on_page = {event.title for event in upcoming}
+    assert "别处无关的活动" not in on_page and len(on_page) >= 3
+    assert titles(ListingFilter(**{place: item.id})) == on_page
+    listing = client.get("/events", query_string={place: item.id}).get_data(as_text=True)
+    place_page = client.get(organisation_path(place, item.id)).get_data(as_text=True)
+    every = {"社区里的清扫", "街道办的宣讲", "社区办的百家宴", "社区队伍的晚会", "别处无关的活动"}
+    assert {t for t in every if f">{t}<" in listing} == {t for t in every if t in place_page}
+    assert {t for t in every if f">{t}<" in listing} == on_page
+
+
+def organisation_path(place: str, ident: int) -> str:
+    return {"district": "/districts/{}", "street": "/streets/{}", "community": "/communities/{}"}[
+        place
+    ].format(ident)
+
+
+def test_the_unfiltered_listing_walks_the_start_time_index(app, make_event):
+    """Place filters are ``events_of`` conditions; the plain listing still reads events in start
+    order from an index instead of scanning them all (checked where the plan is readable)."""
+    from planner.events.listing import listing_query
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
+    make_event()
+    statement = listing_query(ListingFilter()).limit(20)
+    sql = str(statement.compile(db.engine, compile_kwargs={"literal_binds": True}))
+    plan = [row[3] for row in db.session.execute(db.text("EXPLAIN QUERY PLAN " + sql))]
+    event_steps = [step for step in plan if step.startswith(("SEARCH event ", "SCAN event"))]
+    assert len(event_steps) == 1 and "starts_at" in event_steps[0], plan
+    assert "USING INDEX ix_event_" in event_steps[0], plan

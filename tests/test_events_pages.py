@@ -62,6 +62,8 @@ def queries_for(client, count_queries, path) -> int:
     [
         "/events",
         "/events?past=1",
+        "/events?district={district}",
+        "/events?community={community}",
         "/campaigns/{campaign}",
         "/events/{event}",
         "/communities/{community}",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from planner.events import services as events
+from planner.events import services, workflow
 from planner.extensions import db
 from planner.notifications.models import Notification
 from planner.signups import places
@@ -19,7 +19,7 @@ def test_cancelling_an_event_notifies_everyone_signed_up(app, make_event, make_u
     places.sign_up(event.shifts[0].id, second)  # waitlisted, and told too
     db.session.commit()
     before = db.session.scalar(db.select(db.func.count(Notification.id)))
-    events.cancel(organiser, event, "天气原因")
+    workflow.cancel(organiser, event, "天气原因")
     db.session.commit()
     notes = db.session.scalars(
         db.select(Notification).order_by(Notification.id).offset(before)
@@ -37,7 +37,7 @@ def test_raising_a_shifts_capacity_on_the_event_page_promotes_the_waitlist(
     for person in people:
         places.sign_up(shift.id, person)
     db.session.commit()
-    events.save_shift(organiser, event, shift, shift.role, shift.starts_at, shift.ends_at, 2)
+    services.save_shift(organiser, event, shift, shift.role, shift.starts_at, shift.ends_at, 2)
     db.session.commit()
     statuses = {s.user_id: s.status for s in db.session.scalars(db.select(Signup))}
     assert statuses == {

@@ -188,9 +188,9 @@ def test_publishing_at_once_publishes_once(app, make_event, at_once):
     event_id = make_event(status=EventStatus.DRAFT).id
 
     def publish():
-        from planner.events import services
+        from planner.events import workflow
 
-        services.publish(None, db.session.get(Event, event_id))
+        workflow.publish(None, db.session.get(Event, event_id))
 
     _no_database_errors(at_once(publish))
     assert _count(AuditEntry, AuditEntry.action == "event.publish") == 1

@@ -40,7 +40,7 @@ def test_an_edit_shows_at_once(client, make_event):
     client.get(f"/events/{event.id}")
     client.get("/events")
     event.title = "新标题"
-    event.updated_at = utcnow()  # what every edit in planner/events/services.py does
+    event.updated_at = utcnow()  # what every edit does (planner/events/workflow.py: touch)
     db.session.commit()
     for url in (f"/events/{event.id}", "/events"):
         response = client.get(url)

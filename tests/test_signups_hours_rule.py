@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 
 from planner.audit.models import AuditEntry
-from planner.events import services as event_services
+from planner.events import workflow
 from planner.events.models import EventStatus
 from planner.extensions import db
 from planner.signups import attendance, certificates
@@ -180,11 +180,11 @@ def test_completing_an_event_and_crediting_its_hours_share_one_notion_of_time(
     now = event.starts_at + since_start
     assert attendance.service_is_over(signup, now) is over
     if over:
-        event_services.complete(organiser, event, now=now)
+        workflow.complete(organiser, event, now=now)
         assert event.status is EventStatus.COMPLETED
     else:
-        with pytest.raises(event_services.NotOverYet):
-            event_services.complete(organiser, event, now=now)
+        with pytest.raises(workflow.NotOverYet):
+            workflow.complete(organiser, event, now=now)
         with pytest.raises(attendance.NotOverYet):
             attendance.set_minutes(organiser, signup, 60, "早了", now=now)
 
@@ -198,7 +198,7 @@ def test_completing_and_crediting_both_ask_has_ended(monkeypatch, world):
     asked = []
     monkeypatch.setattr(timing, "has_ended", lambda item, now=None: asked.append(item) or True)
     assert attendance.service_is_over(signup)
-    event_services.complete(organiser, event)
+    workflow.complete(organiser, event)
     assert asked == [signup.shift, event]
 
 

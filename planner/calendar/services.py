@@ -135,7 +135,7 @@ class FeedHead:
 
 
 # Every edit of an event, its hosts, programme or shifts (publishing and cancelling included)
-# stamps Event.updated_at (the events services' ``_touch``), so this indexed maximum moves
+# stamps Event.updated_at (``planner.events.workflow.touch``), so this indexed maximum moves
 # whenever a feed's events may have changed, except through sign-ups and renames elsewhere.
 _LATEST_EDIT = db.select(func.max(Event.updated_at)).scalar_subquery()
 

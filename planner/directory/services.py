@@ -1,11 +1,14 @@
-"""Rules for the directory: unique names within a parent, archiving, and team membership."""
+"""Rules for the directory: unique names within a parent, archiving, partnerships and team
+membership; and what the directory pages read."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
+from planner import organisations
 from planner.audit import services as audit
 from planner.database import insert_once, savepoint
 from planner.directory.models import (
@@ -16,6 +19,7 @@ from planner.directory.models import (
     JoinPolicy,
     MembershipStatus,
     PartnerOrganisation,
+    Partnership,
     Street,
     TeamMembership,
     TeamRole,
@@ -31,6 +35,11 @@ class NameTaken(DomainError):
     field = "name"
 
 
+class AlreadyPartners(DomainError):
+    message = _l("This department and community are already partners.")
+    field = "community_id"
+
+
 class AlreadyMember(DomainError):
     message = _l("You are already a member of this team, or your request is waiting.")
 
@@ -44,13 +53,12 @@ class LastLeader(DomainError):
 
 
 def _sibling_filter(obj):
-    """The rows among which ``obj``'s name must be unique."""
-    model = type(obj)
-    if isinstance(obj, Street):
-        return model.district_id == obj.district_id
-    if isinstance(obj, Community):
-        return model.street_id == obj.street_id
-    return db.true()
+    """The rows among which ``obj``'s name must be unique: its kind's ``unique_within`` in the
+    organisation registry (a street's within its district, a community's within its street)."""
+    within = organisations.kind_of(obj).unique_within
+    if within is None:
+        return db.true()
+    return getattr(type(obj), within) == getattr(obj, within)
 
 
 def save(actor, obj, action: str) -> None:
@@ -78,6 +86,27 @@ def set_archived(actor, obj, archived: bool) -> None:
     audit.record(actor, "archive" if archived else "restore", obj)
 
 
+def save_partnership(actor, partnership: Partnership, created: bool) -> None:
+    """Add or update a partnership: a department and a community are partners once."""
+    with db.session.no_autoflush:
+        clash = db.session.scalar(
+            db.select(Partnership.id).where(
+                Partnership.department_id == partnership.department_id,
+                Partnership.community_id == partnership.community_id,
+                Partnership.id != (partnership.id or -1),
+            )
+        )
+    if clash is not None:
+        raise AlreadyPartners()
+    try:
+        with savepoint():
+            db.session.add(partnership)
+            db.session.flush()
+    except IntegrityError as exc:  # a concurrent request paired them first
+        raise AlreadyPartners() from exc
+    audit.record(actor, "partnership.create" if created else "partnership.update", partnership)
+
+
 def replace_convention(community: Community, lines: list[str]) -> None:
     """Replace a community's convention with the given non-empty lines, in order."""
     community.convention_items.clear()
@@ -101,36 +130,191 @@ def active_districts() -> list[District]:
 
 def active_departments() -> list[Department]:
     """The departments not archived, by name."""
-    return list(
-        db.session.scalars(
-            db.select(Department).where(Department.archived_at.is_(None)).order_by(Department.name)
-        )
-    )
+    return active_rows(Department)
 
 
 def active_teams() -> list[VolunteerTeam]:
     """Volunteer service teams not archived, by name."""
+    return active_rows(VolunteerTeam)
+
+
+def active_partners() -> list[PartnerOrganisation]:
+    """The partner organisations not archived, by name."""
+    return active_rows(PartnerOrganisation)
+
+
+# ---------------------------------------------------------------- what the pages read
+
+
+def district_with_places(district_id: int) -> District | None:
+    """A district with its streets and their communities loaded."""
+    return db.session.scalar(
+        db.select(District)
+        .where(District.id == district_id)
+        .options(selectinload(District.streets).selectinload(Street.communities))
+    )
+
+
+def street_with_communities(street_id: int) -> Street | None:
+    return db.session.scalar(
+        db.select(Street)
+        .where(Street.id == street_id)
+        .options(joinedload(Street.district), selectinload(Street.communities))
+    )
+
+
+def community_with_convention(community_id: int) -> Community | None:
+    """A community with its street, district and convention items loaded."""
+    return db.session.scalar(
+        db.select(Community)
+        .where(Community.id == community_id)
+        .options(
+            joinedload(Community.street).joinedload(Street.district),
+            selectinload(Community.convention_items),
+        )
+    )
+
+
+def active_partnerships_of(organisation: Department | Community) -> list[Partnership]:
+    """The partnerships of a department or community not archived, oldest first, with both
+    partners (a community with its street and district) loaded."""
+    column = getattr(Partnership, f"{organisation.organisation_kind}_id")
+    return list(
+        db.session.scalars(
+            db.select(Partnership)
+            .where(column == organisation.id, Partnership.archived_at.is_(None))
+            .options(
+                joinedload(Partnership.department),
+                joinedload(Partnership.community)
+                .joinedload(Community.street)
+                .joinedload(Street.district),
+            )
+            .order_by(Partnership.id)
+        )
+    )
+
+
+def active_teams_of(owner: Department | Community) -> list[VolunteerTeam]:
+    """The teams a department or community owns, not archived, by name."""
     return list(
         db.session.scalars(
             db.select(VolunteerTeam)
-            .where(VolunteerTeam.archived_at.is_(None))
+            .where(VolunteerTeam.refers_to(owner), VolunteerTeam.archived_at.is_(None))
             .order_by(VolunteerTeam.name)
         )
     )
 
 
-def active_partners() -> list[PartnerOrganisation]:
-    """The partner organisations not archived, by name."""
+def _team_owner_loads():
+    return (joinedload(VolunteerTeam.department), joinedload(VolunteerTeam.community))
+
+
+def active_teams_page(page: int | None = None) -> Pagination:
+    """One page of the teams not archived, by name, with their owners loaded."""
+    return db.paginate(
+        db.select(VolunteerTeam)
+        .where(VolunteerTeam.archived_at.is_(None))
+        .options(*_team_owner_loads())
+        .order_by(VolunteerTeam.name),
+        page=page,
+        per_page=30,
+        error_out=False,
+    )
+
+
+def load_team(team_id: int) -> VolunteerTeam | None:
+    """A team with its owner loaded."""
+    return db.session.scalar(
+        db.select(VolunteerTeam).where(VolunteerTeam.id == team_id).options(*_team_owner_loads())
+    )
+
+
+def team_leaders(team: VolunteerTeam) -> list[TeamMembership]:
+    """The team's active leaders, with their users, in the order they joined."""
     return list(
         db.session.scalars(
-            db.select(PartnerOrganisation)
-            .where(PartnerOrganisation.archived_at.is_(None))
-            .order_by(PartnerOrganisation.name)
+            db.select(TeamMembership)
+            .where(
+                TeamMembership.team_id == team.id,
+                TeamMembership.role == TeamRole.LEADER,
+                TeamMembership.status == MembershipStatus.ACTIVE,
+            )
+            .options(joinedload(TeamMembership.user))
+            .order_by(TeamMembership.id)
         )
     )
 
 
-def _membership(team: VolunteerTeam, user) -> TeamMembership | None:
+def active_member_count(team: VolunteerTeam) -> int:
+    return db.session.scalar(
+        db.select(db.func.count(TeamMembership.id)).where(
+            TeamMembership.team_id == team.id, TeamMembership.status == MembershipStatus.ACTIVE
+        )
+    )
+
+
+def team_memberships(team: VolunteerTeam, active_only: bool) -> list[TeamMembership]:
+    """The team's memberships with their users (requests too unless ``active_only``)."""
+    query = (
+        db.select(TeamMembership)
+        .where(TeamMembership.team_id == team.id)
+        .options(joinedload(TeamMembership.user))
+        .order_by(TeamMembership.status, TeamMembership.role, TeamMembership.id)
+    )
+    if active_only:
+        query = query.where(TeamMembership.status == MembershipStatus.ACTIVE)
+    return list(db.session.scalars(query))
+
+
+def team_membership(team: VolunteerTeam, membership_id: int) -> TeamMembership | None:
+    """One membership of this team (``None`` if it is another team's)."""
+    membership = db.session.get(TeamMembership, membership_id)
+    return membership if membership is not None and membership.team_id == team.id else None
+
+
+def active_rows(model, options=(), order=None) -> list:
+    """The records of a directory model not archived, by name (or ``order``)."""
+    return list(
+        db.session.scalars(
+            db.select(model)
+            .where(model.archived_at.is_(None))
+            .options(*options)
+            .order_by(order if order is not None else model.name)
+        )
+    )
+
+
+def records_page(model, options=(), page: int | None = None) -> Pagination:
+    """One page of a directory model's records for the administrator: archived ones last."""
+    return db.paginate(
+        db.select(model).options(*options).order_by(model.archived_at.is_not(None), model.name),
+        page=page,
+        per_page=50,
+        error_out=False,
+    )
+
+
+def all_partnerships() -> list[Partnership]:
+    """Every partnership, archived ones last, with both partners loaded."""
+    return list(
+        db.session.scalars(
+            db.select(Partnership)
+            .options(
+                joinedload(Partnership.department),
+                joinedload(Partnership.community)
+                .joinedload(Community.street)
+                .joinedload(Street.district),
+            )
+            .order_by(Partnership.archived_at.is_not(None), Partnership.id)
+        )
+    )
+
+
+# ---------------------------------------------------------------- team membership
+
+
+def membership_of(team: VolunteerTeam, user) -> TeamMembership | None:
+    """The user's membership (or request) in the team, if any."""
     return db.session.scalar(
         db.select(TeamMembership).where(
             TeamMembership.team_id == team.id, TeamMembership.user_id == user.id
@@ -146,13 +330,13 @@ def request_membership(team: VolunteerTeam, user) -> TeamMembership:
     """
     if team.is_archived:
         raise TeamArchived()
-    if _membership(team, user) is not None:
+    if membership_of(team, user) is not None:
         raise AlreadyMember()
     membership = TeamMembership(team=team, user=user, role=TeamRole.MEMBER)
     if team.join_policy is JoinPolicy.OPEN:
         membership.status = MembershipStatus.ACTIVE
         membership.decided_at = utcnow()
-    return insert_once(membership, lambda: _membership(team, user))
+    return insert_once(membership, lambda: membership_of(team, user))
 
 
 def decide_membership(actor, membership: TeamMembership, approve: bool) -> None:

@@ -9,10 +9,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from planner import organisations, pagecache, permissions
-from planner.audit import services as audit
 from planner.directory import forms, services
 from planner.directory.models import (
     Community,
@@ -28,7 +27,7 @@ from planner.directory.models import (
     VolunteerTeam,
 )
 from planner.errors import domain_errors_go_to, show_on_form
-from planner.events.services import events_version, upcoming_and_recent
+from planner.events.queries import events_version, upcoming_and_recent
 from planner.exceptions import DomainError
 from planner.extensions import db, login_manager
 
@@ -58,52 +57,26 @@ def districts():
 @bp.get("/districts/<int:district_id>")
 @_cached_for_visitors
 def district(district_id: int):
-    item = db.session.scalar(
-        db.select(District)
-        .where(District.id == district_id)
-        .options(selectinload(District.streets).selectinload(Street.communities))
-    ) or abort(404)
+    item = services.district_with_places(district_id) or abort(404)
     return render_template("directory/district.html", district=item, **_events_of(item))
 
 
 @bp.get("/streets/<int:street_id>")
 @_cached_for_visitors
 def street(street_id: int):
-    item = db.session.scalar(
-        db.select(Street)
-        .where(Street.id == street_id)
-        .options(joinedload(Street.district), selectinload(Street.communities))
-    ) or abort(404)
+    item = services.street_with_communities(street_id) or abort(404)
     return render_template("directory/street.html", street=item, **_events_of(item))
 
 
 @bp.get("/communities/<int:community_id>")
 @_cached_for_visitors
 def community(community_id: int):
-    item = db.session.scalar(
-        db.select(Community)
-        .where(Community.id == community_id)
-        .options(
-            joinedload(Community.street).joinedload(Street.district),
-            selectinload(Community.convention_items),
-        )
-    ) or abort(404)
-    partnerships = db.session.scalars(
-        db.select(Partnership)
-        .where(Partnership.community_id == item.id, Partnership.archived_at.is_(None))
-        .options(joinedload(Partnership.department))
-        .order_by(Partnership.id)
-    ).all()
-    teams = db.session.scalars(
-        db.select(VolunteerTeam)
-        .where(VolunteerTeam.community_id == item.id, VolunteerTeam.archived_at.is_(None))
-        .order_by(VolunteerTeam.name)
-    ).all()
+    item = services.community_with_convention(community_id) or abort(404)
     return render_template(
         "directory/community.html",
         community=item,
-        partnerships=partnerships,
-        teams=teams,
+        partnerships=services.active_partnerships_of(item),
+        teams=services.active_teams_of(item),
         **_events_of(item),
     )
 
@@ -122,26 +95,11 @@ def departments():
 @_cached_for_visitors
 def department(department_id: int):
     item = db.get_or_404(Department, department_id)
-    partnerships = db.session.scalars(
-        db.select(Partnership)
-        .where(Partnership.department_id == item.id, Partnership.archived_at.is_(None))
-        .options(
-            joinedload(Partnership.community)
-            .joinedload(Community.street)
-            .joinedload(Street.district)
-        )
-        .order_by(Partnership.id)
-    ).all()
-    teams = db.session.scalars(
-        db.select(VolunteerTeam)
-        .where(VolunteerTeam.department_id == item.id, VolunteerTeam.archived_at.is_(None))
-        .order_by(VolunteerTeam.name)
-    ).all()
     return render_template(
         "directory/department.html",
         department=item,
-        partnerships=partnerships,
-        teams=teams,
+        partnerships=services.active_partnerships_of(item),
+        teams=services.active_teams_of(item),
         **_events_of(item),
     )
 
@@ -156,59 +114,28 @@ def partner(partner_id: int):
 @bp.get("/teams")
 @_cached_for_visitors
 def teams():
-    page = db.paginate(
-        db.select(VolunteerTeam)
-        .where(VolunteerTeam.archived_at.is_(None))
-        .options(joinedload(VolunteerTeam.department), joinedload(VolunteerTeam.community))
-        .order_by(VolunteerTeam.name),
-        per_page=30,
-        error_out=False,
-    )
-    return render_template("directory/teams.html", page=page)
+    return render_template("directory/teams.html", page=services.active_teams_page())
 
 
 def _load_team(team_id: int) -> VolunteerTeam:
-    return db.session.scalar(
-        db.select(VolunteerTeam)
-        .where(VolunteerTeam.id == team_id)
-        .options(joinedload(VolunteerTeam.department), joinedload(VolunteerTeam.community))
-    ) or abort(404)
+    return services.load_team(team_id) or abort(404)
 
 
 def _membership_of(team: VolunteerTeam) -> TeamMembership | None:
     if not current_user.is_authenticated:
         return None
-    return db.session.scalar(
-        db.select(TeamMembership).where(
-            TeamMembership.team_id == team.id, TeamMembership.user_id == current_user.id
-        )
-    )
+    return services.membership_of(team, current_user)
 
 
 @bp.get("/teams/<int:team_id>")
 @_cached_for_visitors
 def team(team_id: int):
     item = _load_team(team_id)
-    leaders = db.session.scalars(
-        db.select(TeamMembership)
-        .where(
-            TeamMembership.team_id == item.id,
-            TeamMembership.role == TeamRole.LEADER,
-            TeamMembership.status == MembershipStatus.ACTIVE,
-        )
-        .options(joinedload(TeamMembership.user))
-        .order_by(TeamMembership.id)
-    ).all()
-    member_count = db.session.scalar(
-        db.select(db.func.count(TeamMembership.id)).where(
-            TeamMembership.team_id == item.id, TeamMembership.status == MembershipStatus.ACTIVE
-        )
-    )
     return render_template(
         "directory/team.html",
         team=item,
-        leaders=leaders,
-        member_count=member_count,
+        leaders=services.team_leaders(item),
+        member_count=services.active_member_count(item),
         membership=_membership_of(item),
         can_manage=permissions.can_manage(item),
         **_events_of(item),
@@ -249,14 +176,7 @@ def team_members(team_id: int):
     manage = permissions.can_manage(item)
     if not (manage or is_member):
         abort(403)
-    memberships = db.session.scalars(
-        db.select(TeamMembership)
-        .where(TeamMembership.team_id == item.id)
-        .options(joinedload(TeamMembership.user))
-        .order_by(TeamMembership.status, TeamMembership.role, TeamMembership.id)
-    ).all()
-    if not manage:
-        memberships = [m for m in memberships if m.status is MembershipStatus.ACTIVE]
+    memberships = services.team_memberships(item, active_only=not manage)
     return render_template(
         "directory/team_members.html", team=item, memberships=memberships, can_manage=manage
     )
@@ -271,9 +191,7 @@ def decide_member(team_id: int, membership_id: int, action: str):
     item = _load_team(team_id)
     if not permissions.can_manage(item):
         abort(403)
-    membership = db.session.get(TeamMembership, membership_id)
-    if membership is None or membership.team_id != item.id:
-        abort(404)
+    membership = services.team_membership(item, membership_id) or abort(404)
     if action in ("approve", "decline"):
         services.decide_membership(current_user, membership, approve=action == "approve")
     else:
@@ -298,14 +216,8 @@ def _guard_admin():
     return None
 
 
-def _choices(model, label=lambda o: o.name, order=None, options=()) -> list[tuple[int, str]]:
-    rows = db.session.scalars(
-        db.select(model)
-        .where(model.archived_at.is_(None))
-        .options(*options)
-        .order_by(order or model.name)
-    )
-    return [(o.id, label(o)) for o in rows]
+def _choices(model, label=lambda o: o.name, options=()) -> list[tuple[int, str]]:
+    return [(o.id, label(o)) for o in services.active_rows(model, options)]
 
 
 def _street_label(street: Street) -> str:
@@ -433,13 +345,7 @@ def _kind(kind: str) -> Kind:
 @bp.get("/admin/directory/<kind>")
 def admin_list(kind: str):
     spec = _kind(kind)
-    page = db.paginate(
-        db.select(spec.model)
-        .options(*spec.options)
-        .order_by(spec.model.archived_at.is_not(None), spec.model.name),
-        per_page=50,
-        error_out=False,
-    )
+    page = services.records_page(spec.model, spec.options)
     return render_template(
         "directory/admin_list.html", kind=kind, spec=spec, page=page, kinds=KINDS
     )
@@ -484,17 +390,9 @@ def admin_archive(kind: str, item_id: int, action: str):
 
 @bp.get("/admin/partnerships")
 def admin_partnerships():
-    rows = db.session.scalars(
-        db.select(Partnership)
-        .options(
-            joinedload(Partnership.department),
-            joinedload(Partnership.community)
-            .joinedload(Community.street)
-            .joinedload(Street.district),
-        )
-        .order_by(Partnership.archived_at.is_not(None), Partnership.id)
-    ).all()
-    return render_template("directory/admin_partnerships.html", partnerships=rows, kinds=KINDS)
+    return render_template(
+        "directory/admin_partnerships.html", partnerships=services.all_partnerships(), kinds=KINDS
+    )
 
 
 @bp.route("/admin/partnerships/new", methods=["GET", "POST"])
@@ -504,25 +402,14 @@ def admin_partnership_edit(item_id: int | None = None):
     form = forms.PartnershipForm(obj=obj)
     _prepare_partnership(form)
     if form.validate_on_submit():
-        clash = db.session.scalar(
-            db.select(Partnership.id).where(
-                Partnership.department_id == form.department_id.data,
-                Partnership.community_id == form.community_id.data,
-                Partnership.id != (obj.id if obj else -1),
-            )
-        )
-        if clash is not None:
-            form.community_id.errors.append(
-                _("This department and community are already partners.")
-            )
-        else:
-            target = obj or Partnership()
+        target = obj or Partnership()
+        with db.session.no_autoflush:
             form.populate_obj(target)
-            db.session.add(target)
-            db.session.flush()
-            audit.record(
-                current_user, "partnership.update" if obj else "partnership.create", target
-            )
+        try:
+            services.save_partnership(current_user, target, created=obj is None)
+        except DomainError as exc:
+            show_on_form(form, exc, "community_id")
+        else:
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("directory.admin_partnerships"))

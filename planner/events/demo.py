@@ -100,6 +100,51 @@ def _campaigns() -> dict[str, Campaign]:
     return result
 
 
+def _host_rows(hosts) -> list[EventHost]:
+    rows = []
+    for ref, role in hosts:
+        host = EventHost(role=role)
+        host.organisation = _org(ref)
+        rows.append(host)
+    return rows
+
+
+def _programme_items(programme) -> list[ProgrammeItem]:
+    """(title, performer, minutes) rows; a performer whose name ends in 队 or 社团 is a team."""
+    items = []
+    for position, (item, performer, minutes) in enumerate(programme, start=1):
+        team = (
+            _org(f"team:{performer}") if performer and performer.endswith(("队", "社团")) else None
+        )
+        items.append(
+            ProgrammeItem(
+                position=position,
+                title=item,
+                performer_team=team,
+                performer_text="" if team else (performer or ""),
+                duration_minutes=minutes,
+            )
+        )
+    return items
+
+
+def _shift_rows(starts_at: datetime, shifts) -> list[Shift]:
+    """(role, hours after the start, hours long, capacity, requirements) rows."""
+    rows = []
+    for role, offset, length, capacity, requirements in shifts:
+        start = starts_at + timedelta(hours=offset)
+        rows.append(
+            Shift(
+                role=role,
+                starts_at=start,
+                ends_at=start + timedelta(hours=length),
+                capacity=capacity,
+                requirements=requirements,
+            )
+        )
+    return rows
+
+
 def _add_event(
     title,
     kind,
@@ -137,34 +182,9 @@ def _add_event(
         series_id=series_id,
         revision=0 if status is EventStatus.DRAFT else 1,
     )
-    for ref, role in hosts:
-        host = EventHost(role=role)
-        host.organisation = _org(ref)
-        event.hosts.append(host)
-    for position, (item, performer, minutes) in enumerate(programme, start=1):
-        team = (
-            _org(f"team:{performer}") if performer and performer.endswith(("队", "社团")) else None
-        )
-        event.programme.append(
-            ProgrammeItem(
-                position=position,
-                title=item,
-                performer_team=team,
-                performer_text="" if team else (performer or ""),
-                duration_minutes=minutes,
-            )
-        )
-    for role, offset, length, capacity, requirements in shifts:
-        start = starts_at + timedelta(hours=offset)
-        event.shifts.append(
-            Shift(
-                role=role,
-                starts_at=start,
-                ends_at=start + timedelta(hours=length),
-                capacity=capacity,
-                requirements=requirements,
-            )
-        )
+    event.hosts.extend(_host_rows(hosts))
+    event.programme.extend(_programme_items(programme))
+    event.shifts.extend(_shift_rows(starts_at, shifts))
     db.session.add(event)
 
 
@@ -219,7 +239,14 @@ CLEANUPS = [
 
 def seed_history(campaigns: dict[str, Campaign]) -> None:
     """The seed page's events of late September 2024, all completed."""
-    done = EventStatus.COMPLETED
+    _seed_cleanups(campaigns[CLEAN_HOMES])
+    _seed_customs_reform_show(campaigns[CUSTOMS_REFORM])
+    _seed_phoenix_gala(campaigns[CUSTOMS_REFORM])
+    _seed_phoenix_banquet(campaigns[CUSTOMS_REFORM])
+
+
+def _seed_cleanups(campaign: Campaign) -> None:
+    """The departments' cleanup drives of the "clean homes" campaign."""
     for department, community, venue, title, day, cohost in CLEANUPS:
         hosts = [(f"department:{department}", H)] + ([(cohost, CO)] if cohost else [])
         _add_event(
@@ -230,11 +257,15 @@ def seed_history(campaigns: dict[str, Campaign]) -> None:
             community=community,
             venue=venue,
             hosts=hosts,
-            campaign=campaigns[CLEAN_HOMES],
-            status=done,
+            campaign=campaign,
+            status=EventStatus.COMPLETED,
             description="“洁净家园·喜迎国庆”环境卫生集中清理行动：清扫楼道、清理卫生死角、捡拾垃圾，引导居民提升环保意识。",
             shifts=[("清扫保洁", 0, 2.5, 30, "自备手套"), ("垃圾分类引导", 0, 2.5, 6, "")],
         )
+
+
+def _seed_customs_reform_show(campaign: Campaign) -> None:
+    """The city's customs-reform opera and drama show, with its programme."""
     _add_event(
         "“移风易俗树新风 文明风尚我先行”青岛市移风易俗主题小戏小剧展演",
         EventKind.SHOW,
@@ -247,8 +278,8 @@ def seed_history(campaigns: dict[str, Campaign]) -> None:
             ("department:市文明办", H),
             ("team:文明新风志愿服务队", CO),
         ],
-        campaign=campaigns[CUSTOMS_REFORM],
-        status=done,
+        campaign=campaign,
+        status=EventStatus.COMPLETED,
         seats=300,
         party=4,
         description="精选多部移风易俗主题小戏小剧集中展示，倡树新时代美德健康生活方式。\n现场设置有奖竞猜互动环节，并邀请专家开展家庭教育文明宣讲。",
@@ -263,6 +294,10 @@ def seed_history(campaigns: dict[str, Campaign]) -> None:
         ],
         shifts=[("观众引导", 0, 2.5, 10, ""), ("有奖竞猜发奖", 1, 0.5, 4, "")],
     )
+
+
+def _seed_phoenix_gala(campaign: Campaign) -> None:
+    """Phoenix Hill community's National Day gala."""
     _add_event(
         "凤凰山社区庆祝中华人民共和国成立75周年联欢晚会",
         EventKind.GALA,
@@ -275,8 +310,8 @@ def seed_history(campaigns: dict[str, Campaign]) -> None:
             ("community:凤凰山社区", H),
             ("team:凤凰山社区文艺社团", CO),
         ],
-        campaign=campaigns[CUSTOMS_REFORM],
-        status=done,
+        campaign=campaign,
+        status=EventStatus.COMPLETED,
         seats=400,
         party=6,
         description="打造“熟人社区 温情小镇”，营造热烈、喜庆、团圆、和谐的节日氛围。现场展示社区文明公约。",
@@ -290,6 +325,10 @@ def seed_history(campaigns: dict[str, Campaign]) -> None:
         ],
         shifts=[("秩序维护", 0, 2, 12, ""), ("快问快答计分", 1.5, 0.5, 3, "")],
     )
+
+
+def _seed_phoenix_banquet(campaign: Campaign) -> None:
+    """Phoenix Hill community's neighbourhood banquet."""
     _add_event(
         "凤凰山社区“移风易俗树新风 齐聚邻里百家宴”",
         EventKind.BANQUET,
@@ -298,8 +337,8 @@ def seed_history(campaigns: dict[str, Campaign]) -> None:
         community="凤凰山社区",
         venue="社区文化广场",
         hosts=[("community:凤凰山社区", H), ("street:城阳街道", CO)],
-        campaign=campaigns[CUSTOMS_REFORM],
-        status=done,
+        campaign=campaign,
+        status=EventStatus.COMPLETED,
         seats=240,
         party=6,
         description="以宴融情：居民一起坐下来吃吃饭、聊聊天，拉近邻里关系，倡树文明新风。",

@@ -17,10 +17,12 @@ from wtforms import (
 )
 from wtforms.validators import NumberRange
 
-from planner.events import services
+from planner.events import validation
 from planner.events.capacity import SEATS_CAPACITY, SHIFT_CAPACITY
 from planner.events.kinds import kind_choices
 from planner.events.models import CampaignStatus, HostRole
+from planner.events.series import Frequency
+from planner.events.services import EventDetails
 from planner.forms import (
     Form,
     Optional,
@@ -51,7 +53,7 @@ def _datetime(label):
 
 class EventForm(Form):
     title = StringField(
-        _l("Title"), filters=[strip], validators=[required(), length(services.TITLE_MAX)]
+        _l("Title"), filters=[strip], validators=[required(), length(validation.TITLE_MAX)]
     )
     kind = SelectField(_l("Kind"), choices=kind_choices(), validators=[required()])
     host = SelectField(
@@ -63,10 +65,10 @@ class EventForm(Form):
     ends_at = _datetime(_l("Ends"))
     community_id = SelectField(_l("Community"), coerce=_optional_int, validators=[Optional()])
     venue = StringField(
-        _l("Venue"), filters=[strip], validators=[Optional(), length(services.PLACE_MAX)]
+        _l("Venue"), filters=[strip], validators=[Optional(), length(validation.PLACE_MAX)]
     )
     address = StringField(
-        _l("Address"), filters=[strip], validators=[Optional(), length(services.PLACE_MAX)]
+        _l("Address"), filters=[strip], validators=[Optional(), length(validation.PLACE_MAX)]
     )
     latitude = FloatField(
         _l("Latitude"),
@@ -88,7 +90,7 @@ class EventForm(Form):
     description = TextAreaField(
         _l("Description"),
         filters=[strip],
-        validators=[Optional(), length(services.DESCRIPTION_MAX)],
+        validators=[Optional(), length(validation.DESCRIPTION_MAX)],
         description=_l("Plain text; line breaks are kept."),
         render_kw={"rows": 5},
     )
@@ -101,7 +103,7 @@ class EventForm(Form):
     max_party_size = IntegerField(
         _l("Largest party"),
         default=4,
-        validators=[required_input(), number_range(*services.PARTY_SIZE)],
+        validators=[required_input(), number_range(*validation.PARTY_SIZE)],
         render_kw={"inputmode": "numeric"},
     )
     scope = RadioField(
@@ -114,11 +116,11 @@ class EventForm(Form):
     )
     submit = SubmitField(_l("Save"))
 
-    def details(self) -> services.EventDetails:
+    def details(self) -> EventDetails:
         from planner.events.models import EventKind
         from planner.timeutil import from_local
 
-        return services.EventDetails(
+        return EventDetails(
             title=self.title.data,
             kind=EventKind(self.kind.data),
             starts_at=from_local(self.starts_at.data),
@@ -139,7 +141,7 @@ class CancelForm(Form):
     reason = TextAreaField(
         _l("Reason"),
         filters=[strip],
-        validators=[required(), length(services.REASON_MAX)],
+        validators=[required(), length(validation.REASON_MAX)],
         description=_l("Everyone signed up receives it."),
         render_kw={"rows": 3},
     )
@@ -166,7 +168,7 @@ class HostForm(Form):
 
 class ProgrammeItemForm(Form):
     title = StringField(
-        _l("Item"), filters=[strip], validators=[required(), length(services.TITLE_MAX)]
+        _l("Item"), filters=[strip], validators=[required(), length(validation.TITLE_MAX)]
     )
     performer_team_id = SelectField(
         _l("Performing team"), coerce=_optional_int, validators=[Optional()]
@@ -184,7 +186,7 @@ class ProgrammeItemForm(Form):
 
 class ShiftForm(Form):
     role = StringField(
-        _l("Shift"), filters=[strip], validators=[required(), length(services.ROLE_MAX)]
+        _l("Shift"), filters=[strip], validators=[required(), length(validation.ROLE_MAX)]
     )
     starts_at = _datetime(_l("Starts"))
     ends_at = _datetime(_l("Ends"))
@@ -196,7 +198,7 @@ class ShiftForm(Form):
     requirements = StringField(
         _l("Requirements"),
         filters=[strip],
-        validators=[Optional(), length(services.REQUIREMENTS_MAX)],
+        validators=[Optional(), length(validation.REQUIREMENTS_MAX)],
     )
     submit = SubmitField(_l("Save shift"))
 
@@ -205,11 +207,11 @@ class SeriesForm(Form):
     frequency = RadioField(
         _l("Repeat"),
         choices=[
-            (services.Frequency.WEEKLY, _l("Every week")),
-            (services.Frequency.FORTNIGHTLY, _l("Every two weeks")),
-            (services.Frequency.MONTHLY, _l("Every month")),
+            (Frequency.WEEKLY, _l("Every week")),
+            (Frequency.FORTNIGHTLY, _l("Every two weeks")),
+            (Frequency.MONTHLY, _l("Every month")),
         ],
-        default=services.Frequency.WEEKLY,
+        default=Frequency.WEEKLY,
         validators=[required()],
     )
     until = DateField(_l("Until"), validators=[required_input(), sensible_year])
@@ -222,7 +224,7 @@ class CampaignForm(Form):
     description = TextAreaField(
         _l("Description"),
         filters=[strip],
-        validators=[Optional(), length(services.DESCRIPTION_MAX)],
+        validators=[Optional(), length(validation.DESCRIPTION_MAX)],
         render_kw={"rows": 4},
     )
     starts_on = DateField(_l("First day"), validators=[required_input(), sensible_year])

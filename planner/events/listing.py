@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask_sqlalchemy.pagination import Pagination
 
@@ -13,10 +13,12 @@ from planner.directory.models import (
     District,
     Street,
 )
-from planner.events import services
 from planner.events.models import Campaign, CampaignStatus, Event, EventKind
+from planner.events.queries import PUBLIC_STATUSES, card_options
+from planner.events.scopes import events_of_kind, host_condition
+from planner.events.validation import LONGEST_EVENT
 from planner.extensions import db
-from planner.timeutil import local_now, utcnow
+from planner.timeutil import local_now, local_zone, utcnow
 
 PER_PAGE = 20
 
@@ -34,7 +36,8 @@ class When:
 class ListingFilter:
     """What the visitor asked the listing for, parsed and valid; ``None`` or empty: no filter.
 
-    Of the places, the narrowest given applies (community, else street, else district).
+    Of the places, the narrowest given applies (community, else street, else district), with the
+    events its page lists: those held there and those its offices and teams host.
     """
 
     district: int | None = None
@@ -59,6 +62,12 @@ class ListingFilter:
         )
 
 
+def local_day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The UTC instants where a local calendar day starts and the next one starts."""
+    start = datetime.combine(day, time(0), tzinfo=local_zone())
+    return start, datetime.combine(day + timedelta(days=1), time(0), tzinfo=local_zone())
+
+
 def _week_start(today: date) -> date:
     return today - timedelta(days=today.weekday())
 
@@ -78,30 +87,23 @@ def date_window(filters: ListingFilter) -> tuple[datetime | None, datetime | Non
         first, last = filters.date_from, filters.date_to
     else:
         return None
-    start = services.local_day_bounds(first)[0] if first else None
-    end = services.local_day_bounds(last)[1] if last else None
+    start = local_day_bounds(first)[0] if first else None
+    end = local_day_bounds(last)[1] if last else None
     return start, end
 
 
 def _in_place(filters: ListingFilter):
-    if filters.community:
-        return Event.community_id == filters.community
-    if filters.street:
-        return Event.community_id.in_(
-            db.select(Community.id).where(Community.street_id == filters.street)
-        )
-    if filters.district:
-        return Event.community_id.in_(
-            db.select(Community.id)
-            .join(Community.street)
-            .where(Street.district_id == filters.district)
-        )
+    """The events of the narrowest place asked for (``events_of``: what the place's page lists)."""
+    for kind in ("community", "street", "district"):
+        ident = getattr(filters, kind)
+        if ident:
+            return events_of_kind(kind, ident)
     return None
 
 
 def listing_query(filters: ListingFilter):
     """The public events matching ``filters``: upcoming soonest first, or past latest first."""
-    query = db.select(Event).where(Event.status.in_(services.PUBLIC_STATUSES))
+    query = db.select(Event).where(Event.status.in_(PUBLIC_STATUSES))
     now = utcnow()
     # The bounds on starts_at are implied by the others (no event is longer than LONGEST_EVENT) but
     # let the database walk its start-time index instead of reading every event.
@@ -110,9 +112,9 @@ def listing_query(filters: ListingFilter):
             Event.starts_at.desc(), Event.id.desc()
         )
     else:
-        query = query.where(
-            Event.ends_at >= now, Event.starts_at >= now - services.LONGEST_EVENT
-        ).order_by(Event.starts_at, Event.id)
+        query = query.where(Event.ends_at >= now, Event.starts_at >= now - LONGEST_EVENT).order_by(
+            Event.starts_at, Event.id
+        )
     place = _in_place(filters)
     if place is not None:
         query = query.where(place)
@@ -121,7 +123,7 @@ def listing_query(filters: ListingFilter):
     if filters.campaign:
         query = query.where(Event.campaign_id == filters.campaign)
     if filters.host is not None:
-        query = query.where(services.host_condition(filters.host))
+        query = query.where(host_condition(filters.host))
     window = date_window(filters)
     if window is not None:
         start, end = window
@@ -137,7 +139,7 @@ def listing_query(filters: ListingFilter):
                 Event.description.icontains(filters.q, autoescape=True),
             )
         )
-    return query.options(*services.card_options())
+    return query.options(*card_options())
 
 
 def listing_page(filters: ListingFilter, page: int = 1, per_page: int = PER_PAGE) -> Pagination:

@@ -19,6 +19,7 @@ records an organisation certifies).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from sqlalchemy import union
@@ -28,18 +29,23 @@ from planner.directory.models import Community, Street, VolunteerTeam
 from planner.events.models import Event, EventHost, ProgrammeItem
 from planner.extensions import db
 
+
+@functools.cache
+def _inner():
+    """Event under a second name, for the inner look-ups (made on first use, not at import:
+    aliasing configures every mapper, which needs every feature's models imported)."""
+    return aliased(Event)
+
+
 # Each scope is "the event ids of a union of indexed look-ups": an OR of a column test and an
 # EXISTS over event_host defeats the indexes and scans every event (20,000 at a city's size) on
 # each feed request, including the conditional ones that should answer 304 cheaply.
-_Inner = aliased(Event)
-
-
 def _ids_of(*selects) -> object:
     return Event.id.in_(union(*selects))
 
 
 def _located(condition) -> object:
-    return db.select(_Inner.id).where(condition)
+    return db.select(_inner().id).where(condition)
 
 
 def _hosted(condition) -> object:
@@ -54,7 +60,7 @@ def _teams_of_communities(communities) -> object:
 def _of_community(community_id: int):
     teams = db.select(VolunteerTeam.id).where(VolunteerTeam.community_id == community_id)
     return _ids_of(
-        _located(_Inner.community_id == community_id),
+        _located(_inner().community_id == community_id),
         _hosted(EventHost.community_id == community_id),
         _hosted(EventHost.team_id.in_(teams)),
     )
@@ -63,7 +69,7 @@ def _of_community(community_id: int):
 def _of_street(street_id: int):
     communities = db.select(Community.id).where(Community.street_id == street_id)
     return _ids_of(
-        _located(_Inner.community_id.in_(communities)),
+        _located(_inner().community_id.in_(communities)),
         _hosted(EventHost.street_id == street_id),
         _hosted(EventHost.community_id.in_(communities)),
         _hosted(EventHost.team_id.in_(_teams_of_communities(communities))),
@@ -74,7 +80,7 @@ def _of_district(district_id: int):
     streets = db.select(Street.id).where(Street.district_id == district_id)
     communities = db.select(Community.id).where(Community.street_id.in_(streets))
     return _ids_of(
-        _located(_Inner.community_id.in_(communities)),
+        _located(_inner().community_id.in_(communities)),
         _hosted(EventHost.street_id.in_(streets)),
         _hosted(EventHost.community_id.in_(communities)),
         _hosted(EventHost.team_id.in_(_teams_of_communities(communities))),

@@ -1,6 +1,6 @@
 """When an event or a shift is over: the one notion of time behind completing and crediting hours.
 
-"Mark as completed" (``events.services.complete``) and crediting service hours
+"Mark as completed" (``events.workflow.complete``) and crediting service hours
 (``signups.attendance.service_is_over``) both ask ``has_ended``, so an event can never be completed
 while its hours are refused, nor hours credited for an event that could not yet be completed.
 """

@@ -11,7 +11,8 @@ from flask_login import current_user, login_required
 from planner import organisations, pagecache, permissions
 from planner.directory import services as directory_services
 from planner.errors import domain_errors_go_back_to, domain_errors_go_to, show_on_form
-from planner.events import forms, queries, services
+from planner.events import forms, hosts, programme, queries, series, services, workflow
+from planner.events.campaigns import CampaignDetails, save_campaign
 from planner.events.kinds import KINDS, STATUS_BADGES, STATUS_LABELS
 from planner.events.listing import ListingFilter, filter_options, listing_page
 from planner.events.models import Campaign, CampaignStatus, Event, EventKind, HostRole
@@ -104,7 +105,7 @@ def _filter_form() -> tuple[forms.EventFilterForm, ListingFilter]:
 
 
 @bp.get("/events")
-@pagecache.cached_for_visitors(services.events_version)
+@pagecache.cached_for_visitors(queries.events_version)
 def listing():
     form, filters = _filter_form()
     page = listing_page(filters, _page_number())
@@ -121,9 +122,9 @@ def listing():
 
 
 @bp.get("/events/<int:event_id>")
-@pagecache.cached_for_visitors(services.event_version)
+@pagecache.cached_for_visitors(queries.event_version)
 def detail(event_id: int):
-    event = services.load_event(event_id) or abort(404)
+    event = queries.load_event(event_id) or abort(404)
     manages_event = permissions.can_manage_event(event)
     if not (event.is_public or manages_event):
         abort(404)
@@ -141,14 +142,14 @@ def detail(event_id: int):
 
 
 def _managed_event(event_id: int) -> Event:
-    event = services.load_event(event_id) or abort(404)
+    event = queries.load_event(event_id) or abort(404)
     if not permissions.can_manage_event(event):
         abort(403)
     return event
 
 
 def _warn_overlaps(event: Event) -> None:
-    clashes = services.overlapping(event)
+    clashes = queries.overlapping(event)
     if clashes:
         flash(
             _(
@@ -170,23 +171,23 @@ def mine():
     return render_template("events/mine.html", page=page)
 
 
-def _prepare_event_form(form: forms.EventForm, hosts: list | None) -> None:
+def _prepare_event_form(form: forms.EventForm, choices: list | None) -> None:
     form.community_id.choices = _community_choices()
     form.campaign_id.choices = _campaign_choices()
-    if hosts is None:
+    if choices is None:
         del form.host
     else:
-        form.host.choices = _org_choices(hosts)
+        form.host.choices = _org_choices(choices)
 
 
 @bp.route("/events/new", methods=["GET", "POST"])
 @login_required
 def new():
-    hosts = services.manageable_organisations(current_user)
-    if not hosts:
+    choices = hosts.manageable_organisations(current_user)
+    if not choices:
         abort(403)
     form = forms.EventForm()
-    _prepare_event_form(form, hosts)
+    _prepare_event_form(form, choices)
     del form.scope
     if request.method == "GET":
         start = (local_now() + timedelta(days=7)).replace(hour=9, minute=0, second=0, microsecond=0)
@@ -214,7 +215,7 @@ def new():
 def edit(event_id: int):
     event = _managed_event(event_id)
     if not event.is_open:
-        flash(str(services.EventClosed.message), "warning")
+        flash(str(workflow.EventClosed.message), "warning")
         return redirect(url_for("events.manage", event_id=event.id))
     form = forms.EventForm(obj=event)
     _prepare_event_form(form, None)
@@ -227,13 +228,13 @@ def edit(event_id: int):
     if form.validate_on_submit():
         try:
             if event.series_id and form.scope.data == "following":
-                count = services.update_following(current_user, event, form.details())
+                count = series.update_following(current_user, event, form.details())
             else:
                 services.update_event(current_user, event, form.details())
                 count = 1
         except DomainError as exc:
             show_on_form(form, exc, "title")
-            event = services.load_event(event_id)
+            event = queries.load_event(event_id)
         else:
             _warn_overlaps(event)
             db.session.commit()
@@ -255,7 +256,7 @@ def _distinct_ids(form, prefix: str) -> None:
 
 def _render_manage(event: Event, **given):
     host_form = given.get("host_form") or forms.HostForm(formdata=None)
-    host_form.organisation.choices = _org_choices(services.host_organisations())
+    host_form.organisation.choices = _org_choices(hosts.host_organisations())
     programme_form = given.get("programme_form") or forms.ProgrammeItemForm(formdata=None)
     programme_form.performer_team_id.choices = _team_choices(_("— none —"))
     shift_form = given.get("shift_form") or forms.ShiftForm(
@@ -304,14 +305,14 @@ def _transition(event_id: int, action, success: str, anchor: str = "", **kwargs)
 @login_required
 def publish(event_id: int):
     following = request.form.get("scope") == "following"
-    action = services.publish_following if following else services.publish
+    action = series.publish_following if following else workflow.publish
     return _transition(event_id, action, _("The event is published."))
 
 
 @bp.post("/events/<int:event_id>/complete")
 @login_required
 def complete(event_id: int):
-    return _transition(event_id, services.complete, _("The event is marked as completed."))
+    return _transition(event_id, workflow.complete, _("The event is marked as completed."))
 
 
 @bp.route("/events/<int:event_id>/cancel", methods=["GET", "POST"])
@@ -324,12 +325,12 @@ def cancel(event_id: int):
     if form.validate_on_submit():
         try:
             if event.series_id and form.scope.data == "following":
-                services.cancel_following(current_user, event, form.reason.data)
+                series.cancel_following(current_user, event, form.reason.data)
             else:
-                services.cancel(current_user, event, form.reason.data)
+                workflow.cancel(current_user, event, form.reason.data)
         except DomainError as exc:
             show_on_form(form, exc)
-            event = services.load_event(event_id)
+            event = queries.load_event(event_id)
         else:
             db.session.commit()
             flash(_("The event is cancelled; everyone signed up will be told."), "success")
@@ -342,7 +343,7 @@ def cancel(event_id: int):
 @domain_errors_go_to("events.manage", "event_id")
 def duplicate(event_id: int):
     event = _managed_event(event_id)
-    copy = services.duplicate(current_user, event)
+    copy = series.duplicate(current_user, event)
     db.session.commit()
     flash(_("A copy for the following week is saved as a draft."), "success")
     return redirect(url_for("events.manage", event_id=copy.id))
@@ -355,10 +356,10 @@ def repeat(event_id: int):
     form = forms.SeriesForm()
     if form.validate_on_submit():
         try:
-            copies = services.make_series(current_user, event, form.frequency.data, form.until.data)
+            copies = series.make_series(current_user, event, form.frequency.data, form.until.data)
         except DomainError as exc:
             show_on_form(form, exc, "until")
-            event = services.load_event(event_id)
+            event = queries.load_event(event_id)
         else:
             db.session.commit()
             flash(_("%(num)d more occurrences are saved as drafts.", num=len(copies)), "success")
@@ -371,10 +372,10 @@ def repeat(event_id: int):
 def add_host(event_id: int):
     event = _managed_event(event_id)
     form = forms.HostForm()
-    form.organisation.choices = _org_choices(services.host_organisations())
+    form.organisation.choices = _org_choices(hosts.host_organisations())
     if form.validate_on_submit():
         try:
-            services.add_host(
+            hosts.add_host(
                 current_user,
                 event,
                 organisations.from_key(form.organisation.data),
@@ -382,7 +383,7 @@ def add_host(event_id: int):
             )
         except DomainError as exc:
             show_on_form(form, exc, "organisation")
-            event = services.load_event(event_id)
+            event = queries.load_event(event_id)
         else:
             _warn_overlaps(event)
             db.session.commit()
@@ -401,7 +402,7 @@ def remove_host(event_id: int, host_id: int):
     event = _managed_event(event_id)
     host = _child(event.hosts, host_id)
     return _transition(
-        event_id, lambda actor, ev: services.remove_host(actor, ev, host), _("Host removed.")
+        event_id, lambda actor, ev: hosts.remove_host(actor, ev, host), _("Host removed.")
     )
 
 
@@ -413,7 +414,7 @@ def add_programme_item(event_id: int):
     form.performer_team_id.choices = _team_choices("")
     if form.validate_on_submit():
         try:
-            services.add_programme_item(
+            programme.add_programme_item(
                 current_user,
                 event,
                 form.title.data,
@@ -423,7 +424,7 @@ def add_programme_item(event_id: int):
             )
         except DomainError as exc:
             show_on_form(form, exc, "title")
-            event = services.load_event(event_id)
+            event = queries.load_event(event_id)
         else:
             db.session.commit()
             flash(_("Added to the programme."), "success")
@@ -438,7 +439,7 @@ def remove_programme_item(event_id: int, item_id: int):
     item = _child(event.programme, item_id)
     return _transition(
         event_id,
-        lambda actor, ev: services.remove_programme_item(actor, ev, item),
+        lambda actor, ev: programme.remove_programme_item(actor, ev, item),
         _("Removed from the programme."),
     )
 
@@ -451,7 +452,7 @@ def move_programme_item(event_id: int, item_id: int, direction: str):
     step = -1 if direction == "up" else 1
     return _transition(
         event_id,
-        lambda actor, ev: services.move_programme_item(actor, ev, item, step),
+        lambda actor, ev: programme.move_programme_item(actor, ev, item, step),
         _("The programme order is saved."),
         anchor="#programme",
     )
@@ -478,7 +479,7 @@ def _save_shift(form, event, shift):
         )
     except DomainError as exc:
         show_on_form(form, exc, "role")
-        return None, services.load_event(event.id)
+        return None, queries.load_event(event.id)
     db.session.commit()
     flash(_("Shift saved."), "success")
     return redirect(url_for("events.manage", event_id=event.id) + "#shifts"), event
@@ -574,7 +575,7 @@ def campaign_edit(campaign_id: int | None = None):
         form.lead_department_ids.data = [d.id for d in item.lead_departments]
         form.status.data = item.status.value
     if form.validate_on_submit():
-        details = services.CampaignDetails(
+        details = CampaignDetails(
             name=form.name.data,
             slogan=form.slogan.data or "",
             description=form.description.data or "",
@@ -585,7 +586,7 @@ def campaign_edit(campaign_id: int | None = None):
         )
         try:
             with db.session.no_autoflush:
-                saved = services.save_campaign(current_user, item, details)
+                saved = save_campaign(current_user, item, details)
         except DomainError as exc:
             show_on_form(form, exc, "name")
         else:

@@ -9,7 +9,7 @@ from flask_login import current_user
 from planner import pagecache
 from planner.accounts import services as accounts
 from planner.directory import services as directory
-from planner.events.services import events_version
+from planner.events.queries import events_version
 from planner.extensions import csrf, db
 from planner.i18n import LOCALE_COOKIE
 from planner.main import services

@@ -10,9 +10,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from planner import organisations, permissions
 from planner.audit import services as audit
 from planner.events.models import Event, EventStatus
-from planner.events.services import managed_condition
 from planner.exceptions import DomainError
 from planner.extensions import db
+from planner.permissions import managed_events_condition as managed_condition
 from planner.quizzes import draws
 from planner.quizzes.models import (
     FeedbackPolicy,

@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 from planner import permissions
 from planner.errors import domain_errors_go_back_to, domain_errors_go_to, show_on_form
 from planner.events.models import Event
+from planner.events.queries import load_event
 from planner.exceptions import DomainError
 from planner.extensions import db
 from planner.signups import (  # noqa: F401  (the other view modules: their routes)
@@ -223,7 +224,7 @@ def scan(token: str):
                     _("Checked out of “%(shift)s”. Thank you!", shift=signup.shift.role), "success"
                 )
             return redirect(url_for("signups.mine"))
-    event = db.session.get(Event, event_id) if event_id else None
+    event = load_event(event_id) if event_id else None
     return render_template("signups/scan.html", event=event, error=error, token=token), (
         400 if error else 200
     )
