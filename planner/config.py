@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 from pathlib import Path
 
@@ -28,70 +29,78 @@ def _read_secret_key(instance_path: str) -> str | None:
     return None
 
 
+# Settings that do not depend on the environment's secrets or addresses; PLANNER_* variables of the
+# same name override them.
+DEFAULTS = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "PLANNER_TIMEZONE": "Asia/Shanghai",
+    "PLANNER_DEFAULT_LOCALE": "zh_Hans_CN",
+    "PLANNER_LOCALES": ["zh_Hans_CN", "en"],
+    "PLANNER_PAGE_SIZE": 20,
+    # Failed log-ins per address and number, and on top of that per address alone: failed
+    # log-ins and registrations together (README, "Limits").
+    "PLANNER_LOGIN_LIMIT": "10 per minute;50 per hour",
+    "PLANNER_ADDRESS_LIMIT": "60 per minute;600 per hour",
+    "PLANNER_MAIL_TRANSPORT": "log",
+    "PLANNER_SMTP_HOST": None,
+    "PLANNER_SMTP_PORT": 25,
+    "PLANNER_MAIL_FROM": "xinfeng@localhost",
+    "PLANNER_PUBLIC_URL": None,
+    # Whom the privacy notice names for questions and requests (e.g. an address or a number).
+    "PLANNER_PRIVACY_CONTACT": "",
+    # How passwords are hashed (werkzeug's method string); only tests choose a cheaper one.
+    "PLANNER_PASSWORD_METHOD": "scrypt",
+    "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
+    "BOOTSTRAP_SERVE_LOCAL": True,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    # Secure whenever the request came over https (create_app decides, as for the session).
+    "WTF_CSRF_TIME_LIMIT": None,
+    # No request body may be larger: the largest upload (a question bank) is 5 MB.
+    "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+    "RATELIMIT_HEADERS_ENABLED": True,
+    # Calendar feeds: how often clients should refetch, how far back feeds reach, how long a
+    # cancelled event stays visible, and the limit on each personal feed token.
+    "PLANNER_CALENDAR_REFRESH_HOURS": 6,
+    "PLANNER_CALENDAR_PAST_DAYS": 30,
+    "PLANNER_CALENDAR_CANCELLED_DAYS": 30,
+    "PLANNER_CALENDAR_PERSONAL_LIMIT": "60 per hour",
+    # The home page, directory pages, events listing and event pages, as seen by visitors who
+    # are not signed in, are served from a cache for up to this long (planner/pagecache.py);
+    # 0 turns the cache off.
+    "PLANNER_PAGE_CACHE_SECONDS": 30,
+    # Sent on every response (planner/security.py): only this site's own scripts, styles and
+    # images (data: for Bootstrap's inline SVG icons), no plug-ins, no framing by other sites,
+    # forms post only here. Nothing inline: templates load static/js and static/css.
+    "PLANNER_CONTENT_SECURITY_POLICY": "; ".join(
+        (
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        )
+    ),
+    # Sent only on requests that came over https; empty turns it off.
+    "PLANNER_HSTS": "max-age=31536000",
+}
+
+
 def load(instance_path: str) -> dict:
     """Build the configuration mapping from defaults and the environment."""
     env = os.environ
-    database_url = _normalise_database_url(env.get("DATABASE_URL") or _sqlite_url(instance_path))
     config = {
         "SECRET_KEY": env.get("SECRET_KEY") or _read_secret_key(instance_path),
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "REDIS_URL": env.get("REDIS_URL") or None,
-        "PLANNER_TIMEZONE": "Asia/Shanghai",
-        "PLANNER_DEFAULT_LOCALE": "zh_Hans_CN",
-        "PLANNER_LOCALES": ["zh_Hans_CN", "en"],
-        "PLANNER_PAGE_SIZE": 20,
-        # Failed log-ins per address and number, and on top of that per address alone: failed
-        # log-ins and registrations together (README, "Limits").
-        "PLANNER_LOGIN_LIMIT": "10 per minute;50 per hour",
-        "PLANNER_ADDRESS_LIMIT": "60 per minute;600 per hour",
-        "PLANNER_MAIL_TRANSPORT": "log",
-        "PLANNER_SMTP_HOST": None,
-        "PLANNER_SMTP_PORT": 25,
-        "PLANNER_MAIL_FROM": "xinfeng@localhost",
-        "PLANNER_PUBLIC_URL": None,
-        # Whom the privacy notice names for questions and requests (e.g. an address or a number).
-        "PLANNER_PRIVACY_CONTACT": "",
-        # How passwords are hashed (werkzeug's method string); only tests choose a cheaper one.
-        "PLANNER_PASSWORD_METHOD": "scrypt",
-        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
-        "BOOTSTRAP_SERVE_LOCAL": True,
-        "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax",
-        "REMEMBER_COOKIE_HTTPONLY": True,
-        "REMEMBER_COOKIE_SAMESITE": "Lax",
-        # Secure whenever the request came over https (create_app decides, as for the session).
-        "WTF_CSRF_TIME_LIMIT": None,
-        # No request body may be larger: the largest upload (a question bank) is 5 MB.
-        "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
-        "RATELIMIT_HEADERS_ENABLED": True,
-        # Calendar feeds: how often clients should refetch, how far back feeds reach, how long a
-        # cancelled event stays visible, and the limit on each personal feed token.
-        "PLANNER_CALENDAR_REFRESH_HOURS": 6,
-        "PLANNER_CALENDAR_PAST_DAYS": 30,
-        "PLANNER_CALENDAR_CANCELLED_DAYS": 30,
-        "PLANNER_CALENDAR_PERSONAL_LIMIT": "60 per hour",
-        # The home page, directory pages, events listing and event pages, as seen by visitors who
-        # are not signed in, are served from a cache for up to this long (planner/pagecache.py);
-        # 0 turns the cache off.
-        "PLANNER_PAGE_CACHE_SECONDS": 30,
-        # Sent on every response (planner/security.py): only this site's own scripts, styles and
-        # images (data: for Bootstrap's inline SVG icons), no plug-ins, no framing by other sites,
-        # forms post only here. Nothing inline: templates load static/js and static/css.
-        "PLANNER_CONTENT_SECURITY_POLICY": "; ".join(
-            (
-                "default-src 'self'",
-                "script-src 'self'",
-                "style-src 'self'",
-                "img-src 'self' data:",
-                "object-src 'none'",
-                "base-uri 'none'",
-                "form-action 'self'",
-                "frame-ancestors 'none'",
-            )
+        "SQLALCHEMY_DATABASE_URI": _normalise_database_url(
+            env.get("DATABASE_URL") or _sqlite_url(instance_path)
         ),
-        # Sent only on requests that came over https; empty turns it off.
-        "PLANNER_HSTS": "max-age=31536000",
+        "REDIS_URL": env.get("REDIS_URL") or None,
+        **copy.deepcopy(DEFAULTS),  # each app gets lists and dicts of its own
     }
     for key, value in env.items():
         if key.startswith(ENV_PREFIX) and key in config:
