@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from planner.events.models import Event, EventKind, Shift
 from planner.extensions import db
 from planner.notifications.models import Notification
-from planner.signups import places
+from planner.signups import bookings, places
 from planner.signups.models import SeatBooking, SeatStatus, Signup, SignupStatus
 from planner.timeutil import to_local, utcnow
 
@@ -39,7 +39,7 @@ def full_banquet(make_event, make_volunteers):
     """6 seats: parties of 2 and 2 confirmed (4 taken), then 3, 2 and 1 waiting, in that order."""
     event = make_event(kind=EventKind.BANQUET, seats_capacity=6, max_party_size=4)
     parties = [
-        places.book_seats(event.id, user, size)
+        bookings.book_seats(event.id, user, size)
         for user, size in zip(make_volunteers(5), (2, 2, 3, 2, 1), strict=True)
     ]
     db.session.commit()
@@ -165,7 +165,7 @@ def test_raising_seats_in_the_event_form_service_promotes_the_waiting_parties(
 
 def test_cancelling_seats_tells_the_parties_it_confirms(app, in_request, full_banquet):
     _event, parties = full_banquet
-    places.cancel_seats(parties[0])
+    bookings.cancel_seats(parties[0])
     db.session.commit()
     assert _statuses(SeatBooking, parties)[2] is SC
     assert len(_messages_to(parties[2].user_id)) == 1
@@ -182,7 +182,7 @@ def test_editing_the_following_occurrences_refuses_seats_below_those_booked_in_a
     db.session.commit()
     last = later[-1]
     workflow.publish(admin, last)
-    places.book_seats(last.id, make_volunteers(1)[0], 4)
+    bookings.book_seats(last.id, make_volunteers(1)[0], 4)
     db.session.commit()
     with pytest.raises(capacity.CapacityBelowTaken):
         series.update_following(admin, event, _details(event, seats_capacity=2))
@@ -332,7 +332,7 @@ def test_the_event_form_refuses_fewer_seats_than_booked(
         kind=EventKind.BANQUET, hosts=(organiser_in,), starts_at=_whole_minute(), seats_capacity=6
     )
     for user in make_volunteers(2):
-        places.book_seats(event.id, user, 2)
+        bookings.book_seats(event.id, user, 2)
     db.session.commit()
     for seats in (1, None):
         response = client.post(
@@ -352,7 +352,7 @@ def test_the_event_form_gives_added_seats_to_waiting_parties(
     event = make_event(
         kind=EventKind.BANQUET, hosts=(organiser_in,), starts_at=_whole_minute(), seats_capacity=4
     )
-    parties = [places.book_seats(event.id, user, 2) for user in make_volunteers(4)]
+    parties = [bookings.book_seats(event.id, user, 2) for user in make_volunteers(4)]
     db.session.commit()
     assert _statuses(SeatBooking, parties) == [SC, SC, SW, SW]
     response = client.post(f"/events/{event.id}/edit", data=_event_form(event, 7))

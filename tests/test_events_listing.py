@@ -11,7 +11,7 @@ import pytest
 from planner.events.listing import ListingFilter, listing_page
 from planner.events.models import EventKind
 from planner.extensions import db
-from planner.signups import places as signup_places
+from planner.signups import bookings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -105,7 +105,7 @@ def test_the_event_page_shows_my_place_my_seats_and_the_events_quizzes(
     sign_up(event.shifts[0], me)
     make_quiz(title="百家宴知识竞答", event_id=event.id)
     make_quiz(title="未发布的竞答", event_id=event.id, published=False)
-    signup_places.book_seats(event.id, me, 3)
+    bookings.book_seats(event.id, me, 3)
     db.session.commit()
     auth.login(me)
     page = client.get(f"/events/{event.id}").get_data(as_text=True)

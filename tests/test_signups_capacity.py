@@ -12,7 +12,7 @@ from planner.events import capacity
 from planner.events.models import Shift
 from planner.extensions import db
 from planner.notifications.models import Notification
-from planner.signups import places
+from planner.signups import bookings, places
 from planner.signups.models import Signup, SignupStatus
 
 pytestmark = pytest.mark.usefixtures("in_request")
@@ -255,7 +255,7 @@ def test_concurrent_seat_bookings_never_exceed_the_seats(app, make_event, make_v
         with app.app_context():
             try:
                 start.wait(timeout=60)
-                places.book_seats(event.id, db.session.get(User, user_id), 3)
+                bookings.book_seats(event.id, db.session.get(User, user_id), 3)
                 db.session.commit()
             except Exception as exc:
                 errors.append(repr(exc))

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from planner.events.models import Event, EventKind, Shift
 from planner.extensions import db
-from planner.signups import attendance, places, reports
+from planner.signups import attendance, bookings, reports
 from planner.signups.models import SeatBooking, Signup, SignupStatus
 from planner.timeutil import utcnow
 from tests.conftest import PASSWORD
@@ -326,7 +326,7 @@ def test_the_seat_partial_shows_seats_left_and_the_users_booking(
     event = make_event(kind=EventKind.BANQUET, seats_capacity=10, max_party_size=4)
     me = make_volunteers(1)[0]
     with app.test_request_context("/"):
-        places.book_seats(event.id, me, 3)
+        bookings.book_seats(event.id, me, 3)
         db.session.commit()
         login_user(me)
         event = db.session.get(Event, event.id)

@@ -9,7 +9,7 @@ import pytest
 from planner.directory.models import MembershipStatus, TeamRole
 from planner.events.models import Event, EventKind
 from planner.extensions import db
-from planner.signups import places, reports
+from planner.signups import bookings, places, reports
 from planner.signups.models import SeatStatus, Signup, SignupStatus
 
 pytestmark = pytest.mark.usefixtures("in_request")
@@ -105,9 +105,9 @@ def _banquet(make_event, seats=10, party=4):
 def test_seat_bookings_confirm_while_parties_fit_then_wait(make_event, make_volunteers):
     event = _banquet(make_event, seats=10)
     a, b, c = make_volunteers(3)
-    assert places.book_seats(event.id, a, 4).status is SeatStatus.CONFIRMED
-    assert places.book_seats(event.id, b, 4).status is SeatStatus.CONFIRMED
-    assert places.book_seats(event.id, c, 3).status is SeatStatus.WAITLISTED
+    assert bookings.book_seats(event.id, a, 4).status is SeatStatus.CONFIRMED
+    assert bookings.book_seats(event.id, b, 4).status is SeatStatus.CONFIRMED
+    assert bookings.book_seats(event.id, c, 3).status is SeatStatus.WAITLISTED
     db.session.commit()
     assert db.session.get(Event, event.id).seats_confirmed == 8
 
@@ -115,18 +115,18 @@ def test_seat_bookings_confirm_while_parties_fit_then_wait(make_event, make_volu
 def test_a_small_party_does_not_jump_a_waiting_one(make_event, make_volunteers):
     event = _banquet(make_event, seats=5)
     a, b, c = make_volunteers(3)
-    places.book_seats(event.id, a, 4)
-    assert places.book_seats(event.id, b, 3).status is SeatStatus.WAITLISTED
-    assert places.book_seats(event.id, c, 1).status is SeatStatus.WAITLISTED
+    bookings.book_seats(event.id, a, 4)
+    assert bookings.book_seats(event.id, b, 3).status is SeatStatus.WAITLISTED
+    assert bookings.book_seats(event.id, c, 1).status is SeatStatus.WAITLISTED
 
 
 def test_cancelling_seats_confirms_waiting_parties_in_order(make_event, make_volunteers):
     event = _banquet(make_event, seats=5)
     a, b, c = make_volunteers(3)
-    first = places.book_seats(event.id, a, 4)
-    second = places.book_seats(event.id, b, 3)
-    third = places.book_seats(event.id, c, 2)
-    promoted = places.cancel_seats(first)
+    first = bookings.book_seats(event.id, a, 4)
+    second = bookings.book_seats(event.id, b, 3)
+    third = bookings.book_seats(event.id, c, 2)
+    promoted = bookings.cancel_seats(first)
     db.session.commit()
     assert [p.id for p in promoted] == [second.id, third.id]
     assert db.session.get(Event, event.id).seats_confirmed == 5
@@ -134,15 +134,15 @@ def test_cancelling_seats_confirms_waiting_parties_in_order(make_event, make_vol
 
 def test_a_party_larger_than_allowed_is_refused(make_event, make_volunteers):
     event = _banquet(make_event, party=4)
-    with pytest.raises(places.PartyTooLarge):
-        places.book_seats(event.id, make_volunteers(1)[0], 5)
+    with pytest.raises(bookings.PartyTooLarge):
+        bookings.book_seats(event.id, make_volunteers(1)[0], 5)
     db.session.rollback()
 
 
 def test_an_event_without_seats_takes_no_bookings(make_event, make_volunteers):
     event = make_event()
-    with pytest.raises(places.NoSeats):
-        places.book_seats(event.id, make_volunteers(1)[0], 1)
+    with pytest.raises(bookings.NoSeats):
+        bookings.book_seats(event.id, make_volunteers(1)[0], 1)
     db.session.rollback()
 
 
@@ -155,6 +155,6 @@ def test_participants_are_everyone_holding_or_waiting_for_a_place(
     sign_up(event.shifts[0], b)
     gone = sign_up(event.shifts[0], d)
     places.cancel(gone, d)
-    places.book_seats(event.id, c, 2)
+    bookings.book_seats(event.id, c, 2)
     db.session.commit()
     assert {u.id for u in reports.participants(event)} == {a.id, b.id, c.id}

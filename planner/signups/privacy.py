@@ -8,7 +8,7 @@ from planner.accounts.models import User, mask_name
 from planner.directory.models import TeamMembership
 from planner.events.models import Shift
 from planner.extensions import db
-from planner.signups import places
+from planner.signups import bookings, places
 from planner.signups.models import (
     Certificate,
     SeatBooking,
@@ -135,7 +135,7 @@ def delete_account(user: User) -> None:
         )
     ).all():
         if booking.event.starts_at > now:
-            places.cancel_seats(booking, now=now)
+            bookings.cancel_seats(booking, now=now)
     for certificate in db.session.scalars(
         db.select(Certificate).where(Certificate.volunteer_id == user.id)
     ):

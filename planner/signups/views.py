@@ -19,6 +19,7 @@ from planner.exceptions import DomainError
 from planner.extensions import db
 from planner.signups import (  # noqa: F401  (the other view modules: their routes)
     attendance,
+    bookings,
     certificate_views,
     forms,
     places,
@@ -157,7 +158,7 @@ def seats(event_id: int):
     form = forms.SeatsForm()
     if form.validate_on_submit():
         try:
-            booking = places.book_seats(event.id, current_user, form.party_size.data)
+            booking = bookings.book_seats(event.id, current_user, form.party_size.data)
         except DomainError as exc:
             show_on_form(form, exc, "party_size")
         else:
@@ -187,7 +188,7 @@ def cancel_seats(booking_id: int):
     if booking.user_id != current_user.id:
         abort(403)
     back = domain_errors_go_back_to(url_for("signups.seats", event_id=booking.event_id))
-    places.cancel_seats(booking)
+    bookings.cancel_seats(booking)
     db.session.commit()
     flash(_("Your seat booking is cancelled."), "info")
     return redirect(back)
