@@ -47,14 +47,15 @@ run: install instance/secret_key compile-translations
 	$(FLASK) analyze
 	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 --access-logfile - app:app
 
-# Chromium for the browser tests: installed with apt when root, else those tests are skipped.
+# Chromium (browser tests) and LibreOffice Calc (export tests): installed with apt when root, else
+# those tests are skipped with a notice.
 chromium:
-	@if [ ! -x $(CHROMIUM) ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || ! fc-list 2>/dev/null | grep -qi "Noto Color Emoji"; then \
+	@if [ ! -x $(CHROMIUM) ] || ! command -v soffice >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || ! fc-list 2>/dev/null | grep -qi "Noto Color Emoji"; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-			echo "Installing Chromium, CJK and emoji fonts for the browser tests (apt-get install chromium fonts-noto-cjk fonts-noto-color-emoji)"; \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fonts-noto-color-emoji >/dev/null; \
+			echo "Installing Chromium, LibreOffice Calc, CJK and emoji fonts for the tests (apt-get install chromium libreoffice-calc-nogui fonts-noto-cjk fonts-noto-color-emoji)"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium libreoffice-calc-nogui fonts-noto-cjk fonts-noto-color-emoji >/dev/null; \
 		else \
-			echo "NOTICE: not root, so Chromium and CJK fonts cannot be installed; browser tests are skipped where $(CHROMIUM) is missing."; \
+			echo "NOTICE: not root, so Chromium, LibreOffice and CJK fonts cannot be installed; browser and LibreOffice tests are skipped where they are missing."; \
 		fi; \
 	fi
 

@@ -51,6 +51,12 @@ def test_phone_numbers_and_numeric_looking_text_stay_text_in_xlsx():
     assert (code.data_type, code.value) == ("s", "0532")
 
 
+def test_phone_numbers_are_grouped_so_no_spreadsheet_reads_them_as_numbers():
+    assert exports.phone("+8613912345678") == "139 1234 5678"
+    assert exports.phone("13912345678") == "139 1234 5678"
+    assert exports.phone("") == ""
+
+
 def test_aware_times_are_written_in_shanghai_time():
     from datetime import UTC
 
@@ -93,7 +99,8 @@ def test_a_volunteer_named_like_a_formula_is_plain_text_in_the_roster(
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     header, row = _csv_rows(response.data)
     assert header[1] == "姓名"
-    assert row[1] == "'" + HOSTILE[0] and row[2] == hostile.local_phone
+    assert row[1] == "'" + HOSTILE[0] and row[2] == exports.phone(hostile.phone)
+    assert row[2].replace(" ", "") == hostile.local_phone
 
     book = load_workbook(io.BytesIO(client.get(f"/events/{event.id}/roster.xlsx").data))
     assert all(c.data_type != "f" for row in book.active.iter_rows() for c in row)

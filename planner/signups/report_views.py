@@ -23,7 +23,7 @@ def _hours_sheet(rows) -> exports.Sheet:
     return exports.Sheet(
         "Hours",
         [str(c) for c in HOURS_COLUMNS],
-        [[u.real_name, u.local_phone, n, m / 60] for u, n, m in rows],
+        [[u.real_name, exports.phone(u.phone), n, m / 60] for u, n, m in rows],
     )
 
 

@@ -64,7 +64,7 @@ def _roster_sheet(event: Event) -> exports.Sheet:
         [
             shifts[s.shift_id].role,
             s.user.real_name,
-            s.user.local_phone,
+            exports.phone(s.user.phone),
             s.team.name if s.team else "",
             status_label(s.status),
             s.checked_in_at,
