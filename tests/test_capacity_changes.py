@@ -12,7 +12,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from planner.events.models import Event, EventKind, Shift
+from planner.events import capacity
+from planner.events.models import Event, EventKind, EventStatus, Shift
+from planner.events.status import EventClosed
 from planner.extensions import db
 from planner.notifications.models import Notification
 from planner.signups import bookings, places
@@ -323,6 +325,27 @@ def test_the_roster_and_shift_forms_promote_the_waitlist_when_places_are_added(
     edit = client.post(f"/events/{event.id}/shifts/{shift.id}/edit", data=_shift_form(shift, 4))
     assert edit.status_code == 302
     assert _statuses(Signup, rows) == [C, C, C, C]
+
+
+@pytest.mark.parametrize("status", [EventStatus.COMPLETED, EventStatus.CANCELLED])
+def test_places_of_a_closed_event_no_longer_change_nor_promote(
+    client, organiser_in, make_event, make_volunteers, sign_up, status
+):
+    event, shift, rows = _hosted_shift(make_event, make_volunteers, sign_up, organiser_in)
+    event.status = status
+    db.session.commit()
+    roster = client.post(
+        f"/shifts/{shift.id}/capacity",
+        data={"capacity": "4"},
+        headers={"Accept-Language": "en"},
+        follow_redirects=True,
+    )
+    assert "can no longer be changed" in roster.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Shift, shift.id).capacity == 2
+    assert _statuses(Signup, rows) == [C, C, W, W]
+    with pytest.raises(EventClosed):
+        capacity.change_seats(None, db.session.get(Event, event.id), 10)
 
 
 def test_the_event_form_refuses_fewer_seats_than_booked(

@@ -17,6 +17,7 @@ from planner import signals
 from planner.audit import services as audit
 from planner.database import lock_row
 from planner.events.models import Event, Shift
+from planner.events.status import ensure_open
 from planner.exceptions import DomainError
 from planner.extensions import db
 
@@ -77,6 +78,7 @@ def change_shift_capacity(actor, shift: Shift, capacity: int) -> list:
     waitlist at once, in arrival order. Returns the sign-ups promoted. Flushes only."""
     check_shift_capacity(capacity)
     shift = lock_shift(shift.id)
+    ensure_open(shift.event)
     return _change(actor, shift, "capacity", shift.confirmed_count, capacity, "capacity")
 
 
@@ -85,6 +87,7 @@ def change_seats(actor, event: Event, seats: int | None) -> list:
     added go to waiting parties that fit, in arrival order. Returns the bookings confirmed."""
     check_seats(seats)
     event = lock_event(event.id)
+    ensure_open(event)
     return _change(actor, event, "seats_capacity", event.seats_confirmed, seats, "seats_capacity")
 
 

@@ -13,20 +13,11 @@ from planner.audit import services as audit
 from planner.database import lock_row
 from planner.events import timing
 from planner.events.models import Event, EventStatus
+from planner.events.status import EventClosed, NotAllowedNow, ensure_open  # noqa: F401
 from planner.events.validation import REASON_MAX, bounded
 from planner.exceptions import DomainError
 from planner.notifications import services as notifications
 from planner.timeutil import to_local, utcnow
-
-
-class NotAllowedNow(DomainError):
-    """A status transition that the workflow does not allow from the event's current status."""
-
-    message = _l("This cannot be done to an event in its current status.")
-
-
-class EventClosed(NotAllowedNow):
-    message = _l("Completed and cancelled events can no longer be changed.")
 
 
 class NotOverYet(NotAllowedNow):
@@ -36,12 +27,6 @@ class NotOverYet(NotAllowedNow):
 class ReasonRequired(DomainError):
     message = _l("Give a reason for the cancellation: everyone signed up will read it.")
     field = "reason"
-
-
-def ensure_open(event: Event) -> None:
-    """Completed and cancelled events are not edited any more."""
-    if not event.is_open:
-        raise EventClosed()
 
 
 def touch(event: Event, bump: bool) -> None:
