@@ -12,6 +12,9 @@ record, correction or certificate is ever dated after today.
 
 from __future__ import annotations
 
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import segno
@@ -29,6 +32,7 @@ from planner.exceptions import DomainError
 from planner.extensions import db
 from planner.signups import places
 from planner.signups.models import (
+    CheckinMethod,
     CorrectionStatus,
     HoursCorrection,
     ServiceRecord,
@@ -41,6 +45,8 @@ ROTATE_SECONDS = 300  # a new check-in code every five minutes; the previous one
 CHECKOUT_AFTER = timedelta(minutes=10)
 EARLY_CHECKIN = timedelta(minutes=60)
 QUARTER_SECONDS = 15 * 60
+# One device scanning for two people this close together is flagged on the roster.
+SAME_DEVICE_WINDOW = timedelta(seconds=60)
 
 
 class TokenInvalid(DomainError):
@@ -150,13 +156,42 @@ def _current_signup(user: User, event_id: int, now: datetime) -> Signup:
     raise NoCurrentShift()
 
 
-def scan(user: User, token: str, now: datetime | None = None) -> tuple[Signup, str]:
-    """A volunteer scanned the venue code: check in, or check out 10+ minutes later."""
+@dataclass(frozen=True)
+class Device:
+    """The phone a code was scanned on, as a sign-up stores it: a SHA-256 of the phone's random
+    device cookie (never the cookie itself, so a stored value cannot be replayed) and its address."""
+
+    device_hash: str
+    address: str | None = None
+
+    @classmethod
+    def of(cls, device_id: str, address: str | None) -> Device:
+        digest = hashlib.sha256(device_id.encode()).hexdigest()
+        return cls(digest, (address or "")[:45] or None)
+
+
+def _record_scan(signup: Signup, direction: str, method: CheckinMethod, device: Device | None):
+    """Note how a check-in (``direction`` "in") or check-out ("out") was made, and from where."""
+    prefix = "checkin" if direction == "in" else "checkout"
+    setattr(signup, f"{prefix}_method", method)
+    setattr(signup, f"{prefix}_device", device.device_hash if device else None)
+    setattr(signup, f"{prefix}_address", device.address if device else None)
+
+
+def scan(
+    user: User, token: str, now: datetime | None = None, device: Device | None = None
+) -> tuple[Signup, str]:
+    """A volunteer scanned the venue code: check in, or check out 10+ minutes later.
+
+    The scan is always the logged-in ``user``'s own (a forwarded code checks in whoever opens it,
+    never the sender), recorded with the ``device`` it came from.
+    """
     now = now or utcnow()
     signup = _current_signup(user, read_token(token, now), now)
     if signup.checked_in_at is None:
         signup.checked_in_at = now
         signup.status = SignupStatus.ATTENDED
+        _record_scan(signup, "in", CheckinMethod.CODE, device)
         db.session.flush()
         return signup, "in"
     if signup.checked_out_at is not None:
@@ -164,6 +199,7 @@ def scan(user: User, token: str, now: datetime | None = None) -> tuple[Signup, s
     if now - signup.checked_in_at < CHECKOUT_AFTER:
         raise TooSoonToCheckOut()
     signup.checked_out_at = now
+    _record_scan(signup, "out", CheckinMethod.CODE, device)
     db.session.flush()
     return signup, "out"
 
@@ -172,7 +208,9 @@ def check_in(actor: User, signup: Signup, now: datetime | None = None) -> None:
     """The organiser checks a volunteer in by hand."""
     if signup.status not in (SignupStatus.CONFIRMED, SignupStatus.ATTENDED, SignupStatus.NO_SHOW):
         raise NotAttending()
-    signup.checked_in_at = signup.checked_in_at or now or utcnow()
+    if signup.checked_in_at is None:
+        signup.checked_in_at = now or utcnow()
+        _record_scan(signup, "in", CheckinMethod.HAND, None)
     signup.status = SignupStatus.ATTENDED
     audit.record(actor, "check_in", signup, at=signup.checked_in_at.isoformat())
 
@@ -182,7 +220,55 @@ def check_out(actor: User, signup: Signup, now: datetime | None = None) -> None:
     if signup.checked_in_at is None:
         check_in(actor, signup, signup.shift.starts_at)
     signup.checked_out_at = now or utcnow()
+    _record_scan(signup, "out", CheckinMethod.HAND, None)
     audit.record(actor, "check_out", signup, at=signup.checked_out_at.isoformat())
+
+
+def _code_scans(event: Event) -> dict[str, list[tuple[datetime, int, int, str]]]:
+    """Each device's scans of ``event``'s codes, in and out alike, in time order: (when, sign-up
+    id, user id, name). One query."""
+    rows = db.session.execute(
+        db.select(
+            Signup.id,
+            Signup.user_id,
+            User.real_name,
+            Signup.checkin_device,
+            Signup.checked_in_at,
+            Signup.checkout_device,
+            Signup.checked_out_at,
+        )
+        .join(Shift, Shift.id == Signup.shift_id)
+        .join(User, User.id == Signup.user_id)
+        .where(
+            Shift.event_id == event.id,
+            Signup.checkin_device.is_not(None) | Signup.checkout_device.is_not(None),
+        )
+    ).all()
+    by_device = defaultdict(list)
+    for signup_id, user_id, name, in_device, in_at, out_device, out_at in rows:
+        for device, when in ((in_device, in_at), (out_device, out_at)):
+            if device is not None and when is not None:
+                by_device[device].append((when, signup_id, user_id, name))
+    return {device: sorted(scans) for device, scans in by_device.items()}
+
+
+def same_device_scans(event: Event) -> dict[int, list[str]]:
+    """Sign-ups of ``event`` whose code was scanned (in or out) on a device that scanned for
+    someone else within ``SAME_DEVICE_WINDOW``, each with the others' names: a flag, not a block.
+
+    Only the device counts, not the address: a venue's Wi-Fi or a carrier's shared address puts
+    many honest phones behind one address.
+    """
+    shared: dict[int, set[tuple[int, str]]] = defaultdict(set)
+    for scans in _code_scans(event).values():
+        for i, (when, signup_id, user_id, name) in enumerate(scans):
+            for later, other_id, other_user, other_name in scans[i + 1 :]:
+                if later - when > SAME_DEVICE_WINDOW:
+                    break
+                if other_user != user_id:
+                    shared[signup_id].add((other_user, other_name))
+                    shared[other_id].add((user_id, name))
+    return {signup_id: sorted(name for _, name in people) for signup_id, people in shared.items()}
 
 
 def mark_no_show(actor: User, signup: Signup) -> None:

@@ -30,6 +30,13 @@ class SignupStatus(enum.Enum):
     NO_SHOW = "no_show"
 
 
+class CheckinMethod(enum.Enum):
+    """How a check-in or check-out was recorded."""
+
+    CODE = "code"  # the volunteer scanned the venue's code with their own, logged-in phone
+    HAND = "hand"  # an organiser marked it on the roster
+
+
 # Statuses that hold (or wait for) a place.
 ACTIVE_STATUSES = (SignupStatus.CONFIRMED, SignupStatus.WAITLISTED, SignupStatus.ATTENDED)
 # Statuses that take one of the shift's confirmed places.
@@ -59,6 +66,18 @@ class Signup(db.Model):
     late_cancellation: Mapped[bool] = mapped_column(default=False)
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # How each scan was recorded and, for a code, where: a SHA-256 of the phone's random device
+    # cookie (never the cookie) and its network address; kept with the sign-up (see README).
+    checkin_method: Mapped[CheckinMethod | None] = mapped_column(
+        enum_column(CheckinMethod, name="checkin_method")
+    )
+    checkin_device: Mapped[str | None] = mapped_column(String(64))
+    checkin_address: Mapped[str | None] = mapped_column(String(45))
+    checkout_method: Mapped[CheckinMethod | None] = mapped_column(
+        enum_column(CheckinMethod, name="checkout_method")
+    )
+    checkout_device: Mapped[str | None] = mapped_column(String(64))
+    checkout_address: Mapped[str | None] = mapped_column(String(45))
     # Credited service time in whole minutes (multiples of 15); None until confirmed.
     minutes: Mapped[int | None]
     hours_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -26,6 +26,10 @@ def _iso(value):
     return value.isoformat() if value is not None else None
 
 
+def _value(member):
+    return member.value if member is not None else None
+
+
 def export(user: User) -> dict:
     """Everything the planner holds about ``user``, as plain JSON-ready data."""
     return {
@@ -64,6 +68,13 @@ def _signups(user: User) -> list[dict]:
             "status": s.status.value,
             "checked_in_at": _iso(s.checked_in_at),
             "checked_out_at": _iso(s.checked_out_at),
+            # How each scan was made; for a code, the phone's hash (never its cookie) and address.
+            "checkin_method": _value(s.checkin_method),
+            "checkin_device": s.checkin_device,
+            "checkin_address": s.checkin_address,
+            "checkout_method": _value(s.checkout_method),
+            "checkout_device": s.checkout_device,
+            "checkout_address": s.checkout_address,
             "hours": s.hours,
         }
         for s in signups
@@ -141,6 +152,14 @@ def delete_account(user: User) -> None:
     ):
         certificate.volunteer_name = mask_name(certificate.volunteer_name)
     db.session.execute(db.delete(TeamMembership).where(TeamMembership.user_id == user.id))
+    # Devices and addresses would link the anonymised account to others: they go with the name.
+    db.session.execute(
+        db.update(Signup)
+        .where(Signup.user_id == user.id)
+        .values(
+            checkin_device=None, checkin_address=None, checkout_device=None, checkout_address=None
+        )
+    )
     user.real_name = ANONYMOUS_NAME
     user.nickname = ""
     user.phone = None

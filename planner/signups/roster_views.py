@@ -41,6 +41,7 @@ def roster(event_id: int):
         event=event,
         by_shift=by_shift,
         corrections=reports.pending_corrections(event),
+        same_device=attendance.same_device_scans(event),
         capacity_form=forms.CapacityForm(),
         event_url=event_path(event.id),
     )

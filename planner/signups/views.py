@@ -7,7 +7,19 @@ and ``report_views``, on the same blueprint (``blueprint.bp``).
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+import re
+import secrets
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -16,7 +28,7 @@ from planner.errors import domain_errors_go_back_to, domain_errors_go_to, show_o
 from planner.events.models import Event
 from planner.events.queries import load_event
 from planner.exceptions import DomainError
-from planner.extensions import db
+from planner.extensions import db, limiter_address
 from planner.signups import (  # noqa: F401  (the other view modules: their routes)
     attendance,
     bookings,
@@ -194,10 +206,42 @@ def cancel_seats(booking_id: int):
     return redirect(back)
 
 
+# The phone's own id, in a cookie of its own: random, long-lived, sent only to the check-in pages.
+DEVICE_COOKIE = "xf_device"
+DEVICE_COOKIE_DAYS = 400  # the longest a browser keeps a cookie
+_DEVICE_ID = re.compile(r"[A-Za-z0-9_-]{43}")  # what secrets.token_urlsafe(32) makes
+
+
+def _scanning_device() -> tuple[attendance.Device, str | None]:
+    """The device scanning now, and the new id to give it when it had none (or a forged one)."""
+    device_id = request.cookies.get(DEVICE_COOKIE, "")
+    new_id = None
+    if not _DEVICE_ID.fullmatch(device_id):
+        device_id = new_id = secrets.token_urlsafe(32)
+    return attendance.Device.of(device_id, limiter_address()), new_id
+
+
 @bp.route("/checkin/<token>", methods=["GET", "POST"])
 @login_required
 def scan(token: str):
-    """Where the venue's QR code points: one tap to check in (or out)."""
+    """Where the venue's QR code points: one tap to check in (or out), as the logged-in person,
+    from this phone."""
+    device, new_id = _scanning_device()
+    response = make_response(_scan(token, device))
+    if new_id is not None:
+        response.set_cookie(
+            DEVICE_COOKIE,
+            new_id,
+            max_age=DEVICE_COOKIE_DAYS * 86400,
+            httponly=True,
+            samesite="Lax",
+            secure=current_app.session_interface.get_cookie_secure(current_app),
+            path=f"{request.script_root}/checkin/",
+        )
+    return response
+
+
+def _scan(token: str, device: attendance.Device):
     error = None
     try:
         event_id = attendance.read_token(token)
@@ -206,7 +250,7 @@ def scan(token: str):
         event_id = None
     if error is None and request.method == "POST":
         try:
-            signup, direction = attendance.scan(current_user, token)
+            signup, direction = attendance.scan(current_user, token, device=device)
         except DomainError as exc:
             db.session.rollback()
             error = exc.message
