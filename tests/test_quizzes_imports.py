@@ -208,3 +208,17 @@ def test_a_request_body_over_8_mb_is_refused_with_a_translated_page(client, auth
     response = client.post("/quizzes/bank/import", data=body, content_type="text/csv")
     assert response.status_code == 413
     assert "8 MB" in response.get_data(as_text=True)
+
+
+def test_a_file_holding_control_characters_is_refused_in_every_format(client, auth, make_user):
+    _login_admin(auth, make_user)
+    files = {  # (XLSX cannot hold them: openpyxl refuses to write one)
+        "bank.gift": "$CATEGORY: 移风易俗\n\n文明\x00新风 {T}\n".encode(),
+        "bank.txt": "$CATEGORY: 移风易俗\n\n文明\x07新风 {T}\n".encode(),
+        "bank.csv": (HEADER + "\n移风易俗,true_false,easy,文明\x01新风,,,,true,,\n").encode(),
+    }
+    for name, data in files.items():
+        response = _upload(client, name, data)
+        assert response.status_code == 400, name
+        assert "控制字符" in response.get_data(as_text=True), name
+    assert db.session.scalar(db.select(db.func.count(Question.id))) == 0

@@ -22,6 +22,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from planner import exports
 from planner.exceptions import DomainError
 from planner.extensions import db
+from planner.inputs import has_control_characters
 from planner.quizzes import bank
 from planner.quizzes.bank import OptionDraft, QuestionDraft
 from planner.quizzes.models import Difficulty, Question, QuestionType
@@ -45,6 +46,7 @@ MAX_COLUMNS = 30
 MAX_BYTES = 5 * 1024 * 1024
 TOO_LARGE = _l("The file is larger than 5 MB.")
 TOO_MANY = _l("A file may hold at most 2000 questions.")
+CONTROL = _l("The file contains control characters (such as NUL bytes). Save it again as text.")
 
 
 @dataclass
@@ -70,12 +72,20 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in (value or "").split("|") if part.strip()]
 
 
+def _readable(text: str) -> str:
+    """``text``, unless it holds control characters (no database stores NUL): then the file is
+    refused, as a request holding them is."""
+    if has_control_characters(text):
+        raise UnreadableFile(CONTROL)
+    return text
+
+
 def _cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value).strip()
+    return _readable(str(value).strip())
 
 
 def draft_from_row(row: dict[str, str]) -> QuestionDraft:
@@ -143,6 +153,7 @@ def _csv_rows(data: bytes) -> Iterator[list[str]]:
             text = data.decode("gb18030")
         except UnicodeDecodeError as exc:
             raise UnreadableFile() from exc
+    _readable(text)
     try:
         for row in csv.reader(io.StringIO(text)):
             yield [exports.read_cell(c.strip()) for c in row[:MAX_COLUMNS]]
@@ -211,7 +222,7 @@ def import_drafts(actor, drafts: list[QuestionDraft]) -> list[Question]:
 
 def _decode(data: bytes) -> str:
     try:
-        return data.decode("utf-8-sig")
+        return _readable(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise UnreadableFile() from exc
 
