@@ -34,7 +34,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _NUMBERS = (int, float, Decimal)
 
 # The column that names a person, in every export: 姓名 / Name.
-PERSON_COLUMN = lazy_pgettext("spreadsheet column", "Name")
+PERSON_COLUMN = lazy_pgettext("person", "Name")
 
 
 @dataclass

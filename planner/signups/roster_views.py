@@ -8,6 +8,7 @@ import re
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from planner import exports
@@ -131,7 +132,14 @@ def confirm_hours(event_id: int):
         )
     db.session.commit()
     if count:
-        flash(_("Hours confirmed for %(count)d volunteers.", count=count), "success")
+        flash(
+            ngettext(
+                "Hours confirmed for %(num)d volunteer.",
+                "Hours confirmed for %(num)d volunteers.",
+                count,
+            ),
+            "success",
+        )
     else:
         flash(
             _(
