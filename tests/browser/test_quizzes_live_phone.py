@@ -43,6 +43,8 @@ def test_a_phone_plays_a_live_round_driven_by_the_host(
         host.locator("form [type=submit]").last.click()
         host.goto(f"{app_server}/quizzes/{quiz.id}")
         host.click("button:has-text('创建现场快问快答')")
+        # The click only starts the POST and its redirect: read the host page once it has loaded.
+        expect(host).to_have_url(re.compile(r"/quizzes/live/\d+$"))
         pin = re.search(r"/live/(\d{6})", host.content()).group(1)
 
         contexts.append(browser.new_context(locale="zh-CN", viewport={"width": 360, "height": 740}))
