@@ -22,6 +22,7 @@ from flask_babel import lazy_pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
+from planner.inputs import CONTROL_CHARACTERS
 from planner.timeutil import to_local
 
 FORMATS = ("csv", "xlsx")
@@ -29,8 +30,8 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 CSV_MIMETYPE = "text/csv"
 
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-# Every C0 control but tab, line feed and carriage return, plus DEL and the C1 controls.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# What no field accepts (planner/inputs.py), plus the C1 controls, which spreadsheets show as boxes.
+_CONTROL = re.compile(f"[{CONTROL_CHARACTERS}\x80-\x9f]")
 _NUMBERS = (int, float, Decimal)
 
 # The column that names a person, in every export: 姓名 / Name.

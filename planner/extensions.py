@@ -31,12 +31,17 @@ class Base(DeclarativeBase):
 LAST_PAGE = 100_000
 
 
+def requested_page() -> int:
+    """The ``?page=`` a visitor typed (1 when it is not a number); ``db.paginate`` bounds it."""
+    return request.args.get("page", 1, type=int)
+
+
 class _SQLAlchemy(SQLAlchemy):
     def paginate(self, select, *, page=None, **kwargs):
         """``db.paginate`` with the page (given, or the ``?page=`` a visitor typed) kept within what
         a database can count."""
         if page is None and has_request_context():
-            page = request.args.get("page", 1, type=int)
+            page = requested_page()
         if page is not None:
             page = min(max(page or 1, 1), LAST_PAGE)
         return super().paginate(select, page=page, **kwargs)

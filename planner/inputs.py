@@ -20,7 +20,8 @@ ID_MAX = 2**31 - 1
 # ASCII digits only: "²".isdigit() is True but int("²") fails.
 _DIGITS = re.compile(r"[0-9]{1,10}")
 # C0 controls but tab, line feed and carriage return (which text areas send), and DEL.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARACTERS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+_CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
 # In a single-line value (a query parameter, a path segment) line breaks are controls too.
 _CONTROL_IN_LINE = re.compile(r"[\x00-\x1f\x7f]")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint
 from flask_babel import gettext as _
 
 from planner import organisations, permissions
@@ -52,7 +52,3 @@ def team_choices(blank: str) -> list:
 @bp.app_template_global()
 def organisation_url(organisation) -> str:
     return organisations.url_of(organisation)
-
-
-def page_number() -> int:
-    return request.args.get("page", 1, type=int)

@@ -16,12 +16,11 @@ from planner.events.blueprint import (
     campaign_choices,
     community_choices,
     org_choices,
-    page_number,
     team_choices,
 )
 from planner.events.models import Event, HostRole
 from planner.exceptions import DomainError
-from planner.extensions import db
+from planner.extensions import db, requested_page
 from planner.inputs import record_id
 from planner.timeutil import from_local, local_now, to_local
 
@@ -54,7 +53,7 @@ def _warn_overlaps(event: Event) -> None:
 def mine():
     if not (permissions.is_organiser() or permissions.leads_any_team()):
         abort(403)
-    page = queries.managed_events_page(current_user, page_number())
+    page = queries.managed_events_page(current_user, requested_page())
     return render_template("events/mine.html", page=page)
 
 

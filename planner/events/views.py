@@ -16,14 +16,13 @@ from planner.events import (
 )
 from planner.events.blueprint import (
     bp,
-    page_number,
 )
 from planner.events.campaigns import CampaignDetails, save_campaign
 from planner.events.kinds import KINDS
 from planner.events.listing import ListingFilter, filter_options, listing_page
 from planner.events.models import Campaign, CampaignStatus, EventKind
 from planner.exceptions import DomainError
-from planner.extensions import db
+from planner.extensions import db, requested_page
 from planner.quizzes import services as quiz_services
 from planner.signups import reports as signup_reports
 from planner.timeutil import to_local
@@ -66,7 +65,7 @@ def _filter_form() -> tuple[forms.EventFilterForm, ListingFilter]:
 @pagecache.cached_for_visitors(queries.events_version)
 def listing():
     form, filters = _filter_form()
-    page = listing_page(filters, page_number())
+    page = listing_page(filters, requested_page())
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
         "events/list.html",
@@ -118,7 +117,7 @@ def campaign(campaign_id: int):
     item = queries.campaign_with_leads(campaign_id)
     if item is None or not _visible_campaign(item):
         abort(404)
-    page = queries.campaign_events_page(item, page_number())
+    page = queries.campaign_events_page(item, requested_page())
     by_kind = queries.campaign_counts_by_kind(item)
     days: dict = {}
     for event in page.items:

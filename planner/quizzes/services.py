@@ -12,7 +12,7 @@ from planner.audit import services as audit
 from planner.events.models import Event, EventStatus
 from planner.exceptions import DomainError
 from planner.extensions import db
-from planner.permissions import managed_events_condition as managed_condition
+from planner.permissions import managed_events_condition
 from planner.quizzes import draws
 from planner.quizzes.models import (
     FeedbackPolicy,
@@ -119,7 +119,7 @@ def owner_named(choice: str):
 
 def linkable_condition(user):
     """SQL: an event ``user`` may attach a quiz to: one they manage that is not cancelled."""
-    return db.and_(managed_condition(user), Event.status != EventStatus.CANCELLED)
+    return db.and_(managed_events_condition(user), Event.status != EventStatus.CANCELLED)
 
 
 def event_choices(user, quiz: Quiz) -> list[Event]:

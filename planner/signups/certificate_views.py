@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from planner import permissions
+from planner import organisations, permissions
 from planner.accounts.models import mask_name
 from planner.errors import domain_errors_go_to, show_on_form
 from planner.exceptions import DomainError
@@ -22,7 +22,7 @@ from planner.urls import public_url
 def my_certificates():
     issuers = certificates.issuers_for(current_user)
     form = forms.CertificateRequestForm()
-    form.organisation.choices = [(certificates.organisation_key(o), o.name) for o in issuers]
+    form.organisation.choices = [(organisations.key_of(o), o.name) for o in issuers]
     if form.validate_on_submit():
         org = certificates.organisation_from_key(form.organisation.data)
         try:

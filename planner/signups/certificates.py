@@ -40,11 +40,6 @@ class AlreadyDecided(DomainError):
     message = _l("This certificate request has already been decided.")
 
 
-def organisation_key(org) -> str:
-    """How the request form names an issuer."""
-    return organisations.key_of(org)
-
-
 def organisation_from_key(key: str):
     """The issuer a key from the request form names (a department, street or community)."""
     return organisations.from_key(key, kinds=Certificate.organisation_kinds)
@@ -66,7 +61,7 @@ def issuers_for(user: User) -> list:
     for host in hosts:
         kind, _ident = host.organisation_kind_and_id
         if kind in Certificate.organisation_kinds:  # partners and teams issue no certificates
-            seen[organisation_key(host.organisation)] = host.organisation
+            seen[organisations.key_of(host.organisation)] = host.organisation
     return sorted(seen.values(), key=lambda o: o.name)
 
 
