@@ -114,9 +114,37 @@ def test_a_question_is_answered_once(client, make_question, make_quiz):
     assert slot.chosen == _ids(first, "错误选项甲") and slot.score == 0
 
 
+def _finish(client, quiz, attempt_id):
+    client.post(f"/quizzes/{quiz.id}/attempts/{attempt_id}/finish")
+    db.session.expire_all()
+    assert db.session.get(Attempt, attempt_id).is_finished
+
+
+def test_starting_again_while_an_attempt_is_in_progress_resumes_it(
+    client, make_question, make_quiz
+):
+    quiz = make_quiz([make_question()], attempts_allowed=3)
+    first = _start_anonymous(client, quiz)
+    assert _start_anonymous(client, quiz) == first
+    _finish(client, quiz, first)
+    second = _start_anonymous(client, quiz)
+    assert second != first
+    assert db.session.scalar(db.select(db.func.count(Attempt.id))) == 2
+
+
+def test_an_attempt_whose_time_is_up_is_closed_not_resumed(client, make_question, make_quiz):
+    quiz = make_quiz([make_question()], attempts_allowed=2, time_limit_seconds=60)
+    first = _start_anonymous(client, quiz)
+    db.session.get(Attempt, first).deadline_at = utcnow() - timedelta(minutes=5)
+    db.session.commit()
+    second = _start_anonymous(client, quiz)
+    assert second != first
+    assert db.session.get(Attempt, first).is_finished
+
+
 def test_attempts_allowed_is_enforced(client, make_question, make_quiz):
     quiz = make_quiz([make_question()], attempts_allowed=1)
-    _start_anonymous(client, quiz)
+    _finish(client, quiz, _start_anonymous(client, quiz))
     again = client.post(f"/quizzes/{quiz.id}/start", data={"nickname": "小明"})
     assert again.status_code == 302 and again.location.endswith(f"/quizzes/{quiz.id}")
     assert db.session.scalar(db.select(db.func.count(Attempt.id))) == 1

@@ -128,6 +128,27 @@ def find_attempt(attempt_id: int) -> Attempt | None:
     return db.session.get(Attempt, attempt_id)
 
 
+def _unfinished(quiz: Quiz, user=None, player_token: str | None = None) -> Attempt | None:
+    """The person's attempt at ``quiz`` still in progress and in time (not a live round's)."""
+    who = _whose(user, player_token)
+    if who is None:
+        return None
+    attempt = db.session.scalar(
+        db.select(Attempt)
+        .where(
+            Attempt.quiz_id == quiz.id,
+            who,
+            Attempt.live_round_id.is_(None),
+            Attempt.finished_at.is_(None),
+        )
+        .order_by(Attempt.id.desc())
+        .limit(1)
+    )
+    if attempt is None or close_if_expired(attempt):
+        return None
+    return attempt
+
+
 def _prize_entry(quiz: Quiz, user) -> Attempt | None:
     """The user's one attempt at a prize quiz, if any."""
     return db.session.scalar(
@@ -142,7 +163,9 @@ def start_attempt(
 
     The limit is checked under a lock (the person's row; the quiz's for players without an
     account), so starts sent at once never pass it together. A prize quiz takes one entry a
-    person (also a unique index): starting again, or at the same time, returns that entry.
+    person (also a unique index): starting again, or at the same time, returns that entry. An
+    attempt still in progress is resumed rather than a new one started, so a start sent twice
+    (or ten times at once) is one attempt and every request gets its page.
     """
     if not is_open(quiz):
         raise QuizNotOpen()
@@ -157,6 +180,8 @@ def start_attempt(
         lock_row(Quiz, quiz.id)
     if quiz.is_prize and (entry := _prize_entry(quiz, user)) is not None:
         return entry
+    if (attempt := _unfinished(quiz, user, player_token)) is not None:
+        return attempt
     if attempts_used(quiz, user, player_token) >= quiz.attempts_allowed:
         raise NoAttemptsLeft()
     rng = random.SystemRandom()

@@ -155,13 +155,17 @@ def race_server_request():
 # ---------------------------------------------------------------- the races
 
 
-def test_a_quiz_allowing_three_attempts_records_three(race_server, seed):
+def test_ten_starts_of_a_three_attempt_quiz_are_one_attempt_and_everyone_gets_its_page(
+    race_server, seed
+):
     from planner.quizzes.models import Attempt
 
     quiz = seed.quiz(attempts_allowed=3)
     player = seed.user()
-    race_server.race(f"/quizzes/{quiz.id}/start", phone=player.local_phone)
-    assert _count(Attempt, Attempt.quiz_id == quiz.id) == 3
+    replies = race_server.race(f"/quizzes/{quiz.id}/start", phone=player.local_phone)
+    attempt = db.session.scalar(db.select(Attempt.id).where(Attempt.quiz_id == quiz.id))
+    assert _same_redirect(replies) == f"/quizzes/{quiz.id}/attempts/{attempt}"
+    assert _count(Attempt, Attempt.quiz_id == quiz.id) == 1
 
 
 def test_one_pending_hours_correction_however_often_it_is_sent(race_server, seed):
