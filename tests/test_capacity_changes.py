@@ -320,6 +320,9 @@ def test_the_roster_and_shift_forms_promote_the_waitlist_when_places_are_added(
     client, organiser_in, make_event, make_volunteers, sign_up
 ):
     event, shift, rows = _hosted_shift(make_event, make_volunteers, sign_up, organiser_in)
+    assert f"/shifts/{shift.id}/capacity" in client.get(f"/events/{event.id}/roster").get_data(
+        as_text=True
+    )
     assert client.post(f"/shifts/{shift.id}/capacity", data={"capacity": "3"}).status_code == 302
     assert _statuses(Signup, rows) == [C, C, C, W]
     edit = client.post(f"/events/{event.id}/shifts/{shift.id}/edit", data=_shift_form(shift, 4))
@@ -340,7 +343,9 @@ def test_places_of_a_closed_event_no_longer_change_nor_promote(
         headers={"Accept-Language": "en"},
         follow_redirects=True,
     )
-    assert "can no longer be changed" in roster.get_data(as_text=True)
+    page = roster.get_data(as_text=True)
+    assert "can no longer be changed" in page
+    assert f"/shifts/{shift.id}/capacity" not in page  # the roster offers no form it would refuse
     db.session.expire_all()
     assert db.session.get(Shift, shift.id).capacity == 2
     assert _statuses(Signup, rows) == [C, C, W, W]
