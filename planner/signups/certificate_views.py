@@ -82,7 +82,7 @@ def certificate(certificate_id: int):
 
 @bp.get("/verify/<number>")
 def verify(number: str):
-    item = certificates.issued_numbered(number[:40]) or abort(404)
+    item = certificates.numbered(number[:40]) or abort(404)
     return render_template(
         "signups/verify.html", certificate=item, masked_name=mask_name(item.volunteer_name)
     )

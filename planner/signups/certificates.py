@@ -230,6 +230,13 @@ def issued(certificate_id: int) -> Certificate | None:
     return _issued_where(Certificate.id == certificate_id)
 
 
-def issued_numbered(number: str) -> Certificate | None:
-    """The issued certificate with ``number`` (what ``/verify/<number>`` checks)."""
-    return _issued_where(Certificate.number == number)
+def numbered(number: str) -> Certificate | None:
+    """The issued or withdrawn certificate with ``number`` (what ``/verify/<number>`` checks)."""
+    return db.session.scalar(
+        db.select(Certificate)
+        .where(
+            Certificate.number == number,
+            Certificate.status.in_((CertificateStatus.ISSUED, CertificateStatus.WITHDRAWN)),
+        )
+        .options(*_shown_with())
+    )

@@ -204,6 +204,8 @@ class CertificateStatus(enum.Enum):
     REQUESTED = "requested"
     ISSUED = "issued"
     REJECTED = "rejected"
+    # It listed service dated after its issue (before hours waited for the service to be over).
+    WITHDRAWN = "withdrawn"
 
 
 class Certificate(OrganisationRef, db.Model):
