@@ -56,9 +56,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from planner import bench, cli, errors, inputs, navigation, security, urls
+    from planner import bench, cli, errors, inputs, navigation, security, static_files, urls
 
     security.register(app)
+    static_files.register(app)
     errors.register(app)
     app.before_request(inputs.refuse_control_characters)
     navigation.register(app)
