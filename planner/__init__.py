@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from planner import config as config_module
@@ -52,6 +53,12 @@ def create_app(test_config: dict | None = None) -> Flask:
             )
         app.config["SECRET_KEY"] = "development-only-key"
     app.session_interface = _SessionInterface()
+    if proxies := app.config.get("PLANNER_PROXY_COUNT"):
+        # Behind nginx: the client's address (rate limits) and https (Secure cookies, HSTS,
+        # https links in QR codes) come from the proxy's X-Forwarded-* headers.
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
+        )
 
     _init_extensions(app)
     _register_blueprints(app)

@@ -39,11 +39,14 @@ class Store:
         self._local: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
         self._lock = threading.Lock()
 
+    def _redis_key(self, key: str) -> str:
+        return current_app.config.get("PLANNER_REDIS_PREFIX", "") + self.prefix + key
+
     def get(self, key: str) -> bytes | None:
         client = _redis()
         if client is not None:
             try:
-                return client.get(self.prefix + key)
+                return client.get(self._redis_key(key))
             except Exception:  # noqa: BLE001 - a cache miss, never an error page
                 log.warning("cache %s: Redis unreachable on get", self.prefix, exc_info=True)
                 return None
@@ -58,7 +61,7 @@ class Store:
         client = _redis()
         if client is not None:
             try:
-                client.set(self.prefix + key, value, ex=max(int(seconds), 1))
+                client.set(self._redis_key(key), value, ex=max(int(seconds), 1))
             except Exception:  # noqa: BLE001
                 log.warning("cache %s: Redis unreachable on set", self.prefix, exc_info=True)
             return

@@ -88,6 +88,13 @@ DEFAULTS = {
     ),
     # Sent only on requests that came over https; empty turns it off.
     "PLANNER_HSTS": "max-age=31536000",
+    # Every key this app writes to Redis (caches and rate limits) starts with this, so several
+    # sites (or test runs) can share one Redis without reading each other's entries.
+    "PLANNER_REDIS_PREFIX": "xinfeng:",
+    # How many proxies (nginx, a load balancer) stand in front of the app and set X-Forwarded-For,
+    # -Proto, -Host and -Port: their word is taken for the client's address and for https. 0 (the
+    # default) trusts no such header: set it only behind a proxy that overwrites them.
+    "PLANNER_PROXY_COUNT": 0,
 }
 
 
@@ -111,6 +118,7 @@ def load(instance_path: str) -> dict:
     config["BABEL_DEFAULT_LOCALE"] = config["PLANNER_DEFAULT_LOCALE"]
     config["BABEL_DEFAULT_TIMEZONE"] = config["PLANNER_TIMEZONE"]
     config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"] or "memory://"
+    config["RATELIMIT_KEY_PREFIX"] = config["PLANNER_REDIS_PREFIX"] + "limit"
     return config
 
 

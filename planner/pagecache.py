@@ -22,7 +22,7 @@ from flask_wtf.csrf import generate_csrf
 from planner.cache import Store
 
 # Pages are 20–60 kB: at most about 10 MB per process.
-pages = Store("xinfeng:page:", local_entries=256)
+pages = Store("page:", local_entries=256)
 # Stands in for the visitor's CSRF token inside a stored page; never produced by a template.
 TOKEN_MARK = b"\x00xinfeng-csrf\x00"
 

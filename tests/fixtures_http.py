@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -150,24 +151,15 @@ def _wait_until_up(address, process, log: Path, seconds: float = 60) -> None:
     raise RuntimeError("gunicorn did not answer /healthz in time")
 
 
-@pytest.fixture(scope="module")
-def race_server(tmp_path_factory):
-    """gunicorn (4 workers) serving the app over a database of this module's own."""
-    url, drop = create_database(tmp_path_factory, "race")
-    upgrade_database(url)
-    folder = tmp_path_factory.mktemp("race-server")
+@contextmanager
+def gunicorn(folder: Path, module: str, env: dict, workers: int = WORKERS):
+    """Serve ``module``'s ``app`` with gunicorn on a free loopback port: yields (address, log)."""
     log = folder / "gunicorn.log"
     address = ("127.0.0.1", _free_port())
-    env = {
-        **os.environ,
-        "PLANNER_RACE_DATABASE_URL": url,
-        "PLANNER_INSTANCE_PATH": str(folder),
-        "PYTHONPATH": str(ROOT),
-    }
     command = [
         _gunicorn(),
         "--workers",
-        str(WORKERS),
+        str(workers),
         "--bind",
         f"{address[0]}:{address[1]}",
         "--chdir",
@@ -179,14 +171,14 @@ def race_server(tmp_path_factory):
         "60",
         "--error-logfile",
         str(log),
-        "tests.races.wsgi:app",
+        f"{module}:app",
     ]
+    env = {**os.environ, "PLANNER_INSTANCE_PATH": str(folder), "PYTHONPATH": str(ROOT), **env}
     with log.open("w") as out:
         process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
-    app = create_app({**RACE_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
     try:
         _wait_until_up(address, process, log)
-        yield RaceServer(app, address, log)
+        yield address, log
     finally:
         process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
         try:
@@ -194,6 +186,22 @@ def race_server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="module")
+def race_server(tmp_path_factory):
+    """gunicorn (4 workers) serving the app over a database of this module's own."""
+    url, drop = create_database(tmp_path_factory, "race")
+    upgrade_database(url)
+    folder = tmp_path_factory.mktemp("race-server")
+    app = create_app({**RACE_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+    try:
+        with gunicorn(folder, "tests.races.wsgi", {"PLANNER_RACE_DATABASE_URL": url}) as (
+            address,
+            log,
+        ):
+            yield RaceServer(app, address, log)
+    finally:
         with app.app_context():
             db.engine.dispose()
         drop()

@@ -169,7 +169,8 @@ def test_the_cache_lives_in_redis_when_redis_url_is_set(app, client, make_event,
     try:
         make_event()
         first = client.get("/calendar/all.ics").data
-        bodies = {k: v for k, v in fake.store.items() if not k.startswith(cache.versions.prefix)}
+        versions = "xinfeng:" + cache.versions.prefix
+        bodies = {k: v for k, v in fake.store.items() if not k.startswith(versions)}
         assert list(bodies.values()) == [first]
         assert all(key.startswith("xinfeng:ics:") for key in bodies)
         assert len(fake.store) == 2  # and the feed's version

@@ -154,6 +154,10 @@ def test_pages_live_in_redis_when_redis_url_is_set(app, client, make_event):
             key.startswith("xinfeng:page:") and ex == 30 for key, (_, ex) in fake.store.items()
         ] == [True]
         assert client.get(f"/events/{event.id}").headers["X-Page-Cache"] == "hit"
+        # Another site on the same Redis (its own prefix) neither reads nor overwrites these.
+        app.config["PLANNER_REDIS_PREFIX"] = "other-site:"
+        assert client.get(f"/events/{event.id}").headers["X-Page-Cache"] == "miss"
+        assert sorted(key.partition(":")[0] for key in fake.store) == ["other-site", "xinfeng"]
     finally:
         cache._clients.pop("redis://pages.invalid:6379/0")
 

@@ -16,8 +16,8 @@ from planner.cache import Store
 
 BODY_SECONDS = 24 * 3600
 VERSION_SECONDS = 300
-bodies = Store("xinfeng:ics:", local_entries=32)  # a 1,000-event feed is about 1 MB
-versions = Store("xinfeng:ics-version:", local_entries=4096)  # a few hundred bytes each
+bodies = Store("ics:", local_entries=32)  # a 1,000-event feed is about 1 MB
+versions = Store("ics-version:", local_entries=4096)  # a few hundred bytes each
 
 
 def get(key: str) -> bytes | None:
