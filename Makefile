@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app app
 TRANSLATIONS := planner/translations
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test install install-test translations extract-messages update-translations compile-translations chromium screenshots lint clean wrk bench bench-smoke
+.PHONY: deploy-check run test install install-test translations extract-messages update-translations compile-translations chromium screenshots lint clean wrk bench bench-smoke
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -85,3 +85,16 @@ bench: install compile-translations wrk
 # A few seconds at small scale in a throw-away folder: proves the harness works, asserts no speed.
 bench-smoke: install compile-translations wrk
 	PLANNER_BENCH_INSTANCE=$$(mktemp -d) $(BIN)/python bench/run.py --scale small --seconds 1 --out -
+
+# nginx (deploy/nginx) in front of gunicorn on loopback, over https, and a sign-up walked through
+# it (scripts/deploy_check.py). Installs nginx and openssl with apt when root.
+deploy-check: install compile-translations
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ] || ! command -v openssl >/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing nginx and openssl (apt-get install nginx openssl)"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx openssl >/dev/null; \
+		else \
+			echo "nginx and openssl are needed: apt-get install nginx openssl"; exit 1; \
+		fi; \
+	fi
+	$(BIN)/python scripts/deploy_check.py
