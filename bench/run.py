@@ -175,6 +175,18 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
+        "--scenario",
+        choices=["endpoints", "rush"],
+        default="endpoints",
+        help="endpoints: every page and action in turn; rush: the National Day sign-up rush",
+    )
+    parser.add_argument("--rush-volunteers", type=int, default=20_000)
+    parser.add_argument("--rush-shifts", type=int, default=2_000)
+    parser.add_argument("--rush-per", type=int, default=5, help="shifts each volunteer asks for")
+    parser.add_argument("--rush-hot", type=int, default=400, help="shifts asked 3× their places")
+    parser.add_argument("--rush-places", type=int, default=50)
+    parser.add_argument("--rush-limit", type=int, default=1800, help="seconds before giving up")
+    parser.add_argument(
         "--out",
         default=str(ROOT / "docs"),
         help="folder for PERFORMANCE.md and performance.json; '-' prints only",
@@ -251,6 +263,15 @@ def main() -> int:
                 time.sleep(0.2)
         else:
             raise RuntimeError("gunicorn did not come up")
+        if args.scenario == "rush":
+            from bench import rush  # noqa: E402
+
+            outcome = rush.run(base, env, args)
+            rush.print_result(outcome)
+            rss = [round(peak_rss_mb(pid), 1) for pid in worker_pids(server.pid)]
+            if args.out != "-":
+                write_rush_report(Path(args.out), database, args, outcome, rss)
+            return 1 if rush.failed(outcome) else 0
         scenarios = prepare(base, env, Session)
         results = []
         for name, requests in scenarios:
@@ -339,6 +360,56 @@ def targets_table(runs: dict) -> list[str]:
     return lines + [""]
 
 
+def write_rush_report(out: Path, database: str, args, outcome: dict, rss: list[float]) -> None:
+    """Keep the rush's result beside the endpoint runs and render PERFORMANCE.md again."""
+    data_file = out / "performance.json"
+    data = json.loads(data_file.read_text()) if data_file.exists() else {"runs": {}}
+    data.setdefault("rush", {})[f"{database}-{args.scale}"] = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "database": database,
+        "scale": args.scale,
+        "cores": os.cpu_count(),
+        "workers": args.workers,
+        "connections": args.connections,
+        "worker_peak_rss_mb": rss,
+        **outcome,
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    data_file.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    write_report(out, None)
+
+
+def rush_tables(rushes: dict) -> list[str]:
+    lines = []
+    for key in sorted(rushes):
+        r = rushes[key]
+        check = r["check"]
+        lines += [
+            f"## The National Day rush: {r['database']}, {r['scale']} scale",
+            "",
+            f"{r['date']} · {r['cores']} cores · gunicorn {r['workers']} sync workers · "
+            f"{r['connections']} phones at once, each walking event page → sign-up page → POST → "
+            "result page for every shift it wants",
+            "",
+            f"**{r['signups_per_second']} full phone-path sign-ups per second**: "
+            f"{r['answered']:,} of {r['asked']:,} answered in {r['seconds']} s "
+            f"({r['volunteers']:,} volunteers, {r['shifts']:,} shifts; {r['refused']} refused, "
+            f"{r['errors']} errors). Check: {check['overbooked_shifts']} overbooked shifts, "
+            f"{check['duplicate_pairs']} duplicate (volunteer, shift) pairs, confirmed "
+            f"{check['confirmed']:,} + waitlisted {check['waitlisted']:,} "
+            f"{'=' if check['held_equals_answered'] else '≠'} answered.",
+            "",
+            "| step | requests | p50 ms | p99 ms |",
+            "|---|---:|---:|---:|",
+            *(
+                f"| {name} | {s['count']:,} | {s['p50_ms']:.1f} | {s['p99_ms']:.1f} |"
+                for name, s in r["steps"].items()
+            ),
+            "",
+        ]
+    return lines
+
+
 def write_report(out: Path, report: dict | None) -> None:
     """Keep one result per (database, scale) in performance.json and render PERFORMANCE.md's tables."""
     out.mkdir(parents=True, exist_ok=True)
@@ -386,6 +457,7 @@ def write_report(out: Path, report: dict | None) -> None:
             )
         lines.append("")
     lines += targets_table(data["runs"])
+    lines += rush_tables(data.get("rush", {}))
     if notes.exists():
         lines += [notes.read_text()]
     (out / "PERFORMANCE.md").write_text("\n".join(lines) + "\n")

@@ -20,14 +20,7 @@ SESSIONS = 32  # one logged-in volunteer per connection
 
 def _in_app(env: dict, call: str) -> dict:
     """Run ``call`` (an expression over planner.bench) in the app and return its JSON."""
-    code = (
-        "import json; from app import app; from planner import bench;"
-        f"ctx = app.app_context(); ctx.push(); print(json.dumps({call}))"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return _in_app_module(env, "bench", call)
 
 
 def _etag(url: str, headers: dict) -> str:
@@ -124,3 +117,15 @@ def prepare(base: str, env: dict, session_class) -> list[tuple[str, list[dict]]]
 
 
 __all__ = ["prepare", "urllib"]
+
+
+def _in_app_module(env: dict, module: str, call: str):
+    """Run ``call`` (an expression over planner.<module>) in the app and return its JSON."""
+    code = (
+        f"import json; from app import app; from planner import {module};"
+        f"ctx = app.app_context(); ctx.push(); print(json.dumps({call}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
