@@ -235,8 +235,11 @@ class _Writer:
             "DTSTAMP:" + _utc(max(_stamp(o) for o in occurrences)) + "\r\n",
             uid,
             f"SEQUENCE:{max(o.revision for o in occurrences)}\r\n",
-            "RRULE:" + plan.rrule + "\r\n",
         ]
+        if plan.rrule:
+            head.append("RRULE:" + plan.rrule + "\r\n")
+        if plan.rdates:
+            head.append(fold(self._time("RDATE", *plan.rdates)[:-2]))
         if plan.exdates:
             head.append(fold(self._time("EXDATE", *plan.exdates)[:-2]))
         url = event_page_url(self.base_url, master.id)

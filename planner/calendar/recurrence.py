@@ -7,6 +7,10 @@ what most of the series' occurrences in the feed show (ties: the earliest); an o
 shows anything else (another time, place, title, description, hosts, …) is an override; a
 cancelled occurrence, or one the feed does not hold (another scope, a draft, out of the window),
 is an EXDATE. The rule runs from the first occurrence the feed shows to the last.
+
+A monthly series on the 29th, 30th or 31st falls on the month's last day in shorter months (as
+``series.occurrence_starts`` makes it); no RRULE says that in a way every client reads (ical.js
+ignores BYSETPOS there), so such a series lists its dates as RDATEs instead.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from planner.calendar.services import FeedEvent
 from planner.events.models import EventStatus
 from planner.events.series import Frequency, rule_start
 
-# Days of the month every month has: a monthly rule on a later day keeps to the month's end.
+# Days of the month every month has: a monthly series on a later day is written as RDATEs.
 SAFE_MONTH_DAY = 28
 
 
@@ -33,7 +37,8 @@ class SeriesPlan:
     cancelled: bool  # every occurrence the feed holds is cancelled: so is the recurring VEVENT
     start: datetime
     end: datetime
-    rrule: str
+    rrule: str | None
+    rdates: list[datetime]
     exdates: list[datetime]
     overrides: list[tuple[datetime, FeedEvent]]  # (RECURRENCE-ID, occurrence)
     occurrences: list[FeedEvent]  # all the feed holds, cancelled ones included
@@ -107,13 +112,16 @@ def plan(
         elif shapes[id(occurrence)] != master_shape:
             overrides.append((instance(position), occurrence))
     start = instance(first)
+    value = rrule(rule, rule.starts_at.astimezone(zone).day, last - first + 1)
     return SeriesPlan(
         uid=rule.id,
         master=master,
         cancelled=cancelled,
         start=start,
         end=start + length,
-        rrule=rrule(rule, to_local_day(rule, zone), last - first + 1),
+        rrule=value,
+        # DTSTART among the RDATEs too: ical.js leaves it out of a series without an RRULE.
+        rdates=[] if value else [instance(p) for p in range(first, last + 1)],
         exdates=exdates,
         overrides=overrides,
         occurrences=occurrences,
@@ -124,20 +132,11 @@ def _local(naive: datetime, zone) -> datetime:
     return naive.replace(tzinfo=zone)
 
 
-def to_local_day(rule, zone) -> int:
-    return rule.starts_at.astimezone(zone).day
-
-
-def rrule(rule, day: int, count: int) -> str:
-    """The RRULE value, in the order ``icalendar`` writes its parts."""
+def rrule(rule, day: int, count: int) -> str | None:
+    """The RRULE value, in the order ``icalendar`` writes its parts; ``None`` for a monthly
+    series past the 28th (written as RDATEs)."""
     if rule.frequency == Frequency.MONTHLY:
-        value = f"FREQ=MONTHLY;COUNT={count}"
-        if day > SAFE_MONTH_DAY:
-            # Series days past the 28th fall on the month's last day in shorter months (as
-            # ``series.occurrence_starts`` makes them): the latest of those days each month.
-            days = ",".join(str(d) for d in range(SAFE_MONTH_DAY, day + 1))
-            value += f";BYMONTHDAY={days};BYSETPOS=-1"
-        return value
+        return f"FREQ=MONTHLY;COUNT={count}" if day <= SAFE_MONTH_DAY else None
     value = f"FREQ=WEEKLY;COUNT={count}"
     if rule.frequency == Frequency.FORTNIGHTLY:
         value += ";INTERVAL=2"
