@@ -421,3 +421,56 @@ def test_time_place_and_status_move_sequence_and_last_modified(client, app, admi
     after = vevents(parse_feed(client.get(f"/events/{event.id}.ics").data))[0]
     assert after["SEQUENCE"] == before["SEQUENCE"] + 1
     assert after["LAST-MODIFIED"].dt > before["LAST-MODIFIED"].dt
+
+
+# ---------------------------------------------------------------- libical's iTIP checks
+
+LIBICAL_CHECK = Path(__file__).parent / "calendar_libical" / "itip_check.c"
+
+
+@pytest.fixture(scope="session")
+def itip_check(tmp_path_factory) -> Path:
+    """libical's parser and iTIP restriction checks, built once (skipped without libical-dev)."""
+    compiler, pkg_config = shutil.which("cc"), shutil.which("pkg-config")
+    if compiler is None or pkg_config is None:
+        pytest.skip("no C compiler or pkg-config: libical's checks cannot be built")
+    flags = subprocess.run(
+        [pkg_config, "--cflags", "--libs", "libical"], capture_output=True, text=True
+    )
+    if flags.returncode:
+        pytest.skip("libical is not installed (Debian: apt-get install libical-dev)")
+    binary = tmp_path_factory.mktemp("libical") / "itip_check"
+    subprocess.run(
+        [compiler, str(LIBICAL_CHECK), *flags.stdout.split(), "-o", str(binary)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return binary
+
+
+def test_every_feed_passes_libicals_itip_checks(
+    client, saturdays, make_user, make_calendar_token, personal_source, itip_check, tmp_path
+):
+    user = make_user("志愿者")
+    token = make_calendar_token(user, remind_day_before=True)
+    personal_source({user.id: saturdays})
+    first = saturdays[0]
+    urls = [
+        "/calendar/all.ics",
+        f"/calendar/communities/{first.community_id}.ics",
+        f"/calendar/me/{token.token}.ics",
+        f"/events/{first.id}.ics",
+        f"/events/{saturdays[2].id}.ics",  # cancelled
+    ]
+    for url in urls:
+        path = tmp_path / "feed.ics"
+        path.write_bytes(feed(client, url))
+        result = subprocess.run([str(itip_check), str(path)], capture_output=True, text=True)
+        assert result.returncode == 0, (url, result.stdout)
+    # The check is real: without its ORGANIZER a METHOD:PUBLISH feed fails it.
+    unfolded = feed(client, f"/events/{first.id}.ics").replace(b"\r\n ", b"")
+    lines = [line for line in unfolded.split(b"\r\n") if not line.startswith(b"ORGANIZER")]
+    path.write_bytes(b"\r\n".join(lines))
+    result = subprocess.run([str(itip_check), str(path)], capture_output=True, text=True)
+    assert result.returncode == 1 and "ORGANIZER" in result.stdout
