@@ -238,6 +238,13 @@ def test_a_monthly_series_on_the_31st_keeps_to_each_months_last_day(
     ]
 
 
+def test_a_series_into_the_small_hours_is_still_one_event(client, make_series):
+    occurrences = make_series(at(2030, 10, 5, 23), series.Frequency.WEEKLY, date(2030, 10, 19))
+    body = feed(client, f"/calendar/communities/{occurrences[0].community_id}.ics")
+    [master] = vevents(parse_feed(body))
+    assert "- 引导 23:00–01:00：共 5 个名额" in str(master["DESCRIPTION"])
+
+
 def test_monthly_and_fortnightly_series_say_so_in_their_rule(client, make_series, tmp_path):
     monthly = make_series(at(2031, 3, 15, 9), series.Frequency.MONTHLY, date(2031, 6, 30))
     fortnightly = make_series(at(2031, 3, 1, 9), series.Frequency.FORTNIGHTLY, date(2031, 4, 1))

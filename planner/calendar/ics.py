@@ -391,8 +391,9 @@ def _description(event: FeedEvent, url: str, zone, texts: _Texts, in_series: boo
 
 
 def _times_of_day(starts_at, ends_at, zone) -> str:
-    start, end = starts_at.astimezone(zone), ends_at.astimezone(zone)
-    if start.date() == end.date():
+    # A shift into the small hours is still a time of day; one of a day or more needs its dates.
+    if ends_at - starts_at < timedelta(days=1):
+        start, end = starts_at.astimezone(zone), ends_at.astimezone(zone)
         return f"{start:%H:%M}–{end:%H:%M}"
     return _times(starts_at, ends_at, zone)
 
