@@ -481,3 +481,25 @@ def test_every_feed_passes_libicals_itip_checks(
     path.write_bytes(b"\r\n".join(lines))
     result = subprocess.run([str(itip_check), str(path)], capture_output=True, text=True)
     assert result.returncode == 1 and "ORGANIZER" in result.stdout
+
+
+def test_renaming_a_host_or_place_a_feed_names_moves_last_modified_and_the_etag(
+    client, make_event, make_department, make_community
+):
+    department, community = make_department("市文明办"), make_community("仰口路社区")
+    event = make_event("文明宣讲", hosts=(department,), community=community)
+    elsewhere = make_event("别处的活动")
+    for renamed, new_name in ((department, "市文明办（新）"), (community.street, "新街道")):
+        _stamped_an_hour_ago(event)
+        _stamped_an_hour_ago(elsewhere)
+        url = "/calendar/all.ics"
+        before = client.get(url)
+        renamed.name = new_name
+        db.session.commit()
+        after = client.get(url)
+        assert after.headers["ETag"] != before.headers["ETag"]
+        old, new = by_uid(parse_feed(before.data)), by_uid(parse_feed(after.data))
+        assert new_name in after.data.decode()
+        assert new[event.uuid]["LAST-MODIFIED"].dt > old[event.uuid]["LAST-MODIFIED"].dt
+        # Only the events that show the name.
+        assert new[elsewhere.uuid]["LAST-MODIFIED"].dt == old[elsewhere.uuid]["LAST-MODIFIED"].dt

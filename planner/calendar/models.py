@@ -2,8 +2,10 @@
 
 What a calendar shows of an event is said here once, as the attributes whose changes stamp
 ``Event.modified_at`` (LAST-MODIFIED): every service that changes one of them is covered, with
-no call to remember. Time, place and status changes also bump ``Event.revision`` (SEQUENCE),
-which the events services do, and that is dated in ``Event.revised_at``.
+no call to remember. Renaming an organisation, a place or a campaign a feed names stamps the
+events that show the name (and their ``updated_at``, so feed versions and cached pages move).
+Time, place and status changes also bump ``Event.revision`` (SEQUENCE), which the events services
+do, and that is dated in ``Event.revised_at``.
 """
 
 from __future__ import annotations
@@ -11,12 +13,20 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, event, inspect, text
-from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
+from sqlalchemy import ForeignKey, Index, String, event, inspect, or_, select, text, update
+from sqlalchemy.orm import Mapped, Session, mapped_column, object_session, relationship
 from sqlalchemy.orm.base import NO_VALUE
 
 from planner.accounts.models import User
-from planner.events.models import Event, EventHost, ProgrammeItem, Shift
+from planner.directory.models import (
+    Community,
+    Department,
+    District,
+    PartnerOrganisation,
+    Street,
+    VolunteerTeam,
+)
+from planner.events.models import Campaign, Event, EventHost, ProgrammeItem, Shift
 from planner.extensions import db
 from planner.timeutil import UTCDateTime, utcnow
 
@@ -141,3 +151,56 @@ for _attribute in SHOWN_PART_FIELDS:
 for _collection in SHOWN_PARTS:
     event.listen(_collection, "append", _part_added_or_removed)
     event.listen(_collection, "remove", _part_added_or_removed)
+
+
+# ---------------------------------------------------------------- names shown in feeds
+
+_RENAMED = "calendar-renamed"  # session.info: (model, id) renamed since the last flush
+
+
+def _showing(model: type, ident: int):
+    """The events whose VEVENT shows the name of ``model`` ``ident`` (host, place, programme,
+    campaign)."""
+    conditions = []
+    kind = getattr(model, "organisation_kind", None)
+    if kind in EventHost.organisation_kinds:
+        column = getattr(EventHost, f"{kind}_id")
+        conditions.append(Event.id.in_(select(EventHost.event_id).where(column == ident)))
+    if model is VolunteerTeam:
+        performing = select(ProgrammeItem.event_id).where(ProgrammeItem.performer_team_id == ident)
+        conditions.append(Event.id.in_(performing))
+    if model is Community:
+        conditions.append(Event.community_id == ident)
+    if model is Street:
+        conditions.append(
+            Event.community_id.in_(select(Community.id).where(Community.street_id == ident))
+        )
+    if model is District:
+        in_district = select(Community.id).join(Street).where(Street.district_id == ident)
+        conditions.append(Event.community_id.in_(in_district))
+    if model is Campaign:
+        conditions.append(Event.campaign_id == ident)
+    return or_(*conditions)
+
+
+def _renamed(target, value, oldvalue, _initiator) -> None:
+    session = object_session(target)
+    if value != oldvalue and target.id is not None and session is not None:
+        session.info.setdefault(_RENAMED, set()).add((type(target), target.id))
+
+
+for _model in (District, Street, Community, Department, PartnerOrganisation, VolunteerTeam):
+    event.listen(_model.name, "set", _renamed)
+event.listen(Campaign.name, "set", _renamed)
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_renamed(session: Session, _context, _instances) -> None:
+    """Stamp the events showing a name renamed in this flush, in one UPDATE."""
+    renamed = session.info.pop(_RENAMED, None)
+    if renamed:
+        now = utcnow()
+        shown = or_(*(_showing(model, ident) for model, ident in renamed))
+        session.connection().execute(
+            update(Event).where(shown).values(modified_at=now, updated_at=now)
+        )

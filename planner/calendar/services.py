@@ -147,7 +147,7 @@ class FeedHead:
 
 # Every edit of an event, its hosts, programme or shifts (publishing and cancelling included)
 # stamps Event.updated_at (``planner.events.workflow.touch``), so this indexed maximum moves
-# whenever a feed's events may have changed, except through sign-ups and renames elsewhere.
+# whenever a feed's events may have changed, except through sign-ups (renames stamp the events that show the name).
 _LATEST_EDIT = db.select(func.max(Event.updated_at)).scalar_subquery()
 
 
