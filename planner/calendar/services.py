@@ -146,8 +146,9 @@ class FeedHead:
 
 
 # Every edit of an event, its hosts, programme or shifts (publishing and cancelling included)
-# stamps Event.updated_at (``planner.events.workflow.touch``), so this indexed maximum moves
-# whenever a feed's events may have changed, except through sign-ups (renames stamp the events that show the name).
+# stamps Event.updated_at (``planner.events.workflow.touch``), as does a rename of a name a feed
+# shows (planner/calendar/models.py), so this indexed maximum moves whenever a feed's events may
+# have changed, except through sign-ups.
 _LATEST_EDIT = db.select(func.max(Event.updated_at)).scalar_subquery()
 
 
