@@ -1,7 +1,10 @@
 """Rendering a feed as iCalendar (RFC 5545 with the RFC 7986 calendar properties).
 
 Call ``render`` inside ``flask_babel.force_locale``: every text comes out in that language. Only
-organisations and places appear: never a volunteer's name or phone, never an ATTENDEE.
+organisations and places appear: never a volunteer's name or phone, never an ATTENDEE; the
+ORGANIZER that METHOD:PUBLISH asks for is the host organisation at the configured no-reply address.
+In feeds that publish series, a series is one VEVENT with its RRULE, EXDATEs and overrides (what
+goes where: ``planner.calendar.recurrence``).
 
 The text is written directly, in the property order and folding of the ``icalendar`` library
 (which still builds the VTIMEZONE): building its objects took a second for 1,000 events.
