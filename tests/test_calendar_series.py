@@ -292,6 +292,17 @@ def test_a_scope_feed_holds_only_its_own_dates_of_a_series(
     assert len(expand_recurring_ical_events(city, tmp_path)) == 4
 
 
+def test_dates_past_the_feeds_window_leave_the_rule(client, app, make_series):
+    start = (utcnow() + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
+    occurrences = make_series(start, series.Frequency.WEEKLY, (start + timedelta(days=21)).date())
+    # A window that starts ten days ahead: as if the first two dates were long past.
+    app.config["PLANNER_CALENDAR_PAST_DAYS"] = -10
+    [master] = vevents(parse_feed(feed(client, "/calendar/all.ics")))
+    assert master["DTSTART"].dt == occurrences[2].starts_at
+    assert master["RRULE"].to_ical() == b"FREQ=WEEKLY;COUNT=2"
+    assert "EXDATE" not in master
+
+
 def test_draft_dates_of_a_series_stay_out_of_feeds(client, app, admin, make_series, tmp_path):
     occurrences = make_series(
         at(2030, 10, 5, 9), series.Frequency.WEEKLY, date(2030, 11, 2), publish=False
