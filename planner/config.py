@@ -67,6 +67,9 @@ DEFAULTS = {
     "PLANNER_CALENDAR_PAST_DAYS": 30,
     "PLANNER_CALENDAR_CANCELLED_DAYS": 30,
     "PLANNER_CALENDAR_PERSONAL_LIMIT": "60 per hour",
+    # The address every feed's ORGANIZER names, beside the host organisation's name (RFC 5546
+    # asks one of a METHOD:PUBLISH event): nobody's own, and nobody reads it.
+    "PLANNER_CALENDAR_ORGANIZER_EMAIL": "no-reply@xinfeng.invalid",
     # The home page, directory pages, events listing and event pages, as seen by visitors who
     # are not signed in, are served from a cache for up to this long (planner/pagecache.py);
     # 0 turns the cache off.

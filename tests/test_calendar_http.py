@@ -75,7 +75,7 @@ def test_a_conditional_request_gets_304_without_rendering_then_200_after_a_chang
 
 def test_if_modified_since_is_answered_from_last_modified(client, make_event):
     event = make_event()
-    event.updated_at = event.created_at = utcnow() - timedelta(hours=2)
+    event.updated_at = event.created_at = event.modified_at = utcnow() - timedelta(hours=2)
     db.session.commit()
     url = "/calendar/all.ics"
     first = client.get(url)

@@ -4,10 +4,11 @@ The writer (planner/calendar/ics.py) writes text directly for speed and promises
 library would write. Here the same feed is built independently with ``icalendar.Calendar`` and
 ``icalendar.Event`` from what the events are, and the two must be byte for byte the same.
 
-A series is published as its occurrences, each a VEVENT with a UID of its own (each date has its
-own sign-ups and places): the moved occurrence is an ordinary VEVENT with its new times and a higher
-SEQUENCE, the cancelled one says STATUS:CANCELLED. The writer writes no RRULE, EXDATE or
-RECURRENCE-ID, so neither does the reference.
+A weekly series of four is published as one VEVENT with its RRULE (UID: the series' id), the
+cancelled third occurrence as an EXDATE, the second (moved an hour later on its own) as an override
+with its RECURRENCE-ID; every date of the series shows its shifts' times of day and places in all.
+A personal feed lists the occurrences one by one, each with its own UID. Every VEVENT names its
+host organisation as ORGANIZER at the no-reply address.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ TEXTS = {
         "places": "剩余 {num} 个名额（共 {capacity} 个）",
         "details": "详情与报名：{url}",
         "tomorrow": "明天：{title}",
+        "capacity": "共 {num} 个名额",
         "mine": "我的新风日历",
         EventKind.SHOW: "小戏小剧展演",
         EventKind.CLEANUP: "环境卫生清理",
@@ -75,6 +77,7 @@ TEXTS = {
         "places": "{num} places left of {capacity}",
         "details": "Details and sign-up: {url}",
         "tomorrow": "Tomorrow: {title}",
+        "capacity": "{num} places",
         "mine": "My Xinfeng calendar",
         EventKind.SHOW: "Opera and drama show",
         EventKind.CLEANUP: "Cleanup drive",
@@ -84,7 +87,7 @@ TEXTS = {
 
 @pytest.fixture
 def world(app, make_user, make_community, make_department, make_team, make_calendar_campaign):
-    """A campaign with a show (programme, co-host, geo, long text) and a weekly series of three
+    """A campaign with a show (programme, co-host, geo, long text) and a weekly series of four
     occurrences: the second moved an hour later, the third cancelled with a reason."""
     admin = make_user("管理员", admin=True)
     community = make_community("东, 西; 社区")
@@ -105,7 +108,7 @@ def world(app, make_user, make_community, make_department, make_team, make_calen
         first.shifts.append(_shift("引导", first, 3))
         db.session.add_all([show, first])
         db.session.flush()
-        until = (start + timedelta(days=15)).date()
+        until = (start + timedelta(days=22)).date()
         occurrences = [first, *series.make_series(admin, first, "weekly", until)]
         for event in (show, *occurrences):
             workflow.publish(admin, event)
@@ -163,7 +166,7 @@ def _times(starts_at: datetime, ends_at: datetime) -> str:
     return f"{start:%Y-%m-%d %H:%M}–{end:%Y-%m-%d %H:%M}"
 
 
-def _description(event: Event, url: str, texts: dict) -> str:
+def _description(event: Event, url: str, texts: dict, in_series: bool = False) -> str:
     lines = []
     if event.status is EventStatus.CANCELLED:
         lines.append(texts["cancelled_because"].format(reason=event.cancel_reason))
@@ -185,12 +188,17 @@ def _description(event: Event, url: str, texts: dict) -> str:
         for shift in event.shifts:
             places = texts["places"].format(num=shift.remaining, capacity=shift.capacity)
             times = _times(shift.starts_at, shift.ends_at)
+            if in_series:
+                places = texts["capacity"].format(num=shift.capacity)
+                times = times.split(" ", 1)[1]
             lines.append("- " + texts["shift"].format(role=shift.role, times=times, places=places))
     lines += ["", texts["details"].format(url=url)]
     return "\n".join(lines)
 
 
-def _vevent(event: Event, texts: dict) -> icalendar.Event:
+def _vevent(event: Event, texts: dict, in_series: bool = False, **series) -> icalendar.Event:
+    """The VEVENT of ``event``; in a series, with its ``uid`` and ``rrule`` and ``exdate`` or
+    ``recurrence_id``."""
     zone = local_zone()
     cancelled = event.status is EventStatus.CANCELLED
     url = f"{BASE_URL}/events/{event.id}"
@@ -199,25 +207,62 @@ def _vevent(event: Event, texts: dict) -> icalendar.Event:
     component.add("summary", (texts["cancelled_prefix"] if cancelled else "") + event.title)
     component.add("dtstart", event.starts_at.astimezone(zone))
     component.add("dtend", event.ends_at.astimezone(zone))
-    # DTSTAMP: the latest change of any kind; LAST-MODIFIED: of time, place or status.
-    component.add("dtstamp", max(event.updated_at, event.revised_at or event.updated_at))
-    component.add("uid", event.uuid)
-    component.add("sequence", event.revision)
+    # DTSTAMP: the latest change of any kind; LAST-MODIFIED: of anything shown.
+    component.add("dtstamp", max(event.updated_at, event.revised_at, event.modified_at))
+    component.add("uid", series.get("uid", event.uuid))
+    if "recurrence_id" in series:
+        component.add("recurrence-id", series["recurrence_id"].astimezone(zone))
+    component.add("sequence", series.get("sequence", event.revision))
+    if "rrule" in series:
+        component.add("rrule", series["rrule"])
+    if series.get("exdate"):
+        component.add("exdate", [moment.astimezone(zone) for moment in series["exdate"]])
     component.add("categories", [texts[event.kind], event.campaign.name])
     component.add("class", "PUBLIC")
     component.add("created", event.created_at)
-    component.add("description", _description(event, url, texts))
+    component.add("description", _description(event, url, texts, in_series))
     if event.latitude is not None:
         component.add("geo", (event.latitude, event.longitude))
-    component.add("last-modified", event.revised_at or event.created_at)
+    component.add(
+        "last-modified",
+        series.get("last_modified", max(event.modified_at, event.revised_at, event.created_at)),
+    )
     place = [event.venue, event.address, community.name, community.street.name]
     component.add("location", ", ".join(p for p in [*place, community.street.district.name] if p))
+    organizer = icalendar.vCalAddress("mailto:no-reply@xinfeng.invalid")
+    organizer.params["CN"] = event.hosts[0].organisation.name
+    component.add("organizer", organizer)
     component.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     component.add("url", url)
     return component
 
 
-def reference_feed(name: str, key: str, events: list[Event], texts: dict, remind=False) -> bytes:
+def series_components(occurrences: list[Event], texts: dict) -> list[icalendar.Event]:
+    """The world's series written by hand: every Saturday-like week from the first, four times,
+    the third excluded, the second moved."""
+    first, moved, cancelled, _last = occurrences
+    week = timedelta(days=7)
+    uid = first.series_id
+    master = _vevent(
+        first,
+        texts,
+        in_series=True,
+        uid=uid,
+        sequence=max(o.revision for o in occurrences),
+        rrule={"freq": "weekly", "count": 4},
+        exdate=[first.starts_at + 2 * week],
+        last_modified=max(max(o.modified_at, o.revised_at, o.created_at) for o in occurrences),
+    )
+    master["DTSTAMP"] = icalendar.vDDDTypes(
+        max(max(o.updated_at, o.revised_at, o.modified_at) for o in occurrences)
+    )
+    assert cancelled.starts_at == first.starts_at + 2 * week
+    override = _vevent(moved, texts, in_series=True, uid=uid, recurrence_id=first.starts_at + week)
+    return [master, override]
+
+
+def reference_feed(name: str, key: str, events: list, texts: dict, remind=False) -> bytes:
+    """The feed of ``events``: each an Event, or an icalendar.Event already built."""
     zone = local_zone()
     calendar = icalendar.Calendar()
     calendar.add("version", "2.0")
@@ -238,6 +283,9 @@ def reference_feed(name: str, key: str, events: list[Event], texts: dict, remind
     timezone.pop("COMMENT", None)
     calendar.add_component(timezone)
     for event in events:
+        if isinstance(event, icalendar.Event):
+            calendar.add_component(event)
+            continue
         component = _vevent(event, texts)
         if remind and event.status is not EventStatus.CANCELLED:
             alarm = icalendar.Alarm()
@@ -270,8 +318,10 @@ def test_a_scope_feed_is_byte_for_byte_what_icalendar_writes(client, world, lang
     body = client.get(f"/calendar/campaigns/{world.id}.ics?lang={lang}").data
     texts = TEXTS[lang]
     name = texts["feed"].format(name=world.name)
-    assert body.count(b"BEGIN:VEVENT") == 4
-    _same(body, reference_feed(name, f"campaigns/{world.id}", _events_of(world), texts))
+    show, *occurrences = _events_of(world)
+    assert body.count(b"BEGIN:VEVENT") == 3
+    components = [show, *series_components(occurrences, texts)]
+    _same(body, reference_feed(name, f"campaigns/{world.id}", components, texts))
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -284,17 +334,23 @@ def test_a_personal_feed_with_reminders_is_byte_for_byte_what_icalendar_writes(
     personal_source({user.id: events})
     body = client.get(f"/calendar/me/{token.token}.ics?lang={lang}").data
     texts = TEXTS[lang]
-    assert body.count(b"BEGIN:VALARM") == 3  # not for the cancelled occurrence
+    assert body.count(b"BEGIN:VEVENT") == 5  # the occurrences one by one
+    assert body.count(b"BEGIN:VALARM") == 4  # not for the cancelled occurrence
     _same(body, reference_feed(texts["mine"], f"me/{user.id}", events, texts, remind=True))
 
 
 def test_the_compared_feed_holds_the_cases_it_is_meant_to_check(client, world):
     body = client.get(f"/calendar/campaigns/{world.id}.ics?lang=zh").data
     text = body.decode().replace("\r\n ", "")
-    assert "STATUS:CANCELLED" in text and "SUMMARY:[已取消] " in text
+    assert "RRULE:FREQ=WEEKLY;COUNT=4" in text and "EXDATE;TZID=Asia/Shanghai:" in text
+    assert text.count("RECURRENCE-ID;TZID=Asia/Shanghai:") == 1
     assert "\\;" in text and "\\," in text and "\\n" in text and "\\\\" in text
     assert "GEO:36.0671;120.3826" in text
+    assert 'ORGANIZER;CN="市文明办, 宣传处":mailto:no-reply@xinfeng.invalid' in text
     sequences = sorted(line for line in text.split("\r\n") if line.startswith("SEQUENCE:"))
-    assert sequences == ["SEQUENCE:1", "SEQUENCE:1", "SEQUENCE:2", "SEQUENCE:2"]
+    # The show (published), the series (its cancelled date: 2) and the moved date (2).
+    assert sequences == ["SEQUENCE:1", "SEQUENCE:2", "SEQUENCE:2"]
     lines = body.split(b"\r\n")
     assert max(len(line) for line in lines) <= 75 and sum(line[:1] == b" " for line in lines) > 10
+    personal_cases = reference_feed("x", "x", _events_of(world), TEXTS["zh"]).decode()
+    assert "STATUS:CANCELLED" in personal_cases and "SUMMARY:[已取消] " in personal_cases

@@ -3,8 +3,9 @@ Redis is unreachable the feed's version is computed and its body rendered again.
 
 Bodies are keyed by the feed's data version, so they never go stale; they only age out. Versions
 are keyed by the feed and the latest event edit of all (``services.feed_head``), and trusted for
-at most ``VERSION_SECONDS``: what no event edit stamps (sign-ups changing remaining places,
-renames of places and organisations) shows in the version again within that time.
+at most ``VERSION_SECONDS``: what no event edit stamps (sign-ups changing remaining places) shows
+in the version again within that time. (Renaming a place, an organisation or a campaign stamps the
+events that show the name: planner/calendar/models.py.)
 """
 
 from __future__ import annotations

@@ -1,7 +1,10 @@
 """Rendering a feed as iCalendar (RFC 5545 with the RFC 7986 calendar properties).
 
 Call ``render`` inside ``flask_babel.force_locale``: every text comes out in that language. Only
-organisations and places appear: never a volunteer's name or phone, never an ATTENDEE.
+organisations and places appear: never a volunteer's name or phone, never an ATTENDEE; the
+ORGANIZER that METHOD:PUBLISH asks for is the host organisation at the configured no-reply address.
+In feeds that publish series, a series is one VEVENT with its RRULE, EXDATEs and overrides (what
+goes where: ``planner.calendar.recurrence``).
 
 The text is written directly, in the property order and folding of the ``icalendar`` library
 (which still builds the VTIMEZONE): building its objects took a second for 1,000 events.
@@ -15,8 +18,10 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
 import icalendar
+from flask import current_app
 from flask_babel import get_translations
 
+from planner.calendar import recurrence
 from planner.calendar.services import KIND_LABELS, Feed, FeedEvent
 from planner.events.models import EventStatus, HostRole
 from planner.timeutil import local_zone
@@ -113,6 +118,7 @@ class _Texts:
         self.shift = gettext("%(role)s %(times)s: %(places)s")
         self.details = gettext("Details and sign-up: %(url)s")
         self.tomorrow = gettext("Tomorrow: %(title)s")
+        self.site = gettext("Xinfeng")
         self.kinds = {kind: str(label) for kind, label in KIND_LABELS.items()}
         self._places: dict[tuple[int, int], str] = {}
         self._times: dict[tuple[datetime, datetime], str] = {}
@@ -128,6 +134,10 @@ class _Texts:
             )
             text = self._places[key] = template % {"num": remaining, "capacity": capacity}
         return text
+
+    def capacity(self, capacity: int) -> str:
+        template = self.ngettext("%(num)d place", "%(num)d places", capacity)
+        return template % {"num": capacity}
 
     def times(self, starts_at: datetime, ends_at: datetime, zone) -> str:
         # Shifts mostly share their event's times: format each pair once.
@@ -158,61 +168,182 @@ def render(feed: Feed, events: list[FeedEvent], *, base_url: str, refresh_hours:
     ]
     if events:
         out.append(vtimezone(zone.key))
-    texts = _Texts()
-    # DTSTART and DTEND in the local zone with its TZID, as icalendar writes them; UTC has none.
-    if zone.key == "UTC":
-        start_prefix, end_prefix, suffix = "DTSTART:", "DTEND:", "Z"
-    else:
-        start_prefix = f"DTSTART;TZID={zone.key}:"
-        end_prefix = f"DTEND;TZID={zone.key}:"
-        suffix = ""
-    for event in events:
-        out.append(_vevent(event, feed, base_url, zone, texts, (start_prefix, end_prefix, suffix)))
+    writer = _Writer(feed, base_url, zone, _Texts())
+    for item in recurrence.items(events) if feed.series else events:
+        out.append(writer.series(item) if isinstance(item, list) else writer.single(item))
     out.append("END:VCALENDAR\r\n")
     return "".join(out).encode()
 
 
-def _vevent(event: FeedEvent, feed: Feed, base_url: str, zone, texts: _Texts, dates) -> str:
-    start_prefix, end_prefix, suffix = dates
-    cancelled = event.status == EventStatus.CANCELLED
-    url = event_page_url(base_url, event.id)
-    summary = texts.cancelled_prefix + event.title if cancelled else event.title
+@lru_cache(maxsize=1024)
+def _organizer(name: str, email: str) -> str:
+    # The parameter quoted and escaped (RFC 6868) exactly as icalendar writes it.
+    cn = icalendar.Parameters({"CN": name}).to_ical().decode()
+    return fold(f"ORGANIZER;{cn}:mailto:{email}")
+
+
+def _last_modified(event: FeedEvent) -> datetime:
+    return max(s for s in (event.modified_at, event.revised_at, event.created_at) if s)
+
+
+def _stamp(event: FeedEvent) -> datetime:
     # The latest change of any kind; never before LAST-MODIFIED.
-    stamp = max(event.updated_at, event.revised_at or event.updated_at)
-    categories = [texts.kinds[event.kind]]
-    if event.campaign is not None:
-        categories.append(event.campaign)
-    lines = [
-        "BEGIN:VEVENT\r\n",
-        fold("SUMMARY:" + escape_text(summary)),
-        start_prefix + _local(event.starts_at.astimezone(zone)) + suffix + "\r\n",
-        end_prefix + _local(event.ends_at.astimezone(zone)) + suffix + "\r\n",
-        "DTSTAMP:" + _utc(stamp) + "\r\n",
-        fold("UID:" + escape_text(event.uuid)),
-        f"SEQUENCE:{event.revision}\r\n",
-        fold("CATEGORIES:" + ",".join(escape_text(category) for category in categories)),
-        "CLASS:PUBLIC\r\n",
-        "CREATED:" + _utc(event.created_at) + "\r\n",
-        fold("DESCRIPTION:" + escape_text(_description(event, url, zone, texts))),
-    ]
-    if event.latitude is not None and event.longitude is not None:
-        lines.append(f"GEO:{float(event.latitude)};{float(event.longitude)}\r\n")
-    lines.append("LAST-MODIFIED:" + _utc(event.revised_at or event.created_at) + "\r\n")
-    location = _location(event)
-    if location:
-        lines.append(fold("LOCATION:" + escape_text(location)))
-    lines.append("STATUS:CANCELLED\r\n" if cancelled else "STATUS:CONFIRMED\r\n")
-    lines.append(fold("URL:" + url))
-    if feed.remind_day_before and not cancelled:
-        lines += [
-            "BEGIN:VALARM\r\n",
-            "ACTION:DISPLAY\r\n",
-            fold("DESCRIPTION:" + escape_text(texts.tomorrow % {"title": event.title})),
-            "TRIGGER:-P1D\r\n",
-            "END:VALARM\r\n",
+    return max(s for s in (event.updated_at, event.revised_at, event.modified_at) if s)
+
+
+class _Writer:
+    """Writes the VEVENTs of one render: single events, and series with their overrides."""
+
+    def __init__(self, feed: Feed, base_url: str, zone, texts: _Texts) -> None:
+        self.feed, self.base_url, self.zone, self.texts = feed, base_url, zone, texts
+        self.email = current_app.config["PLANNER_CALENDAR_ORGANIZER_EMAIL"]
+        # DTSTART and DTEND in the local zone with its TZID, as icalendar writes them; UTC has
+        # none.
+        if zone.key == "UTC":
+            self.tzid, self.suffix = "", "Z"
+        else:
+            self.tzid, self.suffix = f";TZID={zone.key}", ""
+
+    def _time(self, name: str, *values: datetime) -> str:
+        times = ",".join(_local(value.astimezone(self.zone)) + self.suffix for value in values)
+        return f"{name}{self.tzid}:{times}\r\n"
+
+    def single(self, event: FeedEvent) -> str:
+        """An event on its own (or an occurrence outside a published series), with its own UID."""
+        url = event_page_url(self.base_url, event.id)
+        return self._vevent(
+            event,
+            self._content(event, url, in_series=False),
+            head=[
+                self._time("DTSTART", event.starts_at),
+                self._time("DTEND", event.ends_at),
+                "DTSTAMP:" + _utc(_stamp(event)) + "\r\n",
+                fold("UID:" + escape_text(event.uuid)),
+                f"SEQUENCE:{event.revision}\r\n",
+            ],
+            created=event.created_at,
+            last_modified=_last_modified(event),
+        )
+
+    def series(self, occurrences: list[FeedEvent]) -> str:
+        """A series: one VEVENT with its rule and EXDATEs, then each override (RECURRENCE-ID)."""
+        plan = recurrence.plan(
+            occurrences, self.zone, lambda e: tuple(self._content(e, "", in_series=True))
+        )
+        uid = fold("UID:" + escape_text(plan.uid))
+        master = plan.master
+        head = [
+            self._time("DTSTART", plan.start),
+            self._time("DTEND", plan.end),
+            "DTSTAMP:" + _utc(max(_stamp(o) for o in occurrences)) + "\r\n",
+            uid,
+            f"SEQUENCE:{max(o.revision for o in occurrences)}\r\n",
         ]
-    lines.append("END:VEVENT\r\n")
-    return "".join(lines)
+        if plan.rrule:
+            head.append("RRULE:" + plan.rrule + "\r\n")
+        if plan.rdates:
+            head.append(fold(self._time("RDATE", *plan.rdates)[:-2]))
+        if plan.exdates:
+            head.append(fold(self._time("EXDATE", *plan.exdates)[:-2]))
+        url = event_page_url(self.base_url, master.id)
+        parts = [
+            self._vevent(
+                master,
+                self._content(master, url, in_series=True),
+                head=head,
+                created=min(o.created_at for o in occurrences),
+                last_modified=max(_last_modified(o) for o in occurrences),
+            )
+        ]
+        for recurrence_id, event in plan.overrides:
+            url = event_page_url(self.base_url, event.id)
+            parts.append(
+                self._vevent(
+                    event,
+                    self._content(event, url, in_series=True),
+                    head=[
+                        self._time("DTSTART", event.starts_at),
+                        self._time("DTEND", event.ends_at),
+                        "DTSTAMP:" + _utc(_stamp(event)) + "\r\n",
+                        uid,
+                        self._time("RECURRENCE-ID", recurrence_id),
+                        f"SEQUENCE:{event.revision}\r\n",
+                    ],
+                    created=event.created_at,
+                    last_modified=_last_modified(event),
+                )
+            )
+        return "".join(parts)
+
+    def _content(self, event: FeedEvent, url: str, *, in_series: bool) -> list[str]:
+        """What the VEVENT shows besides its times, UID and stamps, in icalendar's order:
+        SUMMARY, CATEGORIES, CLASS, DESCRIPTION, GEO, LOCATION, ORGANIZER, STATUS, URL."""
+        texts = self.texts
+        cancelled = event.status == EventStatus.CANCELLED
+        summary = texts.cancelled_prefix + event.title if cancelled else event.title
+        categories = [texts.kinds[event.kind]]
+        if event.campaign is not None:
+            categories.append(event.campaign)
+        description = _description(event, url, self.zone, texts, in_series)
+        geo = ""
+        if event.latitude is not None and event.longitude is not None:
+            geo = f"GEO:{float(event.latitude)};{float(event.longitude)}\r\n"
+        location = _location(event)
+        return [
+            fold("SUMMARY:" + escape_text(summary)),
+            fold("CATEGORIES:" + ",".join(escape_text(category) for category in categories)),
+            "CLASS:PUBLIC\r\n",
+            fold("DESCRIPTION:" + escape_text(description)),
+            geo,
+            fold("LOCATION:" + escape_text(location)) if location else "",
+            _organizer(_organizer_name(event, texts), self.email),
+            "STATUS:CANCELLED\r\n" if cancelled else "STATUS:CONFIRMED\r\n",
+            fold("URL:" + url) if url else "",
+        ]
+
+    def _vevent(
+        self,
+        event: FeedEvent,
+        content: list[str],
+        *,
+        head: list[str],
+        created: datetime,
+        last_modified: datetime,
+    ) -> str:
+        summary, categories, klass, description, geo, location, organizer, status, url = content
+        lines = [
+            "BEGIN:VEVENT\r\n",
+            summary,
+            *head,
+            categories,
+            klass,
+            "CREATED:" + _utc(created) + "\r\n",
+            description,
+            geo,
+            "LAST-MODIFIED:" + _utc(last_modified) + "\r\n",
+            location,
+            organizer,
+            status,
+            url,
+        ]
+        if self.feed.remind_day_before and event.status != EventStatus.CANCELLED:
+            lines += [
+                "BEGIN:VALARM\r\n",
+                "ACTION:DISPLAY\r\n",
+                fold("DESCRIPTION:" + escape_text(self.texts.tomorrow % {"title": event.title})),
+                "TRIGGER:-P1D\r\n",
+                "END:VALARM\r\n",
+            ]
+        lines.append("END:VEVENT\r\n")
+        return "".join(lines)
+
+
+def _organizer_name(event: FeedEvent, texts: _Texts) -> str:
+    """The host organisation (the first host, else the first co-host), else the site's name."""
+    for name, role in event.hosts:
+        if role == HostRole.HOST:
+            return name
+    return event.hosts[0][0] if event.hosts else texts.site
 
 
 def _location(event: FeedEvent) -> str:
@@ -222,7 +353,7 @@ def _location(event: FeedEvent) -> str:
     return ", ".join(part for part in parts if part)
 
 
-def _description(event: FeedEvent, url: str, zone, texts: _Texts) -> str:
+def _description(event: FeedEvent, url: str, zone, texts: _Texts, in_series: bool) -> str:
     lines = []
     if event.status == EventStatus.CANCELLED:
         lines.append(
@@ -248,13 +379,26 @@ def _description(event: FeedEvent, url: str, zone, texts: _Texts) -> str:
     if event.shifts:
         lines += ["", texts.shifts]
         for shift in event.shifts:
-            places = texts.places(shift.remaining, shift.capacity)
-            times = texts.times(shift.starts_at, shift.ends_at, zone)
+            if in_series:
+                # What every date of a series shows alike: times of day and places in all.
+                places = texts.capacity(shift.capacity)
+                times = _times_of_day(shift.starts_at, shift.ends_at, zone)
+            else:
+                places = texts.places(shift.remaining, shift.capacity)
+                times = texts.times(shift.starts_at, shift.ends_at, zone)
             lines.append(
                 "- " + texts.shift % {"role": shift.role, "times": times, "places": places}
             )
     lines += ["", texts.details % {"url": url}]
     return "\n".join(lines)
+
+
+def _times_of_day(starts_at, ends_at, zone) -> str:
+    # A shift into the small hours is still a time of day; one of a day or more needs its dates.
+    if ends_at - starts_at < timedelta(days=1):
+        start, end = starts_at.astimezone(zone), ends_at.astimezone(zone)
+        return f"{start:%H:%M}–{end:%H:%M}"
+    return _times(starts_at, ends_at, zone)
 
 
 def _times(starts_at, ends_at, zone) -> str:

@@ -1,8 +1,9 @@
 """Calendar feeds: which events each feed holds, its data version, and personal feed tokens.
 
 How events must change for feeds to stay right (the contract with the events services):
-``event.revision += 1`` whenever time, place or status changes (that also stamps
-``Event.revised_at``, the LAST-MODIFIED), and ``event.updated_at = utcnow()`` on every edit at all.
+``event.revision += 1`` whenever time, place or status changes (SEQUENCE; that also stamps
+``Event.revised_at``), and ``event.updated_at = utcnow()`` on every edit at all. What a feed shows
+stamps ``Event.modified_at`` (LAST-MODIFIED) by itself (planner/calendar/models.py).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import functools
 import hashlib
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -38,6 +39,7 @@ from planner.events.models import (
     Event,
     EventHost,
     EventKind,
+    EventSeries,
     EventStatus,
     HostRole,
     ProgrammeItem,
@@ -50,7 +52,7 @@ from planner.organisations import BY_FEED_SCOPE
 from planner.timeutil import utcnow
 
 # Bump when the rendered body changes for the same data, so cached bodies and ETags move on.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 KIND_LABELS = {kind: style.label for kind, style in KINDS.items()}
 
@@ -79,6 +81,9 @@ class Feed:
     remind_day_before: bool = False
     personal: bool = False
     changed_at: datetime | None = None  # when the feed's own settings last changed
+    # A series as one recurring VEVENT (public feeds); else each occurrence on its own (a
+    # person's sign-ups, a single event's download).
+    series: bool = True
 
     @property
     def uid(self) -> str:
@@ -106,7 +111,12 @@ def scope_feed(scope: str, item_id: int, item_name: str, kind: EventKind | None 
 
 def event_feed(event: Event) -> Feed:
     return Feed(
-        f"events/{event.id}", event.title, event.title, Event.id == event.id, windowed=False
+        f"events/{event.id}",
+        event.title,
+        event.title,
+        Event.id == event.id,
+        windowed=False,
+        series=False,
     )
 
 
@@ -123,6 +133,7 @@ def personal_feed(token: CalendarToken) -> Feed:
         remind_day_before=token.remind_day_before,
         personal=True,
         changed_at=token.updated_at,
+        series=False,
     )
 
 
@@ -135,8 +146,9 @@ class FeedHead:
 
 
 # Every edit of an event, its hosts, programme or shifts (publishing and cancelling included)
-# stamps Event.updated_at (``planner.events.workflow.touch``), so this indexed maximum moves
-# whenever a feed's events may have changed, except through sign-ups and renames elsewhere.
+# stamps Event.updated_at (``planner.events.workflow.touch``), as does a rename of a name a feed
+# shows (planner/calendar/models.py), so this indexed maximum moves whenever a feed's events may
+# have changed, except through sign-ups.
 _LATEST_EDIT = db.select(func.max(Event.updated_at)).scalar_subquery()
 
 
@@ -250,6 +262,7 @@ def feed_version(feed: Feed, window: Window, *, extra: tuple = ()) -> FeedVersio
             func.count(func.distinct(case((shown, Event.id)))),
             func.max(case((shown, Event.updated_at))),
             func.max(case((shown, Event.revised_at))),
+            func.max(case((shown, Event.modified_at))),
             func.max(case((gone_by_date, Event.ends_at))),
             func.max(case((gone_cancelled, _cancelled_at()))),
             func.count(case((shown, Shift.id))),
@@ -262,13 +275,15 @@ def feed_version(feed: Feed, window: Window, *, extra: tuple = ()) -> FeedVersio
         .outerjoin(Shift, Shift.event_id == Event.id)
         .where(_base_condition(feed))
     ).one()
-    count, updated, revised, ended, cancelled, *shift_sums, first_end, first_cancelled = row
+    count, updated, revised, modified, ended, cancelled, *shift_sums, first_end, first_cancelled = (
+        row
+    )
     leaving = []
     if feed.windowed and first_end is not None:
         leaving.append(first_end + timedelta(days=window.past_days))
     if feed.windowed and first_cancelled is not None:
         leaving.append(first_cancelled + timedelta(days=window.cancelled_days))
-    stamps = [updated, revised, feed.changed_at]
+    stamps = [updated, revised, modified, feed.changed_at]
     if ended is not None:
         stamps.append(min(ended + timedelta(days=window.past_days), window.now))
     if cancelled is not None:
@@ -280,9 +295,11 @@ def feed_version(feed: Feed, window: Window, *, extra: tuple = ()) -> FeedVersio
         feed.key,
         feed.label,
         feed.remind_day_before,
+        feed.series,
         count,
         updated,
         revised,
+        modified,
         last_modified,
         *shift_sums,
         *extra,
@@ -300,6 +317,16 @@ class FeedShift:
     ends_at: datetime
     capacity: int
     remaining: int
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSeries:
+    """The rule of a series (``EventSeries``) its occurrences in a feed were made by."""
+
+    id: str
+    frequency: str
+    starts_at: datetime
+    until: date
 
 
 @dataclass(slots=True)
@@ -323,6 +350,9 @@ class FeedEvent:
     revised_at: datetime | None
     created_at: datetime
     updated_at: datetime
+    modified_at: datetime | None
+    series_id: str | None
+    series_position: int | None
     campaign: str | None
     community: str | None
     street: str | None
@@ -330,6 +360,7 @@ class FeedEvent:
     hosts: list[tuple[str, HostRole]] = field(default_factory=list)  # name, role
     programme: list[tuple[str, str]] = field(default_factory=list)  # title, performer
     shifts: list[FeedShift] = field(default_factory=list)
+    series: FeedSeries | None = None  # its series' rule, in feeds that publish series
 
 
 _EVENT_COLUMNS = (
@@ -350,6 +381,9 @@ _EVENT_COLUMNS = (
     Event.revised_at,
     Event.created_at,
     Event.updated_at,
+    Event.modified_at,
+    Event.series_id,
+    Event.series_position,
 )
 
 
@@ -402,7 +436,27 @@ def load_events(feed: Feed, window: Window) -> list[FeedEvent]:
     ):
         remaining = max(capacity - confirmed, 0)  # Shift.remaining
         by_id[event_id].shifts.append(FeedShift(role, starts_at, ends_at, capacity, remaining))
+    if feed.series:
+        _attach_series(events)
     return events
+
+
+def _attach_series(events: list[FeedEvent]) -> None:
+    """Give the occurrences of each series their rule, in one query (rules never change)."""
+    ids = {event.series_id for event in events if event.series_position is not None}
+    if not ids:
+        return
+    rules = {
+        row.id: FeedSeries(row.id, row.frequency, row.starts_at, row.until)
+        for row in db.session.execute(
+            db.select(
+                EventSeries.id, EventSeries.frequency, EventSeries.starts_at, EventSeries.until
+            ).where(EventSeries.id.in_(sorted(ids)))
+        )
+    }
+    for event in events:
+        if event.series_position is not None:
+            event.series = rules.get(event.series_id)
 
 
 def _host_names(event_ids) -> Select:

@@ -104,7 +104,12 @@ def _serve(
     locale = _feed_locale()
     base_url = public_base_url()
     refresh_hours = current_app.config["PLANNER_CALENDAR_REFRESH_HOURS"]
-    extra = (locale, base_url, refresh_hours)
+    extra = (
+        locale,
+        base_url,
+        refresh_hours,
+        current_app.config["PLANNER_CALENDAR_ORGANIZER_EMAIL"],
+    )
     window = None
     version = None
     if head is not None:

@@ -19,6 +19,7 @@ from planner.events.models import (
     Event,
     EventHost,
     EventKind,
+    EventSeries,
     EventStatus,
     HostRole,
     ProgrammeItem,
@@ -162,6 +163,7 @@ def _add_event(
     seats=None,
     party=4,
     series_id=None,
+    series_position=None,
 ) -> None:
     if db.session.scalar(db.select(Event.id).where(Event.title == title)) is not None:
         return
@@ -180,6 +182,7 @@ def _add_event(
         seats_capacity=seats,
         max_party_size=party,
         series_id=series_id,
+        series_position=series_position,
         revision=0 if status is EventStatus.DRAFT else 1,
     )
     event.hosts.extend(_host_rows(hosts))
@@ -650,7 +653,14 @@ def seed_upcoming(campaigns: dict[str, Campaign]) -> None:
         db.session.scalar(db.select(Event.id).where(Event.title.like(f"{GUIDANCE_SERIES}%")))
         is None
     ):
-        series_id = str(uuid.uuid4())
+        rule = EventSeries(
+            id=str(uuid.uuid4()),
+            frequency="weekly",
+            starts_at=_at(first_saturday, 9),
+            until=first_saturday + timedelta(days=21),
+        )
+        db.session.add(rule)
+        db.session.flush()  # before the occurrences that name it
         for week in range(4):
             _add_event(
                 f"{GUIDANCE_SERIES}（第{week + 1}期）",
@@ -662,7 +672,8 @@ def seed_upcoming(campaigns: dict[str, Campaign]) -> None:
                 hosts=[("team:文明引导志愿服务队", H), ("street:台东街道", CO)],
                 campaign=winter,
                 shifts=[("文明引导", 0, 3, 12, "佩戴志愿者标识")],
-                series_id=series_id,
+                series_id=rule.id,
+                series_position=week,
                 description="在步行街引导文明出行、宣传社区文明公约。",
             )
 

@@ -80,6 +80,26 @@ class CampaignDepartment(db.Model):
     department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), primary_key=True)
 
 
+class EventSeries(db.Model):
+    """The rule a weekly, fortnightly or monthly series was made by (its iCalendar RRULE).
+
+    Its occurrences are events sharing its id as ``Event.series_id``; occurrence ``n`` of the rule
+    (``Event.series_position``) starts ``n`` steps after ``starts_at``, at the same local time.
+    """
+
+    __table_args__ = (
+        CheckConstraint(
+            "frequency IN ('weekly', 'fortnightly', 'monthly')", name="frequency_known"
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    frequency: Mapped[str] = mapped_column(String(20))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    until: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class Event(db.Model):
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
@@ -91,6 +111,12 @@ class Event(db.Model):
         CheckConstraint(
             "seats_confirmed <= COALESCE(seats_capacity, 0)", name="seats_confirmed_within_capacity"
         ),
+        # An occurrence of a series has its place in the series' rule, and each place one event.
+        CheckConstraint(
+            "(series_id IS NULL) = (series_position IS NULL)", name="series_position_with_series"
+        ),
+        CheckConstraint("series_position >= 0", name="series_position_not_negative"),
+        UniqueConstraint("series_id", "series_position"),
         Index("ix_event_status_starts_at", "status", "starts_at"),
         # The public listing walks events in start order and counts them from this index alone.
         Index("ix_event_starts_at_ends_at_status", "starts_at", "ends_at", "status"),
@@ -119,7 +145,10 @@ class Event(db.Model):
     # When revision last went up (iCalendar LAST-MODIFIED); stamped automatically by a listener in
     # planner/calendar/models.py, so services only ever bump revision.
     revised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    series_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    series_id: Mapped[str | None] = mapped_column(ForeignKey("event_series.id"), index=True)
+    # Which occurrence of the series' rule this is (0 the first): its iCalendar RECURRENCE-ID,
+    # however the occurrence was moved since.
+    series_position: Mapped[int | None]
     seats_capacity: Mapped[int | None]
     # Audience seats taken by confirmed bookings; kept in step inside the booking transaction.
     seats_confirmed: Mapped[int] = mapped_column(default=0, server_default="0")
@@ -127,8 +156,11 @@ class Event(db.Model):
     cancellation_cutoff_minutes: Mapped[int] = mapped_column(default=120)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    # Any edit at all (LAST-MODIFIED, cache keys).
+    # Any edit at all (cache keys, feed versions, DTSTAMP).
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    # When anything a calendar shows of the event last changed (iCalendar LAST-MODIFIED); stamped
+    # by listeners in planner/calendar/models.py, which say what a calendar shows.
+    modified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=utcnow)
 
     campaign: Mapped[Campaign | None] = relationship()
     community: Mapped[Community | None] = relationship()

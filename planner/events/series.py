@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from planner.audit import services as audit
 from planner.events.hosts import host_row
-from planner.events.models import Event, EventStatus, ProgrammeItem, Shift
+from planner.events.models import Event, EventSeries, EventStatus, ProgrammeItem, Shift
 from planner.events.services import EventDetails, update_event
 from planner.events.validation import validate_times
 from planner.events.workflow import NotAllowedNow, cancel, ensure_open, publish, touch
@@ -43,7 +43,9 @@ class Frequency:
 # ---------------------------------------------------------------- copies
 
 
-def _copy_fields(event: Event, offset: timedelta, actor, series_id: str | None) -> Event:
+def _copy_fields(
+    event: Event, offset: timedelta, actor, series_id: str | None, position: int | None = None
+) -> Event:
     return Event(
         title=event.title,
         kind=event.kind,
@@ -61,13 +63,16 @@ def _copy_fields(event: Event, offset: timedelta, actor, series_id: str | None) 
         max_party_size=event.max_party_size,
         cancellation_cutoff_minutes=event.cancellation_cutoff_minutes,
         series_id=series_id,
+        series_position=position,
         created_by_id=getattr(actor, "id", None),
     )
 
 
-def _copy(event: Event, offset: timedelta, actor, series_id: str | None) -> Event:
+def _copy(
+    event: Event, offset: timedelta, actor, series_id: str | None, position: int | None = None
+) -> Event:
     """A draft copy of the event ``offset`` later, with its hosts, programme and shifts."""
-    copy = _copy_fields(event, offset, actor, series_id)
+    copy = _copy_fields(event, offset, actor, series_id, position)
     for host in event.hosts:
         copy.hosts.append(host_row(host.organisation, host.role))
     for item in event.programme:
@@ -122,6 +127,11 @@ def _nth_occurrence(first: datetime, frequency: str, n: int) -> datetime:
     return (first.replace(tzinfo=None) + timedelta(days=step * n)).replace(tzinfo=local_zone())
 
 
+def rule_start(rule: EventSeries, position: int) -> datetime:
+    """The local start the series' rule gives its occurrence at ``position`` (0 the first)."""
+    return _nth_occurrence(to_local(rule.starts_at), rule.frequency, position)
+
+
 def occurrence_starts(starts_at: datetime, frequency: str, until: date) -> list[datetime]:
     """The local start times of a series, the first included, up to ``until`` (at most 52)."""
     if frequency not in Frequency.ALL:
@@ -147,10 +157,17 @@ def make_series(actor, event: Event, frequency: str, until: date) -> list[Event]
     if event.series_id:
         raise DomainError(_l("This event already belongs to a series."), field="frequency")
     starts = occurrence_starts(event.starts_at, frequency, until)
-    event.series_id = str(uuid.uuid4())
+    # The rule is kept: calendar feeds publish the series as one recurring event (RRULE).
+    rule = EventSeries(
+        id=str(uuid.uuid4()), frequency=frequency, starts_at=event.starts_at, until=until
+    )
+    db.session.add(rule)
+    db.session.flush()  # before the occurrences that name it
+    event.series_id, event.series_position = rule.id, 0
     touch(event, bump=False)
     copies = [
-        _copy(event, moment - event.starts_at, actor, event.series_id) for moment in starts[1:]
+        _copy(event, moment - event.starts_at, actor, rule.id, position)
+        for position, moment in enumerate(starts[1:], start=1)
     ]
     db.session.flush()
     audit.record(
