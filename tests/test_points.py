@@ -389,3 +389,29 @@ def test_the_demo_volunteers_have_points_at_phoenix_hill(seeded):
     assert _balance(volunteer, shop) > 0
     assert any(i.donor and i.donor.name == "青岛鑫三利公司" for i in shelf.items_of(shop))
     assert ledger.audit() == []
+
+
+def test_the_audit_reports_hours_that_earned_no_points(earner, shop):
+    db.session.execute(db.delete(PointsEntry))
+    db.session.execute(db.delete(PointsBalance))
+    db.session.commit()
+    assert ledger.audit() == [f"service points signup={_signup_of(earner)}: no ledger entry"]
+
+
+def _signup_of(user):
+    from planner.signups.models import Signup
+
+    return db.session.scalar(db.select(Signup.id).where(Signup.user_id == user.id))
+
+
+def test_my_points_runs_a_constant_number_of_queries(client, auth, earner, shop, count_queries):
+    auth.login(earner)
+    with count_queries() as few:
+        page = client.get("/my/points")
+    for _ in range(3):
+        shelf.redeem(earner, shop, _item(shop, price=1).id)
+    db.session.commit()
+    with count_queries() as more:
+        client.get("/my/points")
+    assert page.status_code == 200 and "测试活动" in page.text
+    assert few.count == more.count

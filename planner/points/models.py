@@ -149,6 +149,8 @@ class PointsEntry(db.Model):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The amount was limited (by the yearly cap, or a reversal by what was left to take back).
     limited: Mapped[bool] = mapped_column(default=False)
+    # What the record was, as the person reads it in the ledger (an event, a quiz, an item).
+    note: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     shop: Mapped[Shop] = relationship()

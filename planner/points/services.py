@@ -269,7 +269,14 @@ def on_hours_credited(signup, now: datetime | None = None) -> PointsEntry | None
     delta = points_for_minutes(rule, signup.minutes or 0) - held
     if delta > 0:
         return _earn(
-            signup.user_id, shop, rule, EntryReason.SERVICE, delta, now, signup_id=signup.id
+            signup.user_id,
+            shop,
+            rule,
+            EntryReason.SERVICE,
+            delta,
+            now,
+            signup_id=signup.id,
+            note=event.title[:200],
         )
     if delta < 0:
         # Take back what the balance still holds (spent points stay spent: marked "limited").
@@ -284,6 +291,7 @@ def on_hours_credited(signup, now: datetime | None = None) -> PointsEntry | None
                 reason=EntryReason.SERVICE,
                 rule_id=rule.id,
                 signup_id=signup.id,
+                note=event.title[:200],
                 limited=take < -delta,
                 created_at=now,
             )
@@ -314,6 +322,7 @@ def on_audience_attended(booking, now: datetime | None = None) -> PointsEntry | 
         rule.per_audience,
         now,
         seat_booking_id=booking.id,
+        note=booking.event.title[:200],
     )
 
 
@@ -345,6 +354,7 @@ def on_attempt_finished(attempt, now: datetime | None = None) -> PointsEntry | N
         now,
         quiz_id=attempt.quiz_id,
         attempt_id=attempt.id,
+        note=attempt.quiz.title[:200],
     )
 
 
@@ -360,6 +370,7 @@ def spend(user_id: int, shop_id: int, redemption: Redemption) -> PointsEntry:
             amount=-redemption.points,
             reason=EntryReason.REDEEMED,
             redemption_id=redemption.id,
+            note=redemption.item.name,
         )
     )
 
@@ -373,6 +384,7 @@ def give_back(redemption: Redemption, now: datetime) -> PointsEntry:
             amount=redemption.points,
             reason=EntryReason.RELEASED,
             redemption_id=redemption.id,
+            note=redemption.item.name,
             created_at=now,
         )
     )
@@ -541,6 +553,7 @@ def audit(now: datetime | None = None) -> list[str]:
             problems.append(
                 f"service points signup={signup_id}: ledger {held}, service record {expected}"
             )
+    problems += _unrewarded_service(set(by_signup))
     for redemption_id, status, points, total in db.session.execute(
         db.select(Redemption.id, Redemption.status, Redemption.points, func.sum(PointsEntry.amount))
         .outerjoin(PointsEntry, PointsEntry.redemption_id == Redemption.id)
@@ -549,4 +562,39 @@ def audit(now: datetime | None = None) -> list[str]:
         expected = 0 if status is RedemptionStatus.RELEASED else -points
         if (total or 0) != expected:
             problems.append(f"redemption {redemption_id}: ledger {total or 0}, expected {expected}")
+    return problems
+
+
+def _unrewarded_service(rewarded: set[int]) -> list[str]:
+    """Service records whose hours earn points under a rule that existed when they were credited,
+    yet have no ledger entry."""
+    from planner.directory.models import Community
+    from planner.events.models import Event
+    from planner.signups.models import ServiceRecord
+
+    shops = {s.organisation_kind_and_id: s.id for s in db.session.scalars(db.select(Shop))}
+    rules = defaultdict(list)
+    for rule in db.session.scalars(db.select(EarningRule).order_by(EarningRule.effective_on)):
+        rules[rule.shop_id].append(rule)
+    problems = []
+    for signup_id, minutes, day, updated_at, community_id, street_id in db.session.execute(
+        db.select(
+            ServiceRecord.signup_id,
+            ServiceRecord.minutes,
+            ServiceRecord.service_date,
+            ServiceRecord.updated_at,
+            Community.id,
+            Community.street_id,
+        )
+        .join(Event, Event.id == ServiceRecord.event_id)
+        .join(Community, Community.id == Event.community_id)
+        .where(ServiceRecord.signup_id.is_not(None), ServiceRecord.minutes > 0)
+    ):
+        if signup_id in rewarded:
+            continue
+        shop_id = shops.get(("community", community_id)) or shops.get(("street", street_id))
+        in_force = [r for r in rules.get(shop_id, []) if r.effective_on <= day]
+        rule = in_force[-1] if in_force else None
+        if rule and rule.created_at <= updated_at and points_for_minutes(rule, minutes) > 0:
+            problems.append(f"service points signup={signup_id}: no ledger entry")
     return problems

@@ -142,7 +142,7 @@ def redeem(user: User, shop: Shop, item_id: int, now: datetime | None = None) ->
     db.session.expire(item, ["stock"])
     redemption = Redemption(
         shop_id=shop.id,
-        item_id=item.id,
+        item=item,
         user_id=user.id,
         points=item.price,
         code=_new_code(),

@@ -33,9 +33,7 @@ def _read_qr(page, selector: str) -> str:
     return code.text
 
 
-def test_a_volunteer_redeems_rice_and_the_keeper_hands_it_over_with_the_code(
-    phone, new_phone
-):
+def test_a_volunteer_redeems_rice_and_the_keeper_hands_it_over_with_the_code(phone, new_phone):
     volunteer = phone
     _log_in(volunteer, "13800000012")
     open_menu(volunteer)

@@ -1,4 +1,5 @@
-"""points and kindness shop
+"""service points (志愿积分) and the kindness shop (爱心超市): shops, versioned earning rules,
+the append-only ledger with its balance rows, items and redemptions
 
 Revision ID: dfeb4cf45a80
 Revises: f7d4e5a6b809
@@ -131,6 +132,7 @@ def upgrade():
     sa.Column('expires_entry_id', sa.Integer(), nullable=True),
     sa.Column('expires_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('limited', sa.Boolean(), nullable=False),
+    sa.Column('note', sa.String(length=200), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint('amount <> 0', name=op.f('ck_points_entry_amount_not_zero')),
     sa.ForeignKeyConstraint(['attempt_id'], ['attempt.id'], name=op.f('fk_points_entry_attempt_id_attempt')),
