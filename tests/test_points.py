@@ -415,3 +415,34 @@ def test_my_points_runs_a_constant_number_of_queries(client, auth, earner, shop,
         client.get("/my/points")
     assert page.status_code == 200 and "测试活动" in page.text
     assert few.count == more.count
+
+
+def test_the_keeper_sets_rules_forward_and_lists_an_item(client, auth, shop, make_user, grant):
+    keeper = make_user("店长")
+    grant(keeper, shop.community)
+    auth.login(keeper)
+    page = client.get(f"/shops/{shop.id}/manage")
+    assert 'value="10"' in page.text  # the rules in force, to change from
+    past = (date.today() - timedelta(days=1)).isoformat()
+    refused = client.post(
+        f"/shops/{shop.id}/rules",
+        data={"effective_on": past, "per_hour": "20", "per_audience": "0", "per_quiz": "0"},
+    )
+    assert refused.status_code == 200 and "不能追溯" in refused.text
+    later = (date.today() + timedelta(days=2)).isoformat()
+    saved = client.post(
+        f"/shops/{shop.id}/rules",
+        data={"effective_on": later, "per_hour": "20", "per_audience": "0", "per_quiz": "0"},
+    )
+    assert saved.status_code == 302
+    assert ledger.rule_on(shop, date.today() + timedelta(days=3)).per_hour == 20
+    bad = client.post(
+        f"/shops/{shop.id}/items/new", data={"name": "油", "price": "-1", "stock": "x"}
+    )
+    assert bad.status_code == 200 and db.session.scalar(db.select(ShopItem.id)) is None
+    good = client.post(
+        f"/shops/{shop.id}/items/new",
+        data={"name": "油", "icon": "oil", "price": "30", "stock": "4", "donor": "", "active": "y"},
+    )
+    assert good.status_code == 302
+    assert client.get(f"/communities/{shop.community_id}/shop").text.count("油") >= 1

@@ -41,7 +41,7 @@ class RuleForm(Form):
 
 
 class ItemForm(Form):
-    name = StringField(_l("Item"), filters=[strip], validators=[required(), length(ITEM_NAME_MAX)])
+    name = StringField(_l("Goods"), filters=[strip], validators=[required(), length(ITEM_NAME_MAX)])
     icon = SelectField(_l("Icon"), choices=[(key, symbol) for key, symbol in ICONS.items()])
     price = IntegerField(
         _l("Price in points"), validators=[required_input(), number_range(1, POINTS_MAX)]

@@ -153,13 +153,15 @@ def redemption(redemption_id: int):
 @login_required
 def manage(shop_id: int):
     shop = _kept_shop(shop_id)
-    rule_form = forms.RuleForm(effective_on=local_now().date())
+    rules = ledger.rules_of(shop)
+    rule_form = forms.RuleForm(obj=rules[0] if rules else None)
+    rule_form.effective_on.data = local_now().date()  # a new version starts today at the earliest
     return render_template(
         "points/manage.html",
         shop=shop,
         items=shelf.items_of(shop),
         waiting=shelf.waiting_at(shop),
-        rules=ledger.rules_of(shop),
+        rules=rules,
         rule_form=rule_form,
         code_form=forms.CodeForm(),
         month=local_now().strftime("%Y-%m"),
@@ -279,6 +281,6 @@ def report(shop_id: int):
         [(month.strftime("%Y-%m"), data.issued, data.redeemed, data.expired, data.outstanding)],
     )
     donors = exports.Sheet(
-        _("Handed out"), (_("Donated by"), _("Item"), _("Handed out")), data.by_donor
+        _("Handed out"), (_("Donated by"), _("Goods"), _("Handed out")), data.by_donor
     )
     return exports.download(f"shop-{shop.id}-{month:%Y-%m}", "xlsx", summary, donors)

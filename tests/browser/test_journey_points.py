@@ -73,3 +73,12 @@ def test_a_volunteer_redeems_rice_and_the_keeper_hands_it_over_with_the_code(pho
     volunteer.goto("/my/points")
     expect(volunteer.locator("#balances")).to_contain_text("10 积分")
     expect(volunteer.locator("#ledger")).to_contain_text("兑换")
+    _shot(keeper, "points-keeper")
+
+    if os.environ.get("PLANNER_SCREENSHOTS"):
+        volunteer.get_by_role("button", name="English").click()
+        expect(volunteer.get_by_role("heading", level=1)).to_have_text("My points")
+        _shot(volunteer, "points-mine-en")
+        volunteer.locator("#balances").get_by_role("link").first.click()
+        expect(volunteer.get_by_role("heading", level=1)).to_contain_text("Kindness shop")
+        _shot(volunteer, "points-shop-en")
