@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, update
@@ -210,8 +210,15 @@ def _earned_in_year(user_id: int, shop_id: int, year: int) -> int:
     )
 
 
+def _lock_account(user_id: int, shop_id: int) -> PointsBalance:
+    """Lock a person's balance row at a shop: what reads the account before writing to it (the
+    yearly cap, a reversal, expiry) runs one at a time per account."""
+    return lock_row(PointsBalance, _balance_row(user_id, shop_id).id)
+
+
 def _earn(user_id, shop, rule, reason, amount, now, **source) -> PointsEntry | None:
     """Post earned points under ``rule``, within its yearly cap, expiring as it says."""
+    _lock_account(user_id, shop.id)
     limited = False
     if rule.yearly_cap is not None:
         room = rule.yearly_cap - _earned_in_year(user_id, shop.id, to_local(now).year)
@@ -280,7 +287,7 @@ def on_hours_credited(signup, now: datetime | None = None) -> PointsEntry | None
         )
     if delta < 0:
         # Take back what the balance still holds (spent points stay spent: marked "limited").
-        take = min(-delta, balance_of(signup.user_id, shop.id))
+        take = min(-delta, _lock_account(signup.user_id, shop.id).balance)
         if take == 0:
             return None
         return _post(
@@ -335,7 +342,7 @@ def on_attempt_finished(attempt, now: datetime | None = None) -> PointsEntry | N
     rule = shop and rule_on(shop, to_local(now).date())
     if rule is None or rule.per_quiz <= 0:
         return None
-    lock_row(PointsBalance, _balance_row(attempt.user_id, shop.id).id)  # one award at a time
+    _lock_account(attempt.user_id, shop.id)  # one award at a time
     found = db.session.scalar(
         db.select(PointsEntry.id).where(
             PointsEntry.user_id == attempt.user_id,
@@ -413,7 +420,7 @@ def _held_by_entry(user_id: int, shop_id: int) -> dict[int, tuple[PointsEntry, i
             )
         )
     )
-    never = datetime.max.replace(tzinfo=to_local(utcnow()).tzinfo)
+    never = datetime.max.replace(tzinfo=UTC)
     remaining = balance_of(user_id, shop_id)
     held = {}
     for entry in sorted(entries, key=lambda e: (e.expires_at or never, e.id), reverse=True):
@@ -454,7 +461,7 @@ def expire_points(now: datetime | None = None) -> int:
     ).all()
     written = 0
     for user_id, shop_id in accounts:
-        lock_row(PointsBalance, _balance_row(user_id, shop_id).id)  # one run at a time an account
+        _lock_account(user_id, shop_id)  # one run at a time an account
         for entry, part in _held_by_entry(user_id, shop_id).values():
             if part <= 0 or entry.expires_at is None or entry.expires_at > now:
                 continue
