@@ -446,3 +446,61 @@ def test_the_keeper_sets_rules_forward_and_lists_an_item(client, auth, shop, mak
     )
     assert good.status_code == 302
     assert client.get(f"/communities/{shop.community_id}/shop").text.count("油") >= 1
+
+
+def test_the_daily_commands_run_twice_at_once_act_once(served, shop, at_once):
+    from planner.points.models import Redemption
+
+    signup, user, organiser = served
+    ledger.rule_on(shop, date.today()).expiry_months = 1
+    db.session.commit()
+    attendance.confirm_hours(organiser, [signup])
+    redemption = shelf.redeem(user, shop, _item(shop, stock=2, price=5).id)
+    db.session.commit()
+    later = utcnow() + timedelta(days=400)
+    released = at_once(lambda: shelf.release_unclaimed(later), n=4)
+    assert sorted(released) == [0, 0, 0, 1], released
+    expired = at_once(lambda: ledger.expire_points(later), n=4)
+    assert sorted(expired) == [0, 0, 0, 1], expired
+    assert db.session.get(Redemption, redemption.id).status is RedemptionStatus.RELEASED
+    assert _balance(user, shop) == 0
+    assert ledger.audit() == []
+
+
+def test_an_organiser_opens_the_shop_once_and_sets_its_pickup_days(
+    client, auth, make_community, make_user, grant
+):
+    community = make_community()
+    keeper = make_user("店长")
+    grant(keeper, community)
+    auth.login(keeper)
+    page = client.get(f"/communities/{community.id}/shop")
+    assert "/shop/open" in page.text
+    first = client.post(f"/communities/{community.id}/shop/open")
+    second = client.post(f"/communities/{community.id}/shop/open")
+    assert first.location == second.location
+    shop = ledger.shop_of(community)
+    assert (
+        client.post(f"/shops/{shop.id}/settings", data={"release_after_days": "0"}).status_code
+        == 302
+    )
+    assert db.session.get(type(shop), shop.id).release_after_days == 7
+    client.post(f"/shops/{shop.id}/settings", data={"release_after_days": "3"})
+    db.session.expire_all()
+    assert db.session.get(type(shop), shop.id).release_after_days == 3
+
+
+def test_others_cannot_open_keep_or_hand_over(client, auth, earner, shop, make_user):
+    redemption = shelf.redeem(earner, shop, _item(shop).id)
+    db.session.commit()
+    token = shelf.pickup_token(redemption)
+    auth.login(make_user("路人"))
+    assert client.post(f"/communities/{shop.community_id}/shop/open").status_code == 403
+    for path in (
+        f"/shops/{shop.id}/pickup/{token}",
+        f"/shops/{shop.id}/report.xlsx?month=2026-01",
+        f"/shops/{shop.id}/items/new",
+    ):
+        assert client.get(path).status_code == 403, path
+    assert client.post(f"/shops/{shop.id}/pickup/{token}").status_code == 403
+    assert client.get(f"/my/redemptions/{redemption.id}").status_code == 404

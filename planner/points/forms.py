@@ -62,3 +62,11 @@ class CodeForm(Form):
 
 
 RULE_FIELDS = ("per_hour", "per_audience", "per_quiz", "yearly_cap", "expiry_months")
+
+
+class ShopForm(Form):
+    release_after_days = IntegerField(
+        _l("Days to pick up a redemption before it is released"),
+        validators=[required_input(), number_range(1, 90)],
+    )
+    submit = SubmitField(_l("Save"))

@@ -96,6 +96,13 @@ def save_item(actor: User, shop: Shop, item: ShopItem | None = None, **values) -
     return item
 
 
+def set_release_days(actor: User, shop: Shop, days: int) -> None:
+    """How long a redemption waits for pick-up before it is released (audited)."""
+    shop.release_after_days = days
+    audit.record(actor, "shop.release_days", shop, days=days)
+    db.session.flush()
+
+
 # ---------------------------------------------------------------- redeeming
 
 

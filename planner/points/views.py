@@ -156,6 +156,11 @@ def manage(shop_id: int):
     rules = ledger.rules_of(shop)
     rule_form = forms.RuleForm(obj=rules[0] if rules else None)
     rule_form.effective_on.data = local_now().date()  # a new version starts today at the earliest
+    return _manage_page(shop, rules, rule_form)
+
+
+def _manage_page(shop: Shop, rules, rule_form):
+    """The keeper's page: counter, waiting redemptions, stock, rules and settings."""
     return render_template(
         "points/manage.html",
         shop=shop,
@@ -164,8 +169,23 @@ def manage(shop_id: int):
         rules=rules,
         rule_form=rule_form,
         code_form=forms.CodeForm(),
+        shop_form=forms.ShopForm(obj=shop),
         month=local_now().strftime("%Y-%m"),
     )
+
+
+@bp.post("/shops/<int:shop_id>/settings")
+@login_required
+def settings(shop_id: int):
+    shop = _kept_shop(shop_id)
+    form = forms.ShopForm()
+    if form.validate_on_submit():
+        shelf.set_release_days(current_user, shop, form.release_after_days.data)
+        db.session.commit()
+        flash(_("Saved."), "success")
+    else:
+        flash(_("Enter a number of days from 1 to 90."), "warning")
+    return redirect(url_for("points.manage", shop_id=shop.id))
 
 
 @bp.post("/shops/<int:shop_id>/rules")
@@ -183,16 +203,7 @@ def set_rules(shop_id: int):
             db.session.commit()
             flash(_("The earning rules are saved."), "success")
             return redirect(url_for("points.manage", shop_id=shop.id))
-    return render_template(
-        "points/manage.html",
-        shop=shop,
-        items=shelf.items_of(shop),
-        waiting=shelf.waiting_at(shop),
-        rules=ledger.rules_of(shop),
-        rule_form=form,
-        code_form=forms.CodeForm(),
-        month=local_now().strftime("%Y-%m"),
-    )
+    return _manage_page(shop, ledger.rules_of(shop), form)
 
 
 def _item_form(item=None) -> forms.ItemForm:
