@@ -67,6 +67,26 @@ def items_of(shop: Shop, in_stock_only: bool = False) -> list[ShopItem]:
     return list(db.session.scalars(query))
 
 
+def donations_of(partner: PartnerOrganisation) -> list[ShopItem]:
+    """What a partner organisation donated, at every shop, with how many were handed out: counts
+    only, never who received them."""
+    return list(
+        db.session.scalars(
+            db.select(ShopItem)
+            .where(ShopItem.donor_id == partner.id)
+            .options(
+                joinedload(ShopItem.shop).joinedload(Shop.community),
+                joinedload(ShopItem.shop).joinedload(Shop.street),
+            )
+            .order_by(ShopItem.shop_id, ShopItem.id)
+        )
+    )
+
+
+def load_partner(partner_id: int) -> PartnerOrganisation | None:
+    return db.session.get(PartnerOrganisation, partner_id)
+
+
 def load_item(shop: Shop, item_id: int) -> ShopItem | None:
     item = db.session.get(ShopItem, item_id)
     return item if item is not None and item.shop_id == shop.id else None

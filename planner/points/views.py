@@ -98,6 +98,15 @@ def street_shop(street_id: int):
     return _shop_page("street", street_id)
 
 
+@bp.get("/partners/<int:partner_id>/donations")
+def donations(partner_id: int):
+    """What a donor's items became: per shop and item, the stock left and the number handed out."""
+    partner = shelf.load_partner(partner_id) or abort(404)
+    return render_template(
+        "points/donations.html", partner=partner, items=shelf.donations_of(partner)
+    )
+
+
 @bp.post("/<any(communities,streets):scope>/<int:ident>/shop/open")
 @login_required
 def open_shop(scope: str, ident: int):
