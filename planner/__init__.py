@@ -140,6 +140,7 @@ def _register_blueprints(app: Flask) -> None:
     from planner.directory.views import bp as directory_bp
     from planner.events.views import bp as events_bp
     from planner.main.views import bp as main_bp
+    from planner.points.views import bp as points_bp
     from planner.quizzes.views import bp as quizzes_bp
     from planner.signups.views import bp as signups_bp
 
@@ -152,9 +153,14 @@ def _register_blueprints(app: Flask) -> None:
         quizzes_bp,
         calendar_bp,
         admin_bp,
+        points_bp,
     ):
         app.register_blueprint(blueprint)
 
     from planner.signups import hooks as signup_hooks
 
     signup_hooks.register()
+
+    from planner.points import hooks as points_hooks
+
+    points_hooks.register()

@@ -105,7 +105,9 @@ COMMANDS = (
 
 
 def register(app) -> None:
-    for command in COMMANDS:
+    from planner.points.cli import COMMANDS as POINTS_COMMANDS
+
+    for command in (*COMMANDS, *POINTS_COMMANDS):
         app.cli.add_command(command)
 
 

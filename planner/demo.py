@@ -21,6 +21,7 @@ from planner.directory.models import (
 )
 from planner.events.demo import seed_events
 from planner.extensions import db
+from planner.points.demo import seed as seed_points
 from planner.quizzes.demo import seed_quizzes
 from planner.signups.demo import seed as seed_signups
 from planner.timeutil import utcnow
@@ -222,8 +223,9 @@ def seed_accounts() -> None:
         )
 
 
-# Features append their seeders; they run in this order (sign-ups need the events).
-SEEDERS = [seed_directory, seed_accounts, seed_events, seed_signups, seed_quizzes]
+# Features append their seeders; they run in this order (sign-ups need the events; the shop
+# comes before the sign-ups, whose demo hours earn points).
+SEEDERS = [seed_directory, seed_accounts, seed_events, seed_points, seed_signups, seed_quizzes]
 
 
 def seed_all() -> None:

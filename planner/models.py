@@ -6,5 +6,6 @@ from planner.calendar import models as calendar  # noqa: F401
 from planner.directory import models as directory  # noqa: F401
 from planner.events import models as events  # noqa: F401
 from planner.notifications import models as notifications  # noqa: F401
+from planner.points import models as points  # noqa: F401
 from planner.quizzes import models as quizzes  # noqa: F401
 from planner.signups import models as signups  # noqa: F401

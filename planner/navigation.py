@@ -11,6 +11,7 @@ MAIN_NAV: list[tuple[str, object]] = [
     ("directory.departments", _l("Departments")),
     ("directory.teams", _l("Teams")),
     ("signups.mine", _l("My volunteering")),
+    ("points.mine", _l("My points")),
     ("quizzes.index", _l("Quizzes")),
     ("calendar.index", _l("Calendars")),
 ]

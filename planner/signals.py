@@ -54,3 +54,34 @@ personal_events = _signals.signal(
     waits for.
     """,
 )
+
+hours_credited = _signals.signal(
+    "hours-credited",
+    doc="""A sign-up's service hours were credited or corrected (its service record written).
+
+    Sent by ``planner.signups.attendance._credit`` with the ``Signup`` as sender, its row locked
+    by the guarded update and its new ``minutes`` flushed, inside the request's transaction. The
+    points feature writes its ledger entries (earned, or reversed when hours went down) there, so
+    they commit or roll back with the hours. Return values are ignored.
+    """,
+)
+
+event_completed = _signals.signal(
+    "event-completed",
+    doc="""An event was marked completed (it took place).
+
+    Sent by ``planner.events.workflow.complete`` with the ``Event`` as sender, its row locked and
+    its status flushed, inside the request's transaction. The points feature credits the audience
+    (confirmed seat bookings) there. Return values are ignored.
+    """,
+)
+
+attempt_finished = _signals.signal(
+    "attempt-finished",
+    doc="""A quiz attempt was closed and totalled (``passed`` is set).
+
+    Sent by ``planner.quizzes.attempts.finish`` with the ``Attempt`` as sender, inside the
+    request's transaction, once per attempt. The points feature credits a passed quiz there.
+    Return values are ignored.
+    """,
+)

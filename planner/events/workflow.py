@@ -16,6 +16,7 @@ from planner.events.models import Event, EventStatus
 from planner.events.status import EventClosed, NotAllowedNow, ensure_open  # noqa: F401
 from planner.events.validation import REASON_MAX, bounded
 from planner.exceptions import DomainError
+from planner.extensions import db
 from planner.notifications import services as notifications
 from planner.timeutil import to_local, utcnow
 
@@ -102,6 +103,8 @@ def complete(actor, event: Event, now: datetime | None = None) -> None:
     event.status = EventStatus.COMPLETED
     touch(event, bump=True)
     audit.record(actor, "event.complete", event)
+    db.session.flush()
+    signals.event_completed.send(event)
 
 
 def cancel(actor, event: Event, reason: str) -> None:

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from planner import signals
 from planner.accounts.models import User
 from planner.database import insert_once, lock_row
 from planner.exceptions import DomainError
@@ -327,6 +328,7 @@ def finish(attempt: Attempt, now=None) -> Attempt:
     ).all()
     record_total(attempt, scores, attempt.quiz.pass_percent)
     db.session.flush()
+    signals.attempt_finished.send(attempt)
     return attempt
 
 

@@ -23,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.orm import joinedload
 
+from planner import signals
 from planner.accounts.models import User
 from planner.audit import services as audit
 from planner.database import insert_once, lock_row
@@ -387,6 +388,7 @@ def _credit(actor: User, signup: Signup, minutes: int, why: str, now: datetime, 
     audit.record(actor, "set_hours", signup, before=before, after=minutes, why=why)
     record = _record_service(actor, signup)
     db.session.flush()
+    signals.hours_credited.send(signup)
     return record
 
 

@@ -127,3 +127,16 @@ def promote_waiting_parties(event: Event) -> list[SeatBooking]:
         notices.notify_seats_promoted(waiting, event)
     db.session.flush()
     return promoted
+
+
+def audience_of(event: Event) -> list[SeatBooking]:
+    """The parties that attended ``event`` as audience: its confirmed bookings once it is completed."""
+    if event.status is not EventStatus.COMPLETED:
+        return []
+    return list(
+        db.session.scalars(
+            db.select(SeatBooking).where(
+                SeatBooking.event_id == event.id, SeatBooking.status == SeatStatus.CONFIRMED
+            )
+        )
+    )
