@@ -54,3 +54,14 @@ personal_events = _signals.signal(
     waits for.
     """,
 )
+
+reminders_due = _signals.signal(
+    "reminders-due",
+    doc="""The daily reminders run (``flask send-reminders``): tell people of tomorrow's events.
+
+    Sent by ``planner.signups.notices.send_reminders`` with the start of tomorrow (aware UTC) as
+    sender and ``end`` (the start of the day after). Each receiver queues its own reminders in the
+    outbox, each with a dedupe key, and returns how many people it considered (the banquet feature
+    reminds households of their table and dish).
+    """,
+)
