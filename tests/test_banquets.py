@@ -421,3 +421,28 @@ def _csrf(page: str) -> str:
     import re
 
     return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)[1]
+
+
+def test_once_tables_are_set_a_household_claiming_a_dish_gets_its_table_at_once(
+    banquet, household, in_request
+):
+    household("早订", 4)
+    services.assign_tables(banquet)
+    db.session.commit()
+    late = household("晚订", 3)
+    assert services.table_number_of(banquet, late) is None
+    _claim(banquet, late)
+    assert services.table_number_of(banquet, late) == 1
+
+
+def test_the_demo_banquets_have_a_menu_claims_tables_and_leftovers(seeded, in_request):
+    from planner.banquets import demo
+    from planner.events.models import Event
+
+    past = db.session.scalar(db.select(Event).where(Event.title == demo.PAST))
+    coming = db.session.scalar(db.select(Event).where(Event.title == demo.COMING))
+    assert services.leftovers_of(past).clean_plate_rate == 0.9
+    assert [len(r.bookings) for r in services.table_plan(past).rows] == [3, 2]
+    menu = services.menu_of(coming, services.plan_of(coming))
+    assert menu.dishes == 3 and _category(coming, "热菜").still_needed == 12
+    assert [r.used for r in services.table_plan(coming).rows][:1] == [9]

@@ -337,6 +337,9 @@ def claim_dish(
     claim.category = category
     claim.name, claim.plates, claim.tags = name, plates, tag_text
     db.session.flush()
+    if _tables_assigned(event):
+        # Tables are set: a household claiming now gets its table at once (first with room).
+        _seat_unseated(event, plan)
     notices.notify_claimed(claim, event)
     return claim
 
@@ -507,6 +510,11 @@ def assign_tables(event: Event, *, afresh: bool = False) -> int:
     if afresh:
         tables = db.select(BanquetTable.id).where(BanquetTable.event_id == event.id)
         db.session.execute(db.delete(TableGuest).where(TableGuest.table_id.in_(tables)))
+    return _seat_unseated(event, plan)
+
+
+def _seat_unseated(event: Event, plan: MenuPlan) -> int:
+    """Seat the confirmed households without a table (plan locked); returns how many."""
     _drop_stale_guests(event)
     db.session.expire_all()
     current = table_plan(event)
@@ -518,14 +526,22 @@ def assign_tables(event: Event, *, afresh: bool = False) -> int:
         if row is None:
             row = next((r for r in rows if not r.bookings), None)
         if row is None:
-            row = _new_table(
-                event, (rows[-1].table.number if rows else 0) + 1, plan.seats_per_table
-            )
+            number = (rows[-1].table.number if rows else 0) + 1
+            row = _new_table(event, number, plan.seats_per_table)
             rows.append(row)
         row.table.guests.append(TableGuest(booking_id=booking.id))
         row.bookings.append(booking)
     db.session.flush()
     return len(current.unseated)
+
+
+def _tables_assigned(event: Event) -> bool:
+    return (
+        db.session.scalar(
+            db.select(BanquetTable.id).where(BanquetTable.event_id == event.id).limit(1)
+        )
+        is not None
+    )
 
 
 def _new_table(event: Event, number: int, seats: int) -> TableRow:
