@@ -202,13 +202,34 @@ def test_a_menu_plan_keeps_claimed_categories_and_refuses_wanting_fewer(
     assert (plan.seats_per_table, plan.notes) == (8, "自带餐盒")
 
 
-def test_no_waste_warns_when_the_menu_is_well_over_the_guideline(banquet, household, in_request):
-    household(party=6)
+def test_no_waste_warns_when_the_plates_are_well_over_the_guideline(banquet, household, in_request):
+    one = household("一", 6)
+    household("二", 4)
+    menu = services.menu_of(banquet, services.plan_of(banquet))
+    # 10 people fill one table: the guideline is 10 + 1 plates.
+    assert (menu.no_waste.tables, menu.no_waste.guideline, menu.no_waste.well_over) == (
+        1,
+        11,
+        False,
+    )
+    for i in range(3):
+        _claim(banquet, household(f"多{i}", 1), "凉菜", dish=f"凉菜{i}", plates=5)
+    _claim(banquet, one, plates=5)
+    menu = services.menu_of(banquet, services.plan_of(banquet))
+    # 13 people at two tables: guideline 15; 20 plates is more than a plate a table over.
+    assert (menu.no_waste.plates, menu.no_waste.guideline, menu.no_waste.well_over) == (
+        20,
+        15,
+        True,
+    )
+
+
+def test_no_waste_warns_when_the_plan_wants_more_than_full_tables_eat(banquet, in_request):
     plan = services.plan_of(banquet)
-    menu = services.menu_of(banquet, plan)
-    # 32 dishes wanted for 6 people at 12 planned tables: guideline 6 + 12 = 18 plates.
-    assert (menu.no_waste.guideline, menu.no_waste.plates_wanted) == (18, 32)
-    assert menu.no_waste.well_over
+    plan.tables_planned = 2
+    db.session.commit()
+    # 32 dishes wanted; two full tables of ten eat 2 × 11 = 22 plates.
+    assert services.menu_of(banquet, plan).no_waste.well_over
 
 
 # ---------------------------------------------------------------- tables

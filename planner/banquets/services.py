@@ -362,26 +362,30 @@ def withdraw_dish(event: Event, user: User, *, now=None) -> None:
 
 @dataclass
 class NoWaste:
-    """Plates planned against the guideline: N + extra plates for a table of N people."""
+    """Plates against the guideline: N + extra plates for a table of N people."""
 
-    people: int
-    tables: int
+    people: int  # confirmed seats
+    tables: int  # the tables they fill
     plates: int  # claimed so far
-    plates_wanted: int  # at least one a dish the plan wants
-    guideline: int
+    guideline: int  # for the people who booked
+    plates_wanted: int  # one a dish the plan wants, at least
+    full_guideline: int  # for the planned tables, full
 
     @property
     def per_table(self) -> float:
-        return self.plates / self.tables if self.tables else 0.0
+        return self.plates / self.tables
 
     @property
     def guideline_per_table(self) -> float:
-        return self.guideline / self.tables if self.tables else 0.0
+        return self.guideline / self.tables
 
     @property
     def well_over(self) -> bool:
-        """More than a plate a table over the guideline: the organiser is warned."""
-        return max(self.plates, self.plates_wanted) > self.guideline + self.tables
+        """More than a plate a table over the guideline, now or in the plan: the organiser is
+        warned."""
+        return (
+            self.plates > self.guideline + self.tables or self.plates_wanted > self.full_guideline
+        )
 
 
 @dataclass
@@ -414,13 +418,15 @@ def menu_of(event: Event, plan: MenuPlan) -> Menu:
     for claim in claims:
         menu.claims.setdefault(claim.category_id, []).append(claim)
     people = event.seats_confirmed
-    tables = max(plan.tables_planned, math.ceil(people / plan.seats_per_table), 1)
+    tables = max(math.ceil(people / plan.seats_per_table), 1)
+    full = max(plan.tables_planned, 1)
     menu.no_waste = NoWaste(
         people=people,
         tables=tables,
         plates=sum(c.plates for c in claims),
-        plates_wanted=sum(c.wanted for c in plan.categories),
         guideline=people + plan.extra_plates * tables,
+        plates_wanted=sum(c.wanted for c in plan.categories),
+        full_guideline=full * (plan.seats_per_table + plan.extra_plates),
     )
     return menu
 
