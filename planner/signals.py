@@ -65,3 +65,13 @@ reminders_due = _signals.signal(
     reminds households of their table and dish).
     """,
 )
+
+seats_cancelled = _signals.signal(
+    "seats-cancelled",
+    doc="""A household's audience seats were cancelled (by the resident, or with their account).
+
+    Sent by ``planner.signups.bookings.cancel_seats`` with the ``SeatBooking`` as sender, the
+    event row locked and the cancellation flushed. Receivers return nothing (the banquet feature
+    withdraws the household's dish and takes it off its table).
+    """,
+)

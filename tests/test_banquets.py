@@ -467,3 +467,26 @@ def test_the_demo_banquets_have_a_menu_claims_tables_and_leftovers(seeded, in_re
     menu = services.menu_of(coming, services.plan_of(coming))
     assert menu.dishes == 3 and _category(coming, "热菜").still_needed == 12
     assert [r.used for r in services.table_plan(coming).rows][:1] == [9]
+
+
+def test_the_event_page_links_to_the_dishes_and_shows_the_clean_plate_rate(seeded, client):
+    from planner.banquets import demo
+    from planner.events.models import Event
+
+    past = db.session.scalar(db.select(Event).where(Event.title == demo.PAST))
+    page = client.get(f"/events/{past.id}").get_data(as_text=True)
+    assert f"/events/{past.id}/dishes" in page and "光盘率：90%" in page
+
+
+def test_a_household_cancelling_its_seats_withdraws_its_dish_and_leaves_its_table(
+    banquet, household, in_request
+):
+    resident = household()
+    _claim(banquet, resident)
+    services.assign_tables(banquet)
+    db.session.commit()
+    bookings.cancel_seats(services.household_booking(banquet, resident))
+    db.session.commit()
+    assert _category(banquet, "热菜").claimed == 0
+    assert services.claim_of(banquet, resident) is None
+    assert services.table_number_of(banquet, resident) is None

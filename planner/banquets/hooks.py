@@ -13,3 +13,4 @@ def _remind(start, end) -> int:
 def register() -> None:
     """Connect the banquet's receivers at app creation (connecting again changes nothing)."""
     signals.reminders_due.connect(_remind)
+    signals.seats_cancelled.connect(services.household_left)

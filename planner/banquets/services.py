@@ -357,6 +357,24 @@ def withdraw_dish(event: Event, user: User, *, now=None) -> None:
     db.session.flush()
 
 
+def household_left(booking: SeatBooking) -> None:
+    """A household cancelled its seats: its dish is withdrawn and it leaves its table."""
+    claim = db.session.scalar(
+        db.select(DishClaim).where(
+            DishClaim.event_id == booking.event_id, DishClaim.user_id == booking.user_id
+        )
+    )
+    seated = db.session.scalar(db.select(TableGuest.id).where(TableGuest.booking_id == booking.id))
+    if claim is None and seated is None:
+        return
+    lock_plan(booking.event_id)
+    if claim is not None:
+        _release(claim.category)
+        db.session.delete(claim)
+    db.session.execute(db.delete(TableGuest).where(TableGuest.booking_id == booking.id))
+    db.session.flush()
+
+
 # ---------------------------------------------------------------- the menu as it fills
 
 
@@ -633,6 +651,7 @@ def record_leftovers(event: Event, leftover_plates: int, note: str, *, now=None)
     plan.leftover_plates = leftover_plates
     plan.leftovers_note = note
     plan.leftovers_recorded_at = now
+    touch(event, bump=False)  # the event page shows the clean-plate rate
     db.session.flush()
     return plan
 
@@ -693,6 +712,7 @@ def send_reminders(start: datetime, end: datetime) -> int:
 class DishesLink:
     enabled: bool  # *Dishes* is on (else only its organisers are offered to turn it on)
     table: int | None = None  # the household's table number, once seated
+    leftovers: Leftovers | None = None  # once recorded, after the banquet
 
 
 def dishes_link(event: Event, user) -> DishesLink | None:
@@ -701,4 +721,6 @@ def dishes_link(event: Event, user) -> DishesLink | None:
         return None
     if db.session.scalar(db.select(MenuPlan.id).where(MenuPlan.event_id == event.id)) is None:
         return DishesLink(enabled=False)
-    return DishesLink(enabled=True, table=table_number_of(event, user))
+    return DishesLink(
+        enabled=True, table=table_number_of(event, user), leftovers=leftovers_of(event)
+    )
