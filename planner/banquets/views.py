@@ -72,7 +72,11 @@ def _dishes_page(event: Event, plan, form, claim):
         closes_at=services.claims_close_at(event),
         manages_event=manages,
         leftovers=services.leftovers_of(event),
-        leftovers_form=forms.LeftoversForm() if manages and has_ended(event) else None,
+        leftovers_form=(
+            forms.LeftoversForm(leftover_plates=plan.leftover_plates, note=plan.leftovers_note)
+            if manages and has_ended(event)
+            else None
+        ),
     )
 
 
