@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from planner.banquets import services
+from planner.banquets import plans, seating, services, waste
 from planner.banquets.models import DishCategory, DishClaim
 from planner.events.models import EventKind
 from planner.extensions import db
@@ -26,7 +26,7 @@ def banquet(make_event, organiser):
         max_party_size=6,
         hosts=(department,),
     )
-    services.enable_dishes(event)
+    plans.enable_dishes(event)
     db.session.commit()
     return event
 
@@ -45,7 +45,7 @@ def household(banquet, make_user):
 
 
 def _category(event, name_zh: str) -> DishCategory:
-    return next(c for c in services.plan_of(event).categories if c.name_zh == name_zh)
+    return next(c for c in plans.plan_of(event).categories if c.name_zh == name_zh)
 
 
 def _claim(event, user, name_zh="热菜", dish="红烧肉", **kwargs):
@@ -187,13 +187,13 @@ def test_a_menu_plan_keeps_claimed_categories_and_refuses_wanting_fewer(
 ):
     _claim(banquet, household())
     common = {"seats_per_table": 8, "tables_planned": 12, "extra_plates": 1, "notes": "自带餐盒"}
-    with pytest.raises(services.CategoryHasClaims):
-        services.save_plan(banquet, lines="凉菜 | Cold dishes | 4", **common)
+    with pytest.raises(plans.CategoryHasClaims):
+        plans.save_plan(banquet, lines="凉菜 | Cold dishes | 4", **common)
     db.session.rollback()
-    with pytest.raises(services.BadMenuLine):
-        services.save_plan(banquet, lines="热菜 | Hot | many", **common)
+    with pytest.raises(plans.BadMenuLine):
+        plans.save_plan(banquet, lines="热菜 | Hot | many", **common)
     db.session.rollback()
-    plan = services.save_plan(banquet, lines="热菜 | Hot dishes | 3\n水果 | Fruit | 2", **common)
+    plan = plans.save_plan(banquet, lines="热菜 | Hot dishes | 3\n水果 | Fruit | 2", **common)
     db.session.commit()
     assert [(c.name_zh, c.wanted, c.claimed) for c in plan.categories] == [
         ("热菜", 3, 1),
@@ -205,7 +205,7 @@ def test_a_menu_plan_keeps_claimed_categories_and_refuses_wanting_fewer(
 def test_no_waste_warns_when_the_plates_are_well_over_the_guideline(banquet, household, in_request):
     one = household("一", 6)
     household("二", 4)
-    menu = services.menu_of(banquet, services.plan_of(banquet))
+    menu = services.menu_of(banquet, plans.plan_of(banquet))
     # 10 people fill one table: the guideline is 10 + 1 plates.
     assert (menu.no_waste.tables, menu.no_waste.guideline, menu.no_waste.well_over) == (
         1,
@@ -215,7 +215,7 @@ def test_no_waste_warns_when_the_plates_are_well_over_the_guideline(banquet, hou
     for i in range(3):
         _claim(banquet, household(f"多{i}", 1), "凉菜", dish=f"凉菜{i}", plates=5)
     _claim(banquet, one, plates=5)
-    menu = services.menu_of(banquet, services.plan_of(banquet))
+    menu = services.menu_of(banquet, plans.plan_of(banquet))
     # 13 people at two tables: guideline 15; 20 plates is more than a plate a table over.
     assert (menu.no_waste.plates, menu.no_waste.guideline, menu.no_waste.well_over) == (
         20,
@@ -225,7 +225,7 @@ def test_no_waste_warns_when_the_plates_are_well_over_the_guideline(banquet, hou
 
 
 def test_no_waste_warns_when_the_plan_wants_more_than_full_tables_eat(banquet, in_request):
-    plan = services.plan_of(banquet)
+    plan = plans.plan_of(banquet)
     plan.tables_planned = 2
     db.session.commit()
     # 32 dishes wanted; two full tables of ten eat 2 × 11 = 22 plates.
@@ -236,40 +236,40 @@ def test_no_waste_warns_when_the_plan_wants_more_than_full_tables_eat(banquet, i
 
 
 def test_tables_seat_parties_together_in_booking_order(banquet, household, in_request):
-    plan = services.plan_of(banquet)
+    plan = plans.plan_of(banquet)
     plan.tables_planned, plan.seats_per_table = 0, 10
     db.session.commit()
     first, second, third, fourth = (
         household(n, p) for n, p in (("甲", 6), ("乙", 3), ("丙", 6), ("丁", 1))
     )
-    assert services.assign_tables(banquet) == 4
+    assert seating.assign_tables(banquet) == 4
     db.session.commit()
-    seating = {
+    seated = {
         b.user.real_name: row.table.number
-        for row in services.table_plan(banquet).rows
+        for row in seating.table_plan(banquet).rows
         for b in row.bookings
     }
-    assert seating == {"甲": 1, "乙": 1, "丙": 2, "丁": 1}
-    assert services.table_number_of(banquet, third) == 2
-    assert services.assign_tables(banquet) == 0  # nobody is moved twice
+    assert seated == {"甲": 1, "乙": 1, "丙": 2, "丁": 1}
+    assert seating.table_number_of(banquet, third) == 2
+    assert seating.assign_tables(banquet) == 0  # nobody is moved twice
 
 
 def test_an_organiser_moves_a_household_only_to_a_table_with_room(banquet, household, in_request):
-    plan = services.plan_of(banquet)
+    plan = plans.plan_of(banquet)
     plan.tables_planned, plan.seats_per_table = 0, 10
     db.session.commit()
     big, small = household("甲", 6), household("乙", 5)
-    services.assign_tables(banquet)
+    seating.assign_tables(banquet)
     db.session.commit()
-    rows = services.table_plan(banquet).rows
+    rows = seating.table_plan(banquet).rows
     small_booking = next(b for r in rows for b in r.bookings if b.user_id == small.id)
     big_booking = next(b for r in rows for b in r.bookings if b.user_id == big.id)
-    with pytest.raises(services.TableFull):
-        services.move_household(banquet, big_booking.id, services.table_number_of(banquet, small))
+    with pytest.raises(seating.TableFull):
+        seating.move_household(banquet, big_booking.id, seating.table_number_of(banquet, small))
     db.session.rollback()
-    services.move_household(banquet, small_booking.id, 7)
+    seating.move_household(banquet, small_booking.id, 7)
     db.session.commit()
-    assert services.table_number_of(banquet, small) == 7
+    assert seating.table_number_of(banquet, small) == 7
 
 
 # ---------------------------------------------------------------- leftovers and notices
@@ -280,14 +280,14 @@ def test_leftovers_are_recorded_after_the_banquet_as_a_clean_plate_rate(
 ):
     _claim(banquet, household("一"), plates=3)
     _claim(banquet, household("二"), "汤", dish="汤", plates=1)
-    with pytest.raises(services.NotEnded):
-        services.record_leftovers(banquet, 1, "")
+    with pytest.raises(waste.NotEnded):
+        waste.record_leftovers(banquet, 1, "")
     after = banquet.ends_at + timedelta(hours=1)
-    with pytest.raises(services.TooManyLeftovers):
-        services.record_leftovers(banquet, 5, "", now=after)
-    services.record_leftovers(banquet, 1, "剩一盘凉菜", now=after)
+    with pytest.raises(waste.TooManyLeftovers):
+        waste.record_leftovers(banquet, 5, "", now=after)
+    waste.record_leftovers(banquet, 1, "剩一盘凉菜", now=after)
     db.session.commit()
-    leftovers = services.leftovers_of(banquet)
+    leftovers = waste.leftovers_of(banquet)
     assert (leftovers.plates_served, leftovers.leftover_plates) == (4, 1)
     assert leftovers.clean_plate_rate == 0.75
 
@@ -306,7 +306,7 @@ def test_the_day_before_households_are_reminded_of_their_table_and_dish(
 ):
     resident = household()
     _claim(banquet, resident)
-    services.assign_tables(banquet)
+    seating.assign_tables(banquet)
     db.session.commit()
     day_before = banquet.starts_at - timedelta(days=1)
     notices.send_reminders(now=day_before)
@@ -351,7 +351,7 @@ def test_a_resident_claims_on_the_page_and_sees_the_menu_and_table_number(
     }
     reply = client.post(f"/events/{banquet.id}/dishes", data=form)
     assert reply.status_code == 302
-    services.assign_tables(banquet)
+    seating.assign_tables(banquet)
     db.session.commit()
     page = client.get(f"/events/{banquet.id}/dishes").get_data(as_text=True)
     assert "红烧肉" in page and "您的桌号：1" in page
@@ -448,12 +448,12 @@ def test_once_tables_are_set_a_household_claiming_a_dish_gets_its_table_at_once(
     banquet, household, in_request
 ):
     household("早订", 4)
-    services.assign_tables(banquet)
+    seating.assign_tables(banquet)
     db.session.commit()
     late = household("晚订", 3)
-    assert services.table_number_of(banquet, late) is None
+    assert seating.table_number_of(banquet, late) is None
     _claim(banquet, late)
-    assert services.table_number_of(banquet, late) == 1
+    assert seating.table_number_of(banquet, late) == 1
 
 
 def test_the_demo_banquets_have_a_menu_claims_tables_and_leftovers(seeded, in_request):
@@ -462,11 +462,11 @@ def test_the_demo_banquets_have_a_menu_claims_tables_and_leftovers(seeded, in_re
 
     past = db.session.scalar(db.select(Event).where(Event.title == demo.PAST))
     coming = db.session.scalar(db.select(Event).where(Event.title == demo.COMING))
-    assert services.leftovers_of(past).clean_plate_rate == 0.9
-    assert [len(r.bookings) for r in services.table_plan(past).rows] == [3, 2]
-    menu = services.menu_of(coming, services.plan_of(coming))
+    assert waste.leftovers_of(past).clean_plate_rate == 0.9
+    assert [len(r.bookings) for r in seating.table_plan(past).rows] == [3, 2]
+    menu = services.menu_of(coming, plans.plan_of(coming))
     assert menu.dishes == 3 and _category(coming, "热菜").still_needed == 12
-    assert [r.used for r in services.table_plan(coming).rows][:1] == [9]
+    assert [r.used for r in seating.table_plan(coming).rows][:1] == [9]
 
 
 def test_the_event_page_links_to_the_dishes_and_shows_the_clean_plate_rate(seeded, client):
@@ -483,10 +483,10 @@ def test_a_household_cancelling_its_seats_withdraws_its_dish_and_leaves_its_tabl
 ):
     resident = household()
     _claim(banquet, resident)
-    services.assign_tables(banquet)
+    seating.assign_tables(banquet)
     db.session.commit()
     bookings.cancel_seats(services.household_booking(banquet, resident))
     db.session.commit()
     assert _category(banquet, "热菜").claimed == 0
     assert services.claim_of(banquet, resident) is None
-    assert services.table_number_of(banquet, resident) is None
+    assert seating.table_number_of(banquet, resident) is None

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask_babel import force_locale
 
 from planner.accounts.models import User
-from planner.banquets import services
+from planner.banquets import plans, seating, services, waste
 from planner.banquets.models import DishClaim
 from planner.events.models import Event
 from planner.extensions import db
@@ -55,9 +55,9 @@ def _seed_past() -> None:
     """Past banquets take no claims through the service (the cut-off is gone): rows written
     as they were, then the tables and the leftovers the organiser recorded."""
     event = _event(PAST)
-    if event is None or services.plan_of(event) is not None:
+    if event is None or plans.plan_of(event) is not None:
         return
-    plan = services.enable_dishes(event)
+    plan = plans.enable_dishes(event)
     plan.tables_planned = 2
     for category, wanted in zip(plan.categories, (2, 3, 2, 1, 1, 1), strict=True):
         category.wanted = wanted  # a menu for the two tables it had
@@ -87,15 +87,15 @@ def _seed_past() -> None:
         )
         next(c for c in plan.categories if c.id == category_id).claimed += 1
     db.session.flush()
-    services.assign_tables(event)
-    services.record_leftovers(event, 1, "剩半盘韭菜盒子，已打包带走。", now=utcnow())
+    seating.assign_tables(event)
+    waste.record_leftovers(event, 1, "剩半盘韭菜盒子，已打包带走。", now=utcnow())
 
 
 def _seed_coming() -> None:
     event = _event(COMING)
-    if event is None or services.plan_of(event) is not None:
+    if event is None or plans.plan_of(event) is not None:
         return
-    plan = services.enable_dishes(event)
+    plan = plans.enable_dishes(event)
     plan.notes = "冬至吃饺子：欢迎带饺子和汤。请自带餐盒，菜品注明过敏原。"
     for phone, party, category, dish, tags in COMING_DISHES:
         user = _user(phone)
@@ -103,4 +103,4 @@ def _seed_coming() -> None:
         services.claim_dish(
             event, user, category_id=_category_id(plan, category), name=dish, plates=2, tags=tags
         )
-    services.assign_tables(event)
+    seating.assign_tables(event)

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from planner import permissions
-from planner.banquets import forms, services
+from planner.banquets import forms, plans, seating, services, waste
 from planner.banquets.names import TAGS, category_name, tag_labels
 from planner.errors import domain_errors_go_to, show_on_form
 from planner.events.models import Event
@@ -43,7 +43,7 @@ def _managed(event_id: int) -> Event:
 
 
 def _plan(event: Event):
-    return services.plan_of(event) or abort(404)
+    return plans.plan_of(event) or abort(404)
 
 
 def _claim_form(plan, claim) -> forms.ClaimForm:
@@ -67,11 +67,11 @@ def _dishes_page(event: Event, plan, form, claim):
         form=form,
         claim=claim,
         booking=services.household_booking(event, current_user),
-        table_number=services.table_number_of(event, current_user),
+        table_number=seating.table_number_of(event, current_user),
         claims_open=services.claims_open(event),
         closes_at=services.claims_close_at(event),
         manages_event=manages,
-        leftovers=services.leftovers_of(event),
+        leftovers=waste.leftovers_of(event),
         leftovers_form=(
             forms.LeftoversForm(leftover_plates=plan.leftover_plates, note=plan.leftovers_note)
             if manages and has_ended(event)
@@ -83,9 +83,9 @@ def _dishes_page(event: Event, plan, form, claim):
 @bp.get("/events/<int:event_id>/dishes")
 def dishes(event_id: int):
     event = _event(event_id)
-    plan = services.plan_of(event)
+    plan = plans.plan_of(event)
     if plan is None:
-        if not (permissions.can_manage_event(event) and services.takes_dishes(event)):
+        if not (permissions.can_manage_event(event) and plans.takes_dishes(event)):
             abort(404)
         return render_template("banquets/off.html", event=event)
     claim = services.claim_of(event, current_user)
@@ -115,9 +115,7 @@ def claim(event_id: int):
             db.session.commit()
             flash(_("Thank you: your dish is on the menu."), "success")
             return redirect(url_for("banquets.dishes", event_id=event.id))
-    return _dishes_page(
-        event, services.plan_of(event), form, services.claim_of(event, current_user)
-    )
+    return _dishes_page(event, plans.plan_of(event), form, services.claim_of(event, current_user))
 
 
 @bp.post("/events/<int:event_id>/dishes/withdraw")
@@ -136,7 +134,7 @@ def withdraw(event_id: int):
 @domain_errors_go_to("events.detail", "event_id")
 def enable(event_id: int):
     event = _managed(event_id)
-    services.enable_dishes(event)
+    plans.enable_dishes(event)
     db.session.commit()
     return redirect(url_for("banquets.plan", event_id=event.id))
 
@@ -149,7 +147,7 @@ def plan(event_id: int):
     form = forms.PlanForm(obj=menu_plan)
     if form.validate_on_submit():
         try:
-            services.save_plan(
+            plans.save_plan(
                 event,
                 lines=form.categories.data,
                 seats_per_table=form.seats_per_table.data,
@@ -164,7 +162,7 @@ def plan(event_id: int):
             flash(_("The menu plan is saved."), "success")
             return redirect(url_for("banquets.dishes", event_id=event.id))
     elif request.method == "GET":
-        form.categories.data = services.menu_lines(menu_plan)
+        form.categories.data = plans.menu_lines(menu_plan)
     return render_template("banquets/plan.html", event=event, form=form)
 
 
@@ -179,7 +177,7 @@ def leftovers(event_id: int):
         for errors in form.errors.values():
             flash(str(errors[0]), "warning")
         return redirect(url_for("banquets.dishes", event_id=event.id))
-    services.record_leftovers(event, form.leftover_plates.data, form.note.data or "")
+    waste.record_leftovers(event, form.leftover_plates.data, form.note.data or "")
     db.session.commit()
     flash(_("Leftovers are recorded."), "success")
     return redirect(url_for("banquets.dishes", event_id=event.id))
@@ -209,7 +207,7 @@ def tables(event_id: int):
         "banquets/tables.html",
         event=event,
         plan=menu_plan,
-        tables=services.table_plan(event),
+        tables=seating.table_plan(event),
         move_form=forms.MoveForm(),
     )
 
@@ -219,7 +217,7 @@ def tables(event_id: int):
 @domain_errors_go_to("banquets.tables", "event_id")
 def assign(event_id: int):
     event = _managed(event_id)
-    seated = services.assign_tables(event, afresh=request.form.get("afresh") == "1")
+    seated = seating.assign_tables(event, afresh=request.form.get("afresh") == "1")
     db.session.commit()
     flash(_("%(num)d households seated.", num=seated), "success")
     return redirect(url_for("banquets.tables", event_id=event.id))
@@ -235,7 +233,7 @@ def move(event_id: int):
     if not form.validate_on_submit() or booking_id is None:
         flash(_("Enter a table number from 1 to 999."), "warning")
         return redirect(url_for("banquets.tables", event_id=event.id))
-    services.move_household(event, booking_id, form.table.data)
+    seating.move_household(event, booking_id, form.table.data)
     db.session.commit()
     flash(_("Moved to table %(number)d.", number=form.table.data), "success")
     return redirect(url_for("banquets.tables", event_id=event.id))
@@ -247,5 +245,5 @@ def print_tables(event_id: int):
     event = _managed(event_id)
     _plan(event)
     return render_template(
-        "banquets/print_tables.html", event=event, tables=services.table_plan(event)
+        "banquets/print_tables.html", event=event, tables=seating.table_plan(event)
     )

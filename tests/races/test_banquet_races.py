@@ -20,7 +20,7 @@ _numbers = itertools.count(1)
 
 
 def _banquet(department, wanted_hot: int):
-    from planner.banquets import services
+    from planner.banquets import plans
     from planner.directory.models import Community, District, Street
     from planner.events.models import Event, EventHost, EventKind, EventStatus
 
@@ -43,7 +43,7 @@ def _banquet(department, wanted_hot: int):
     event.hosts.append(host)
     db.session.add(event)
     db.session.flush()
-    plan = services.enable_dishes(event)
+    plan = plans.enable_dishes(event)
     hot = next(c for c in plan.categories if c.name_zh == "热菜")
     hot.wanted = wanted_hot
     db.session.commit()
