@@ -136,6 +136,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def _register_blueprints(app: Flask) -> None:
     from planner.accounts.views import bp as accounts_bp
     from planner.admin.views import bp as admin_bp
+    from planner.banquets.views import bp as banquets_bp
     from planner.calendar.views import bp as calendar_bp
     from planner.directory.views import bp as directory_bp
     from planner.events.views import bp as events_bp
@@ -154,6 +155,7 @@ def _register_blueprints(app: Flask) -> None:
         calendar_bp,
         admin_bp,
         points_bp,
+        banquets_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -164,3 +166,6 @@ def _register_blueprints(app: Flask) -> None:
     from planner.points import hooks as points_hooks
 
     points_hooks.register()
+    from planner.banquets import hooks as banquet_hooks
+
+    banquet_hooks.register()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from planner.accounts.models import OrganiserGrant, User
+from planner.banquets.demo import seed as seed_banquets
 from planner.directory.models import (
     Community,
     ConventionItem,
@@ -224,8 +225,16 @@ def seed_accounts() -> None:
 
 
 # Features append their seeders; they run in this order (sign-ups need the events; the shop
-# comes before the sign-ups, whose demo hours earn points).
-SEEDERS = [seed_directory, seed_accounts, seed_events, seed_points, seed_signups, seed_quizzes]
+# comes before the sign-ups, whose demo hours earn points; the banquets need the seat bookings).
+SEEDERS = [
+    seed_directory,
+    seed_accounts,
+    seed_events,
+    seed_points,
+    seed_signups,
+    seed_quizzes,
+    seed_banquets,
+]
 
 
 def seed_all() -> None:

@@ -2,6 +2,7 @@
 
 from planner.accounts import models as accounts  # noqa: F401
 from planner.audit import models as audit  # noqa: F401
+from planner.banquets import models as banquets  # noqa: F401
 from planner.calendar import models as calendar  # noqa: F401
 from planner.directory import models as directory  # noqa: F401
 from planner.events import models as events  # noqa: F401

@@ -85,3 +85,24 @@ attempt_finished = _signals.signal(
     Return values are ignored.
     """,
 )
+
+reminders_due = _signals.signal(
+    "reminders-due",
+    doc="""The daily reminders run (``flask send-reminders``): tell people of tomorrow's events.
+
+    Sent by ``planner.signups.notices.send_reminders`` with the start of tomorrow (aware UTC) as
+    sender and ``end`` (the start of the day after). Each receiver queues its own reminders in the
+    outbox, each with a dedupe key, and returns how many people it considered (the banquet feature
+    reminds households of their table and dish).
+    """,
+)
+
+seats_cancelled = _signals.signal(
+    "seats-cancelled",
+    doc="""A household's audience seats were cancelled (by the resident, or with their account).
+
+    Sent by ``planner.signups.bookings.cancel_seats`` with the ``SeatBooking`` as sender, the
+    event row locked and the cancellation flushed. Receivers return nothing (the banquet feature
+    withdraws the household's dish and takes it off its table).
+    """,
+)

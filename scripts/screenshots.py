@@ -75,6 +75,7 @@ PAGES = [
     ("quiz-question", _quiz_question, None),
     ("live-host", _live_host, "13800000001", DESKTOP),
     ("event-new", "/events/new", "13800000002"),
+    ("banquet-dishes", "/events/{event:凤凰山社区冬至百家宴}/dishes", "13800000011"),
 ]
 
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from planner import organisations, pagecache, permissions
+from planner.banquets import services as banquet_services
 from planner.directory import services as directory_services
 from planner.errors import show_on_form
 from planner.events import (
@@ -91,6 +92,7 @@ def detail(event_id: int):
         manages_event=manages_event,
         my_signups=signup_reports.my_signups_for(event) if event.shifts else {},
         my_booking=signup_reports.my_seats_for(event) if event.seats_capacity else None,
+        dishes=banquet_services.dishes_link(event, current_user),
         event_quizzes=quiz_services.quizzes_for_event(event),
     )
 

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, update
 from sqlalchemy.orm import joinedload
 
+from planner import signals
 from planner.accounts.models import User
 from planner.events.capacity import lock_event
 from planner.events.models import Event, EventStatus
@@ -107,6 +108,7 @@ def cancel_seats(booking: SeatBooking, *, now=None) -> list[SeatBooking]:
     booking.status = SeatStatus.CANCELLED
     booking.cancelled_at = now
     db.session.flush()
+    signals.seats_cancelled.send(booking)
     return promote_waiting_parties(event)
 
 

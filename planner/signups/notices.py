@@ -16,6 +16,7 @@ from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
+from planner import signals
 from planner.accounts.models import User
 from planner.events.models import Event, EventStatus, Shift
 from planner.extensions import db
@@ -185,4 +186,5 @@ def send_reminders(now=None) -> int:
     ).all()
     for signup in signups:
         notify_reminder(signup)
+    signals.reminders_due.send(start, end=start + timedelta(days=1))
     return len(signups)

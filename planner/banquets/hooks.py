@@ -1,0 +1,16 @@
+"""Connects the banquet to the features that ask about it, through ``planner.signals``."""
+
+from __future__ import annotations
+
+from planner import signals
+from planner.banquets import services
+
+
+def _remind(start, end) -> int:
+    return services.send_reminders(start, end)
+
+
+def register() -> None:
+    """Connect the banquet's receivers at app creation (connecting again changes nothing)."""
+    signals.reminders_due.connect(_remind)
+    signals.seats_cancelled.connect(services.household_left)
