@@ -166,6 +166,7 @@ def _register_blueprints(app: Flask) -> None:
     from planner.points import hooks as points_hooks
 
     points_hooks.register()
+
     from planner.banquets import hooks as banquet_hooks
 
     banquet_hooks.register()
