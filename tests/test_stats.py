@@ -1,0 +1,150 @@
+"""数读 statistics: each measure against the hand-counted September 2024 at 凤凰山社区."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from planner.events.models import EventKind
+from planner.events.scopes import events_of
+from planner.extensions import db
+from planner.signups.models import SignupStatus
+from planner.stats import measures, periods
+
+SEPTEMBER = periods.Period(date(2024, 9, 1), date(2024, 9, 30))
+SUMMER_QUARTER = periods.Period(date(2024, 7, 1), date(2024, 9, 30))
+
+
+@pytest.fixture
+def where(september):
+    return events_of(september.community)
+
+
+def test_events_held_are_counted_by_kind_leaving_out_drafts_cancelled_and_other_months(where):
+    assert measures.events_by_kind(where, SEPTEMBER) == {EventKind.CLEANUP: 2, EventKind.SHOW: 1}
+
+
+def test_the_city_counts_every_community(september):
+    assert sum(measures.events_by_kind(db.true(), SEPTEMBER).values()) == 4
+
+
+def test_months_follow_local_time_at_their_boundaries(where):
+    # 00:30 on 1 September is still 31 August in UTC; 23:30 on 31 August is August locally.
+    assert measures.events_by_month(where, SUMMER_QUARTER) == [
+        (date(2024, 7, 1), 0),
+        (date(2024, 8, 1), 1),
+        (date(2024, 9, 1), 3),
+    ]
+
+
+def test_service_counts_distinct_volunteers_and_minutes_dated_in_the_period(where):
+    service = measures.service(where, SEPTEMBER)
+    assert (service.volunteers, service.records, service.minutes, service.hours) == (2, 3, 270, 4.5)
+    assert measures.minutes_by_month(where, SUMMER_QUARTER) == [
+        (date(2024, 7, 1), 0),
+        (date(2024, 8, 1), 30),
+        (date(2024, 9, 1), 270),
+    ]
+
+
+def test_teams_are_ranked_by_minutes(where):
+    assert measures.minutes_by_team(where, SEPTEMBER) == [("凤凰山文艺队", 210)]
+
+
+def test_signup_rates_fill_no_show_and_late_cancellation(where):
+    signups = measures.signups(where, SEPTEMBER)
+    assert signups.total == 6 and signups.capacity == 6 and signups.places_taken == 5
+    assert signups.by_status[SignupStatus.ATTENDED] == 3
+    assert (signups.fill_rate, signups.no_show_rate, signups.late_cancellation_rate) == (
+        83.3,
+        20.0,
+        16.7,
+    )
+
+
+def test_seats_and_quiz_results(where, september):
+    assert measures.seats_taken(where, SEPTEMBER) == 30
+    quizzes = measures.quizzes(where, SEPTEMBER, owner=september.community)
+    assert (quizzes.participants, quizzes.average_percent, quizzes.passed) == (3, 76.7, 2)
+    assert quizzes.pass_rate == 66.7
+
+
+def test_events_are_compared_by_where_they_took_place(september):
+    compared = measures.compared(db.true(), SEPTEMBER, "community")
+    assert compared[0] == ("凤凰山社区", 3) and len(compared) == 2
+
+
+def test_the_period_picker_understands_its_choices_and_falls_back_to_this_month():
+    today = date(2024, 11, 15)
+    assert periods.choose("last-month", today=today) == periods.Period(
+        date(2024, 10, 1), date(2024, 10, 31), "last-month"
+    )
+    assert periods.choose("quarter", today=today).first == date(2024, 10, 1)
+    assert periods.choose("quarter", today=today).last == date(2024, 12, 31)
+    assert periods.choose("year", today=today).last == date(2024, 12, 31)
+    assert periods.choose("custom", "2024-09-01", "2024-09-30", today=today) == SEPTEMBER
+    for bad in (("custom", "2024-09-30", "2024-09-01"), ("custom", "x", ""), ("nonsense", "", "")):
+        assert periods.choose(*bad, today=today).choice == "this-month"
+    assert periods.month("2024-09") == SEPTEMBER and periods.month("2024-13") is None
+
+
+# ---------------------------------------------------------------- pages
+
+
+def _url(september, **args):
+    query = "&".join(f"{k}={v}" for k, v in {"period": "custom", **args}.items())
+    return f"/stats/communities/{september.community.id}?{query}"
+
+
+def test_the_community_page_writes_numbers_shares_and_charts_for_anyone(client, september):
+    page = client.get(_url(september, **{"from": "2024-09-01", "to": "2024-09-30"}))
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "66.7%" in html and "<svg" in html and "凤凰山文艺队" in html
+    assert "kind-cleanup" in html  # the kind's colour
+    assert "<table" in html  # each chart's numbers as a table
+    assert "ledger.xlsx" not in html  # the ledger is for the community's organisers
+
+
+def test_organisers_of_the_scope_get_the_ledger_links(client, auth, september):
+    auth.login(september.organiser)
+    html = client.get(_url(september, **{"from": "2024-09-01", "to": "2024-09-30"})).get_data(
+        as_text=True
+    )
+    assert "ledger.xlsx" in html
+
+
+def test_a_period_not_understood_says_so_and_shows_this_month(client, september):
+    page = client.get(_url(september, **{"from": "bad", "to": "2024-09-30"}))
+    assert page.status_code == 200
+    assert "alert-warning" in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "url", ["/stats/communities/999999", "/stats/partners/1", "/stats/nowhere/1"]
+)
+def test_unknown_scopes_are_404(client, url):
+    assert client.get(url).status_code == 404
+
+
+def test_the_city_page_is_public(client, september):
+    assert client.get("/stats/city?period=year").status_code == 200
+
+
+def test_the_stats_page_runs_a_constant_number_of_queries(
+    client, september, make_event, count_queries
+):
+    url = _url(september, **{"from": "2024-07-01", "to": "2024-09-30"})
+    client.get(url)
+    with count_queries() as first:
+        client.get(url)
+    for day in (3, 4, 5, 6):
+        make_event(
+            starts_at=september.events["e1"].starts_at.replace(day=day),
+            community=september.community,
+            shifts=(("清扫", 2),),
+        )
+    with count_queries() as second:
+        assert client.get(url).status_code == 200
+    assert second.count == first.count <= 15
