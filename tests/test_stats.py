@@ -148,3 +148,13 @@ def test_the_stats_page_runs_a_constant_number_of_queries(
     with count_queries() as second:
         assert client.get(url).status_code == 200
     assert second.count == first.count <= 15
+
+
+def test_campaign_and_place_pages_link_to_their_numbers(client, september, make_campaign):
+    district = september.community.street.district
+    assert f"/stats/districts/{district.id}" in client.get(f"/districts/{district.id}").get_data(
+        as_text=True
+    )
+    campaign = make_campaign()
+    html = client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
+    assert f"/stats/campaigns/{campaign.id}" in html

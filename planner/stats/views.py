@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, render_template, request
+from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -12,6 +12,13 @@ from planner.stats import ledger, periods, services
 
 bp = Blueprint("stats", __name__)
 SCOPE_NAMES = ",".join(services.SCOPES)
+
+
+@bp.app_template_global()
+def stats_url(item) -> str | None:
+    """The 数读 page of a district, street, community, department, team or campaign."""
+    scope = organisations.feed_scope_of(item)
+    return url_for("stats.page", scope=scope, item_id=item.id) if scope in services.SCOPES else None
 
 
 def _period() -> periods.Period:
