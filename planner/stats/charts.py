@@ -46,7 +46,7 @@ def horizontal(title: str, bars: list[Bar]) -> Markup:
     """One bar a row, its label above it and its value at its end: long Chinese names fit."""
     top = max((b.value for b in bars), default=0) or 1
     body = []
-    room = WIDTH - 60  # leave space for the value after the longest bar
+    room = WIDTH - 100  # leave space for the value ("12 · 35.3%") after the longest bar
     for i, bar in enumerate(bars):
         y = i * ROW
         length = max(round(room * bar.value / top), 2 if bar.value else 0)
@@ -69,11 +69,12 @@ def columns(title: str, bars: list[Bar]) -> Markup:
     body = [f'<line class="chart-axis" x1="0" y1="{plot + 16}" x2="{width}" y2="{plot + 16}"/>']
     for i, bar in enumerate(bars):
         height = max(round(plot * bar.value / top), 1 if bar.value else 0)
-        x = i * slot + slot * 0.15
+        bar_width = min(slot * 0.7, 48)
         middle = i * slot + slot / 2
+        x = middle - bar_width / 2
         body.append(
             f'<rect class="chart-bar {escape(bar.css)}" x="{x:.1f}" y="{plot + 16 - height}" '
-            f'width="{slot * 0.7:.1f}" height="{height}" rx="2"></rect>'
+            f'width="{bar_width:.1f}" height="{height}" rx="2"></rect>'
             f'<text class="chart-value" x="{middle:.1f}" y="{plot + 12 - height}" '
             f'text-anchor="middle">{escape(bar.text)}</text>'
             f'<text class="chart-label" x="{middle:.1f}" y="{plot + 32}" '

@@ -138,23 +138,29 @@ def charts_of(numbers: Numbers) -> list[dict]:
     ]
     compared = [charts.Bar(name, count) for name, count in numbers.compared[:12]]
     teams = [charts.Bar(name, round(m / 60, 1), _hours(m)) for name, m in numbers.teams]
+    level = numbers.compared_level
     made = [
-        (_("Events per month"), charts.columns, per_month, _("Events")),
-        (_("Service hours per month"), charts.columns, hours_month, _("Hours")),
-        (_("Events by kind"), charts.horizontal, kinds, _("Events")),
-        (_compared_title(numbers.compared_level), charts.horizontal, compared, _("Events")),
-        (_("Teams by service hours"), charts.horizontal, teams, _("Hours")),
+        (_("Events per month"), charts.columns, per_month, _("Month"), _("Events")),
+        (_("Service hours per month"), charts.columns, hours_month, _("Month"), _("Hours")),
+        (_("Events by kind"), charts.horizontal, kinds, _("Kind"), _("Events")),
+        (_compared_title(level), charts.horizontal, compared, _level(level), _("Events")),
+        (_("Teams by service hours"), charts.horizontal, teams, _("Team"), _("Hours")),
     ]
     return [
         {
             "title": title,
             "svg": draw(title, bars),
             "rows": [(b.label, b.text) for b in bars],
+            "head": head,
             "unit": unit,
             "empty": not any(b.value for b in bars),
         }
-        for title, draw, bars, unit in made
+        for title, draw, bars, head, unit in made
     ]
+
+
+def _level(level: str) -> str:
+    return {"district": _("District"), "street": _("Street"), "community": _("Community")}[level]
 
 
 def _compared_title(level: str) -> str:
