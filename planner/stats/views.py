@@ -6,9 +6,11 @@ from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from planner import exports, organisations
+from planner import exports, organisations, pagecache
+from planner.events.queries import events_version
 from planner.signups.blueprint import managed_event
 from planner.stats import ledger, periods, services
+from planner.timeutil import local_now
 
 bp = Blueprint("stats", __name__)
 SCOPE_NAMES = ",".join(services.SCOPES)
@@ -49,8 +51,16 @@ def _scope_args(scope, item_id) -> dict:
     return {} if scope is None else {"scope": scope, "item_id": item_id}
 
 
+# Visitors get the numbers from the page cache: a new version on any event edit and each day (the
+# default period is "this month"); sign-ups, hours and answers show within the cache's lifetime.
+_cached_for_visitors = pagecache.cached_for_visitors(
+    lambda **_ids: (events_version(), local_now().date())
+)
+
+
 @bp.get("/stats/city", defaults={"scope": None, "item_id": None})
 @bp.get(f"/stats/<any({SCOPE_NAMES}):scope>/<int:item_id>")
+@_cached_for_visitors
 def page(scope: str | None, item_id: int | None):
     item = _item(scope, item_id)
     period = _period()
