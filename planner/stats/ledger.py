@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
 from planner import exports, organisations
+from planner.directory.models import Community
 from planner.events.kinds import STATUS_LABELS, kind_label
 from planner.events.models import Event, EventHost, EventStatus, Shift
 from planner.extensions import db
@@ -39,7 +40,8 @@ def ledger_events(item, period: Period) -> list[Event]:
                     joinedload(EventHost.department),
                     joinedload(EventHost.partner),
                     joinedload(EventHost.street),
-                    joinedload(EventHost.community),
+                    # A community is named with its street (organisations.label_of).
+                    joinedload(EventHost.community).joinedload(Community.street),
                     joinedload(EventHost.team),
                 ),
                 selectinload(Event.shifts),
