@@ -96,3 +96,19 @@ def test_the_ledger_builds_in_a_constant_number_of_queries(
     with count_queries() as second:
         _ledger(client, september)
     assert second.count == first.count
+
+
+def test_the_hours_report_the_ledger_and_the_statistics_agree(september):
+    from datetime import date
+
+    from planner.events.scopes import events_of
+    from planner.signups import reports
+    from planner.stats import measures, periods
+
+    report = reports.hours_report(september.community, "2024-09")
+    service = measures.service(events_of(september.community), periods.month("2024-09"))
+    assert [(u.real_name, n, m) for u, n, m in report] == [("志愿者1", 2, 180), ("志愿者2", 1, 90)]
+    assert sum(m for _u, _n, m in report) == service.minutes == 270
+    team = reports.hours_report(september.team)  # all time, with the team
+    assert sum(m for _u, _n, m in team) == 210
+    assert periods.ALL_TIME.first == date(1, 1, 1)

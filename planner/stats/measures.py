@@ -117,12 +117,13 @@ def compared(where, period: Period, level: str) -> list[tuple[str, int]]:
 # ---------------------------------------------------------------- service hours
 
 
+def _dated(period: Period) -> tuple:
+    return (ServiceRecord.service_date >= period.first, ServiceRecord.service_date <= period.last)
+
+
 def _records(where, period: Period):
-    return db.and_(
-        ServiceRecord.event_id.in_(_scope_ids(where)),
-        ServiceRecord.service_date >= period.first,
-        ServiceRecord.service_date <= period.last,
-    )
+    """SQL condition on ServiceRecord: at one of the scope's events, dated in the period."""
+    return db.and_(ServiceRecord.event_id.in_(_scope_ids(where)), *_dated(period))
 
 
 @dataclass(frozen=True)
@@ -173,12 +174,14 @@ def minutes_by_team(where, period: Period, limit: int = 10) -> list[tuple[str, i
     return [(name, int(minutes or 0)) for name, minutes in rows]
 
 
-def minutes_by_volunteer(where, period: Period) -> list[tuple[User, int, int]]:
-    """Per volunteer: (user, records, minutes), most minutes first (the ledger's hours sheet)."""
+def minutes_by_volunteer(where, period: Period, records=None) -> list[tuple[User, int, int]]:
+    """Per volunteer: (user, records, minutes), most minutes first (the ledger's hours sheet and
+    the hours report). ``records``, a condition on ServiceRecord, replaces the scope's events."""
     total = func.sum(ServiceRecord.minutes)
+    condition = _records(where, period) if records is None else db.and_(records, *_dated(period))
     rows = db.session.execute(
         db.select(ServiceRecord.volunteer_id, func.count(ServiceRecord.id), total)
-        .where(_records(where, period))
+        .where(condition)
         .group_by(ServiceRecord.volunteer_id)
     ).all()
     users = {

@@ -52,6 +52,10 @@ class Period:
         return [max(m, self.first) for m in self.months()] + [self.after]
 
 
+# Every day there is, for a measure over records' dates (its ``*_at`` bounds are not defined).
+ALL_TIME = Period(date(1, 1, 1), date(9999, 12, 30))
+
+
 def _utc_midnight(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=local_zone()).astimezone(UTC)
 
