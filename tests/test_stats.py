@@ -178,3 +178,19 @@ def test_visitors_get_the_numbers_from_the_page_cache_until_an_event_changes(
     db.session.commit()
     page = client.get(url)
     assert page.headers["X-Page-Cache"] == "miss" and "50.0%" in page.get_data(as_text=True)
+
+
+def test_each_event_held_has_its_places_and_hours(where):
+    rows = {row.title: row for row in measures.per_event(where, SEPTEMBER)}
+    assert set(rows) == {"月初清扫", "九月大扫除", "小戏展演"}
+    assert (rows["九月大扫除"].places_taken, rows["九月大扫除"].capacity) == (3, 4)
+    assert rows["九月大扫除"].minutes == 210 and rows["月初清扫"].minutes == 60
+    assert (rows["小戏展演"].places_taken, rows["小戏展演"].capacity) == (0, 0)
+
+
+def test_organisers_see_each_event_with_a_link_to_its_roster(client, auth, september):
+    url = _url(september, **{"from": "2024-09-01", "to": "2024-09-30"})
+    assert "/roster" not in client.get(url).get_data(as_text=True)
+    auth.login(september.organiser)
+    html = client.get(url).get_data(as_text=True)
+    assert f"/events/{september.events['e1'].id}/roster" in html and "3/4" in html

@@ -114,6 +114,11 @@ def numbers(item, period: Period) -> Numbers:
     )
 
 
+def per_event(item, period: Period) -> list[measures.EventRow]:
+    """The events held, with places and hours: for the scope's organisers."""
+    return measures.per_event(where_of(item), period)
+
+
 def _hours(minutes: int) -> str:
     return format_decimal(round(minutes / 60, 1), format="0.#")
 

@@ -65,13 +65,15 @@ def page(scope: str | None, item_id: int | None):
     item = _item(scope, item_id)
     period = _period()
     numbers = services.numbers(item, period)
+    detail = services.sees_detail(item)
     return render_template(
         "stats/page.html",
         item=item,
         title=_title(item),
         numbers=numbers,
         charts=services.charts_of(numbers),
-        detail=services.sees_detail(item),
+        detail=detail,
+        per_event=services.per_event(item, period) if detail else [],
         choices=periods.CHOICES,
         ledger_args={
             **_scope_args(scope, item_id),
