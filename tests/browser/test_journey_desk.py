@@ -22,7 +22,7 @@ def test_an_organiser_goes_from_the_desk_to_the_communitys_numbers_on_a_small_ph
 
     page.get_by_role("link", name="统计").first.click()
     expect(page).to_have_url(re.compile(r"/stats/communities/\d+"))
-    page.get_by_label("时段").select_option("custom")
+    page.get_by_label("时段", exact=True).select_option("custom")
     page.get_by_label("从").fill("2024-09-01")
     page.get_by_label("至").fill("2024-09-30")
     page.get_by_role("button", name="显示").click()
