@@ -194,3 +194,26 @@ def test_organisers_see_each_event_with_a_link_to_its_roster(client, auth, septe
     auth.login(september.organiser)
     html = client.get(url).get_data(as_text=True)
     assert f"/events/{september.events['e1'].id}/roster" in html and "3/4" in html
+
+
+def test_charts_write_their_numbers_on_the_bars_and_long_ranges_turn_into_rows(september):
+    from planner.stats import services
+
+    with september_request():
+        year = services.charts_of(services.numbers(september.community, SUMMER_QUARTER))
+        three_years = services.charts_of(
+            services.numbers(
+                september.community, periods.Period(date(2022, 1, 1), date(2024, 12, 31))
+            )
+        )
+    per_month = year[0]
+    assert per_month["rows"] == [("2024-07", "0"), ("2024-08", "1"), ("2024-09", "3")]
+    assert ">24-09<" in per_month["svg"] and ">3<" in per_month["svg"]
+    assert 'viewBox="0 0 360 ' in str(three_years[0]["svg"])
+    assert "<rect" in str(three_years[0]["svg"]) and len(three_years[0]["rows"]) == 36
+
+
+def september_request():
+    from flask import current_app
+
+    return current_app.test_request_context("/")

@@ -31,6 +31,11 @@ def _number(value: float) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
+def _short(label: str) -> str:
+    """ "2024-09" as "24-09": twelve of them fit side by side at 360 px."""
+    return label[2:] if len(label) == 7 and label[4] == "-" and label[:4].isdigit() else label
+
+
 def _svg(title: str, height: int, body: list[str], width: int = WIDTH) -> Markup:
     ident = f"chart-{next(_ids)}"
     return Markup(
@@ -60,7 +65,9 @@ def horizontal(title: str, bars: list[Bar]) -> Markup:
 
 
 def columns(title: str, bars: list[Bar]) -> Markup:
-    """Vertical bars in order (months), each value above its bar and its label below."""
+    """Vertical bars in order (months), each value above its bar and its label below (a month's
+    label loses its century: "24-09")."""
+    bars = [Bar(_short(b.label), b.value, b.shown, b.css) for b in bars]
     count = max(len(bars), 1)
     width = max(WIDTH, count * 30)
     slot = width / count

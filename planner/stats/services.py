@@ -126,10 +126,10 @@ def _hours(minutes: int) -> str:
 def charts_of(numbers: Numbers) -> list[dict]:
     """Each chart with its title, its SVG and the rows of the table beside it."""
     per_month = [
-        charts.Bar(month_label(day)[2:], count, str(count)) for day, count in numbers.per_month
+        charts.Bar(month_label(day), count, str(count)) for day, count in numbers.per_month
     ]
     hours_month = [
-        charts.Bar(month_label(day)[2:], round(m / 60, 1), _hours(m))
+        charts.Bar(month_label(day), round(m / 60, 1), _hours(m))
         for day, m in numbers.minutes_per_month
     ]
     kinds = [
@@ -144,9 +144,11 @@ def charts_of(numbers: Numbers) -> list[dict]:
     compared = [charts.Bar(name, count) for name, count in numbers.compared[:12]]
     teams = [charts.Bar(name, round(m / 60, 1), _hours(m)) for name, m in numbers.teams]
     level = numbers.compared_level
+    # A year's months stand side by side on a phone; a longer range reads better as rows.
+    months = charts.columns if len(per_month) <= 12 else charts.horizontal
     made = [
-        (_("Events per month"), charts.columns, per_month, _("Month"), _("Events")),
-        (_("Service hours per month"), charts.columns, hours_month, _("Month"), _("Hours")),
+        (_("Events per month"), months, per_month, _("Month"), _("Events")),
+        (_("Service hours per month"), months, hours_month, _("Month"), _("Hours")),
         (_("Events by kind"), charts.horizontal, kinds, _("Kind"), _("Events")),
         (_compared_title(level), charts.horizontal, compared, _level(level), _("Events")),
         (_("Teams by service hours"), charts.horizontal, teams, _("Team"), _("Hours")),
