@@ -30,3 +30,16 @@ def test_an_organiser_goes_from_the_desk_to_the_communitys_numbers_on_a_small_ph
     expect(page.get_by_role("table").first).to_be_visible()
     check_page(page)
     expect(page.get_by_role("link", name="下载台账（XLSX）")).to_be_visible()
+
+
+def test_the_printable_ledger_prints_each_event_on_its_own_a4_page(small_phone):
+    page = small_phone
+    log_in(page, ORGANISER)
+    page.get_by_role("link", name="统计").first.click()
+    page.goto(page.url.split("?")[0] + "/ledger?month=2024-09")
+    check_page(page)
+    sections = page.locator("section.ledger-page").count()
+    assert sections >= 2  # the summary, then at least one event of September 2024
+    pdf = page.pdf(format="A4")
+    pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+    assert pages >= sections, (pages, sections)  # a page break after each section
