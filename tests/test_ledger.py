@@ -112,3 +112,10 @@ def test_the_hours_report_the_ledger_and_the_statistics_agree(september):
     team = reports.hours_report(september.team)  # all time, with the team
     assert sum(m for _u, _n, m in team) == 210
     assert periods.ALL_TIME.first == date(1, 1, 1)
+
+
+def test_the_roster_links_to_the_sign_in_sheet(client, auth, september):
+    auth.login(september.organiser)
+    event_id = september.events["e1"].id
+    html = client.get(f"/events/{event_id}/roster").get_data(as_text=True)
+    assert f"/events/{event_id}/sign-in-sheet" in html
