@@ -112,6 +112,12 @@ def main() -> int:
             anonymous,
             [conditional(anonymous, state, {"Cookie": f"xf_player={c}"}) for c in live["cookies"]],
         ),
+        ("/stats/city (this month)", anonymous, [{"path": "/stats/city"}]),
+        (
+            "/stats/districts/<id>",
+            anonymous,
+            [{"path": f"/stats/districts/{d}"} for d in ids["districts"]],
+        ),
     ]
     print(f"{'endpoint':34s} {'CPU ms/request':>15s} {'x /healthz':>10s}  statuses")
     ceiling = None

@@ -236,6 +236,11 @@ def main() -> int:
         f"feed of {feed['events']} events: loaded in {feed['load_ms']} ms, rendered in {feed['render_ms']} ms"
         f" ({feed.get('cpu_ms')} ms CPU for both)"
     )
+    ledger = _in_app(env, "bench.ledger_build_ms()")
+    print(
+        f"ledger of {ledger['events']} events, {ledger['signups']} sign-ups: built in"
+        f" {ledger['build_ms']} ms ({ledger['cpu_ms']} ms CPU)"
+    )
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -306,6 +311,7 @@ def main() -> int:
         "seed": seed_report,
         "worker_peak_rss_mb": rss,
         "feed": feed,
+        "ledger": ledger,
         "results": results,
     }
     print(f"worker peak RSS (MB): {rss}")
@@ -445,6 +451,17 @@ def write_report(out: Path, report: dict | None) -> None:
                     "",
                 ]
                 if run.get("feed")
+                else []
+            ),
+            *(
+                [
+                    f"In-process, best of 3: a department's ledger over 30 days "
+                    f"({run['ledger']['events']:,} events, {run['ledger']['signups']:,} sign-ups) "
+                    f"builds, XLSX included, in {run['ledger']['build_ms']} ms "
+                    f"({run['ledger']['cpu_ms']} ms of CPU time).",
+                    "",
+                ]
+                if run.get("ledger")
                 else []
             ),
             "| endpoint | req/s | p50 ms | p99 ms | ratio to /healthz | errors |",

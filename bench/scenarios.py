@@ -113,6 +113,8 @@ def prepare(base: str, env: dict, session_class) -> list[tuple[str, list[dict]]]
         ("POST sign-up (logged in)", signups),
         ("POST quiz answer (logged in)", answers),
         ("live-round poll (304)", polls),
+        ("/stats/city (this month)", [{"path": "/stats/city"}]),
+        ("/stats/districts/<id>", [{"path": f"/stats/districts/{d}"} for d in ids["districts"]]),
     ]
 
 

@@ -138,12 +138,14 @@ def _register_blueprints(app: Flask) -> None:
     from planner.admin.views import bp as admin_bp
     from planner.banquets.views import bp as banquets_bp
     from planner.calendar.views import bp as calendar_bp
+    from planner.desk.views import bp as desk_bp
     from planner.directory.views import bp as directory_bp
     from planner.events.views import bp as events_bp
     from planner.main.views import bp as main_bp
     from planner.points.views import bp as points_bp
     from planner.quizzes.views import bp as quizzes_bp
     from planner.signups.views import bp as signups_bp
+    from planner.stats.views import bp as stats_bp
 
     for blueprint in (
         main_bp,
@@ -153,6 +155,8 @@ def _register_blueprints(app: Flask) -> None:
         signups_bp,
         quizzes_bp,
         calendar_bp,
+        desk_bp,
+        stats_bp,
         admin_bp,
         points_bp,
         banquets_bp,

@@ -608,6 +608,7 @@ def ids_for_scenarios(sample: int = 20) -> dict[str, list[int]]:
 
     return {
         "communities": spread(Community, Community.name.like("基准社区%")),
+        "districts": spread(District, District.name.like("基准区%")),
         "teams": spread(VolunteerTeam, VolunteerTeam.name.like("基准志愿服务队%")),
         "events": spread(Event, Event.title.like("基准活动%")),
         "users": spread(User, User.phone.like(BENCH_PHONE_PREFIX + "%")),
@@ -823,5 +824,39 @@ def feed_render_ms(events: int = 1_000, repeat: int = 5) -> dict[str, float]:
         "events": len(rows),
         "load_ms": round(min(load), 1),
         "render_ms": round(min(render), 1),
+        "cpu_ms": round(min(cpu), 1),
+    }
+
+
+def ledger_build_ms(repeat: int = 3) -> dict:
+    """In-process: the best of ``repeat`` times to build a department's ledger workbook for the
+    last 30 days (its queries, the 数读 numbers and the XLSX bytes), and what it held."""
+    from datetime import timedelta as days
+
+    from flask import current_app
+    from flask_babel import force_locale
+
+    from planner import exports
+    from planner.stats import ledger, periods, services
+    from planner.timeutil import local_now
+
+    department = db.session.get(Department, _ids(Department, Department.name.like("基准部门%"))[0])
+    today = local_now().date()
+    period = periods.Period(today - days(days=30), today)
+    wall, cpu = [], []
+    with current_app.test_request_context("/"), force_locale("zh_Hans_CN"):
+        for _ in range(repeat):
+            db.session.expunge_all()
+            started, started_cpu = time.perf_counter(), time.process_time()
+            built = ledger.build(department, period)
+            sheets = ledger.sheets(department.name, built, services.numbers(department, period))
+            body = exports.xlsx_bytes(*sheets)
+            wall.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
+    return {
+        "events": len(built.events),
+        "signups": len(built.signups),
+        "bytes": len(body),
+        "build_ms": round(min(wall), 1),
         "cpu_ms": round(min(cpu), 1),
     }

@@ -15,6 +15,10 @@ MAIN_NAV: list[tuple[str, object]] = [
     ("quizzes.index", _l("Quizzes")),
     ("calendar.index", _l("Calendars")),
 ]
+# Entries only some people see, each with who: the desk for those who organise or lead a team.
+ROLE_NAV: list[tuple[str, object, str]] = [
+    ("desk.desk", _l("Desk"), "acts_for_anyone"),
+]
 
 
 def register(app) -> None:
@@ -26,7 +30,10 @@ def register(app) -> None:
     @app.context_processor
     def _globals():
         return {
-            "main_nav": lambda: MAIN_NAV,
+            "main_nav": lambda: [
+                *((e, label) for e, label, who in ROLE_NAV if getattr(permissions, who)()),
+                *MAIN_NAV,
+            ],
             "html_lang": html_lang,
             "get_locale": get_locale,
             "is_admin": permissions.is_admin,

@@ -8,7 +8,7 @@ from flask_login import current_user
 from planner.directory.models import MembershipStatus, TeamMembership, TeamRole, VolunteerTeam
 from planner.events.models import Event, EventHost
 from planner.extensions import db
-from planner.organisations import HOST_KINDS, Grants
+from planner.organisations import HOST_KINDS, KINDS, Grants
 
 
 def _user(user=None):
@@ -53,6 +53,12 @@ def is_organiser(user=None) -> bool:
 def leads_team(team: VolunteerTeam, user=None) -> bool:
     user = _user(user)
     return bool(user and team.id in _led_team_ids(user))
+
+
+def led_team_ids(user=None) -> frozenset[int]:
+    """The ids of the teams the user actively leads."""
+    user = _user(user)
+    return _led_team_ids(user) if user else frozenset()
 
 
 def leads_any_team(user=None) -> bool:
@@ -112,6 +118,23 @@ def managed_events_condition(user=None):
             continue  # no host of this kind can be theirs
         tests.append(getattr(EventHost, f"{kind}_id").in_(ids))
     return Event.id.in_(db.select(EventHost.event_id).where(db.or_(db.false(), *tests)))
+
+
+def managed_condition(kind: str, user=None):
+    """SQL condition on the ``kind`` model (planner/organisations.KINDS): ``can_manage`` for every
+    item of that kind at once."""
+    model = KINDS[kind].model
+    user = _user(user)
+    if user is None:
+        return db.false()
+    if user.is_admin:
+        return db.true()
+    return model.id.in_(_grants(user).covered_ids(kind))
+
+
+def acts_for_anyone(user=None) -> bool:
+    """Whether the user organises for an organisation or leads a team (the desk is theirs)."""
+    return is_organiser(user) or leads_any_team(user)
 
 
 def can_manage_campaign(campaign, user=None) -> bool:

@@ -76,6 +76,12 @@ PAGES = [
     ("live-host", _live_host, "13800000001", DESKTOP),
     ("event-new", "/events/new", "13800000002"),
     ("banquet-dishes", "/events/{event:凤凰山社区冬至百家宴}/dishes", "13800000011"),
+    ("desk", "/desk", "13800000003"),
+    (
+        "stats",
+        "/stats/communities/{community:凤凰山社区}?period=custom&from=2024-09-01&to=2024-09-30",
+        "13800000003",
+    ),
 ]
 
 
@@ -111,7 +117,8 @@ def _resolve(app, path: str) -> str:
     return re.sub(r"\{(\w+):([^}]+)\}", lookup, path)
 
 
-def main() -> None:
+def main(names: list[str]) -> None:
+    """Every page, or only those ``names`` (``python scripts/screenshots.py desk stats``)."""
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/screens.db"
@@ -124,6 +131,8 @@ def main() -> None:
                     executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
                 )
                 for name, path, user, *options in PAGES:
+                    if names and name not in names:
+                        continue
                     context = browser.new_context(
                         base_url=server.url, **(options[0] if options else PHONE)
                     )
@@ -146,4 +155,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

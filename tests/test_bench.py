@@ -139,3 +139,11 @@ def test_a_thousand_event_feed_is_measured_in_process(app):
     db.session.commit()
     result = bench.feed_render_ms(events=100, repeat=1)
     assert result["events"] == 100 and result["render_ms"] > 0
+
+
+def test_the_ledger_build_is_measured_on_the_benchmark_data(app):
+    bench.seed("small")
+    db.session.commit()
+    measured = bench.ledger_build_ms(repeat=1)
+    assert measured["events"] > 0 and measured["signups"] > 0 and measured["bytes"] > 0
+    assert len(bench.ids_for_scenarios(sample=3)["districts"]) == 3

@@ -126,3 +126,28 @@ def test_only_the_issuing_organisation_may_approve(
     assert client.post(f"/certificates/{certificate.id}/issue").status_code == 403
     assert "张三明" not in client.get("/certificates/requests").get_data(as_text=True)
     assert db.session.get(Certificate, certificate.id).status is CertificateStatus.REQUESTED
+
+
+def test_the_organiser_reviews_the_records_total_and_missing_check_ins_before_approving(
+    client, auth, served, make_user, make_department, grant, count_queries
+):
+    volunteer, organiser, department, day = served
+    auth.login(volunteer)
+    _request(client, department, day)
+    certificate = db.session.scalar(db.select(Certificate))
+    auth.logout()
+    auth.login(organiser)
+    listing = client.get("/certificates/requests").get_data(as_text=True)
+    assert f"/certificates/{certificate.id}/review" in listing
+    with count_queries() as counter:
+        page = client.get(f"/certificates/{certificate.id}/review").get_data(as_text=True)
+    assert "洁净家园" in page and "2.25" in page  # the record and the total
+    assert "table-warning" in page  # credited by hand: no check-in
+    assert f"/certificates/{certificate.id}/issue" in page
+    assert counter.count <= 12
+    auth.logout()
+    stranger = make_user("别的组织者")
+    grant(stranger, make_department())
+    auth.login(stranger)
+    assert client.get(f"/certificates/{certificate.id}/review").status_code == 403
+    assert client.get("/certificates/999999/review").status_code == 404

@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from planner import permissions
 from planner.accounts import services
 from planner.accounts.forms import LoginForm, PasswordForm, ProfileForm, RegisterForm
 from planner.extensions import db, limiter, limiter_address
@@ -63,7 +64,9 @@ def login():
         user = services.authenticate(form.phone.data, form.password.data)
         if user is not None:
             login_user(user, remember=form.remember.data)
-            return redirect(safe_next())
+            # Those who organise or lead a team start their day on the desk.
+            landing = "desk.desk" if permissions.acts_for_anyone(user) else "main.home"
+            return redirect(safe_next(landing))
         flash(_("The mobile number or password is not correct."), "danger")
     return render_template("accounts/login.html", form=form, next=request.args.get("next", ""))
 

@@ -53,6 +53,19 @@ def certificate_requests():
     )
 
 
+@bp.get("/certificates/<int:certificate_id>/review")
+@login_required
+def review_certificate(certificate_id: int):
+    certificate = certificates.load(certificate_id) or abort(404)
+    if not permissions.can_manage(certificate.organisation):
+        abort(403)
+    return render_template(
+        "signups/certificate_review.html",
+        certificate=certificate,
+        review=certificates.review(certificate),
+    )
+
+
 @bp.post("/certificates/<int:certificate_id>/<any(issue,reject):decision>")
 @login_required
 @domain_errors_go_to("signups.certificate_requests")

@@ -8,6 +8,7 @@ to today, and only service that is over (``attendance.service_is_over``).
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -89,6 +90,36 @@ def records_for(
     ).all()
     # Records written before hours waited for the service to be over may be dated today or later.
     return [r for r in records if r.signup is None or attendance.service_is_over(r.signup, now)]
+
+
+@dataclass
+class Review:
+    """What an organiser signs when approving a request: the records it would list, their total,
+    and the records without a check-in (credited by hand, worth a second look)."""
+
+    records: list[ServiceRecord]
+    total_minutes: int
+    without_checkin: set[int]  # record ids
+
+    @property
+    def total_hours(self) -> float:
+        return self.total_minutes / 60
+
+
+def review(certificate: Certificate, now: datetime | None = None) -> Review:
+    """The records approving ``certificate`` would freeze (``records_for``, as ``issue`` reads)."""
+    records = records_for(
+        certificate.volunteer,
+        certificate.organisation,
+        certificate.starts_on,
+        certificate.ends_on,
+        now,
+    )
+    return Review(
+        records=records,
+        total_minutes=sum(r.minutes for r in records),
+        without_checkin={r.id for r in records if r.signup is None or not r.signup.checked_in_at},
+    )
 
 
 def _pending_request(user: User, org, starts_on: date, ends_on: date) -> Certificate | None:

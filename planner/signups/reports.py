@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from flask import g
 from flask_login import current_user
-from sqlalchemy import Select, func
+from sqlalchemy import Select
 from sqlalchemy.orm import joinedload, selectinload
 
 from planner import organisations, permissions
@@ -29,6 +29,7 @@ from planner.signups.models import (
     SignupStatus,
 )
 from planner.signups.places import position_on_waitlist
+from planner.stats import measures, periods
 from planner.timeutil import to_local, utcnow
 
 # ---------------------------------------------------------------- loading for a page
@@ -301,31 +302,12 @@ def report_scopes(user=None) -> list[tuple[str, str, object]]:
     ]
 
 
-def _month_range(month: str) -> tuple[date, date]:
-    """The first day of ``month`` (``YYYY-MM``) and of the month after."""
-    year, number = (int(part) for part in month.split("-"))
-    return date(year, number, 1), date(year + number // 12, number % 12 + 1, 1)
-
-
 def hours_report(scope, month: str | None = None) -> list[tuple[User, int, int]]:
-    """Per volunteer: (user, service records, minutes) for a scope's events or a team."""
-    query = db.select(
-        ServiceRecord.volunteer_id, func.count(ServiceRecord.id), func.sum(ServiceRecord.minutes)
-    ).group_by(ServiceRecord.volunteer_id)
-    if scope.organisation_kind == "team":
-        # What the team's volunteers served with the team, at whoever's events.
-        query = query.where(ServiceRecord.team_id == scope.id)
-    else:
-        query = query.where(ServiceRecord.event_id.in_(db.select(Event.id).where(events_of(scope))))
-    if month:
-        first, after = _month_range(month)
-        query = query.where(ServiceRecord.service_date >= first, ServiceRecord.service_date < after)
-    rows = db.session.execute(query).all()
-    users = {
-        u.id: u
-        for u in db.session.scalars(db.select(User).where(User.id.in_([r[0] for r in rows])))
-    }
-    return sorted(
-        ((users[uid], count, int(minutes or 0)) for uid, count, minutes in rows),
-        key=lambda row: (-row[2], row[0].real_name),
-    )
+    """Per volunteer: (user, service records, minutes) for a scope's events or a team, in a month
+    (``YYYY-MM``) or in all."""
+    period = (month and periods.month(month)) or periods.ALL_TIME
+    if scope.organisation_kind != "team":
+        # The same measure as the statistics and the ledger's hours sheet.
+        return measures.minutes_by_volunteer(events_of(scope), period)
+    # What the team's volunteers served with the team, at whoever's events.
+    return measures.minutes_by_volunteer(None, period, ServiceRecord.team_id == scope.id)

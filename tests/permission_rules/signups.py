@@ -136,6 +136,12 @@ RULES = [
     Rule("signups.my_certificates", "GET", "/my/certificates", **EVERYONE),
     Rule("signups.certificate_requests", "GET", "/certificates/requests", **MANAGERS),
     Rule(
+        "signups.review_certificate",
+        "GET",
+        "/certificates/{requested_certificate}/review",
+        **MANAGERS,
+    ),
+    Rule(
         "signups.decide_certificate",
         "POST",
         "/certificates/{requested_certificate}/reject",
