@@ -2,7 +2,7 @@
 calendar shows of an event last changed
 
 Revision ID: b51547e43f4a
-Revises: f7d4e5a6b809
+Revises: 8384be0b7680
 Create Date: 2026-11-30 08:40:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision = 'b51547e43f4a'
-down_revision = 'f7d4e5a6b809'
+down_revision = '8384be0b7680'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """banquet dishes and tables: the menu plan, dish categories, claims, tables and their guests
 
 Revision ID: b7dfd4bd4368
-Revises: f7d4e5a6b809
+Revises: dfeb4cf45a80
 Create Date: 2026-11-30 08:16:34.275013
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b7dfd4bd4368'
-down_revision = 'f7d4e5a6b809'
+down_revision = 'dfeb4cf45a80'
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 the append-only ledger with its balance rows, items and redemptions
 
 Revision ID: dfeb4cf45a80
-Revises: f7d4e5a6b809
+Revises: b51547e43f4a
 Create Date: 2026-11-30 08:18:23.341152
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'dfeb4cf45a80'
-down_revision = 'f7d4e5a6b809'
+down_revision = 'b51547e43f4a'
 branch_labels = None
 depends_on = None
 
