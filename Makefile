@@ -47,16 +47,23 @@ run: install instance/secret_key compile-translations
 	$(FLASK) analyze
 	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 --access-logfile - app:app
 
-# Chromium (browser tests) and LibreOffice Calc (export tests): installed with apt when root, else
-# those tests are skipped with a notice.
+# What the tests drive besides Python: Chromium (browser tests), LibreOffice Calc (export tests),
+# khal and libical (independent calendar parsers), CJK and emoji fonts; installed with apt when
+# root, else those tests are skipped with a notice. ical.js (npm) goes into tests/calendar_js.
+TEST_PACKAGES := chromium libreoffice-calc-nogui fonts-noto-cjk fonts-noto-color-emoji khal libical-dev pkg-config
 chromium:
-	@if [ ! -x $(CHROMIUM) ] || ! command -v soffice >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || ! fc-list 2>/dev/null | grep -qi "Noto Color Emoji"; then \
+	@if [ ! -x $(CHROMIUM) ] || ! command -v soffice >/dev/null || ! command -v khal >/dev/null || ! pkg-config --exists libical 2>/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || ! fc-list 2>/dev/null | grep -qi "Noto Color Emoji"; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-			echo "Installing Chromium, LibreOffice Calc, CJK and emoji fonts for the tests (apt-get install chromium libreoffice-calc-nogui fonts-noto-cjk fonts-noto-color-emoji)"; \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium libreoffice-calc-nogui fonts-noto-cjk fonts-noto-color-emoji >/dev/null; \
+			echo "Installing what the tests drive (apt-get install $(TEST_PACKAGES))"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TEST_PACKAGES) >/dev/null; \
 		else \
-			echo "NOTICE: not root, so Chromium, LibreOffice and CJK fonts cannot be installed; browser and LibreOffice tests are skipped where they are missing."; \
+			echo "NOTICE: not root, so $(TEST_PACKAGES) cannot be installed; the tests that drive them are skipped where they are missing."; \
 		fi; \
+	fi
+	@if command -v npm >/dev/null; then \
+		[ -d tests/calendar_js/node_modules/ical.js ] || npm ci --prefix tests/calendar_js --no-audit --no-fund --silent; \
+	else \
+		echo "NOTICE: npm is missing, so ical.js cannot be installed; its calendar tests are skipped."; \
 	fi
 
 # One pytest worker per core; a test file stays on one worker (its module fixtures start once).
