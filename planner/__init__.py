@@ -133,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
     from planner.events.views import bp as events_bp
     from planner.main.views import bp as main_bp
     from planner.quizzes.views import bp as quizzes_bp
+    from planner.residents.views import bp as residents_bp
     from planner.signups.views import bp as signups_bp
 
     for blueprint in (
@@ -144,6 +145,7 @@ def _register_blueprints(app: Flask) -> None:
         quizzes_bp,
         calendar_bp,
         admin_bp,
+        residents_bp,
     ):
         app.register_blueprint(blueprint)
 
