@@ -57,8 +57,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_blueprints(app)
 
     from planner import bench, cli, errors, inputs, navigation, security, urls
+    from planner.notifications import services as notifications
 
     security.register(app)
+    notifications.register(app)
     errors.register(app)
     app.before_request(inputs.refuse_control_characters)
     navigation.register(app)

@@ -48,6 +48,10 @@ def mask_name(name: str | None) -> str:
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
+def _verified_if_it_has_a_number(context) -> datetime | None:
+    return utcnow() if context.get_current_parameters().get("phone") else None
+
+
 class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # E.164, e.g. +8613812341234; NULL once the account is deleted and anonymised.
@@ -68,9 +72,12 @@ class User(UserMixin, db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # When the owner proved the number theirs with an SMS code. Accounts are made after that proof
-    # (registration) or by an operator (create-admin, demo data); only managed accounts have none.
-    phone_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=utcnow)
+    # When the owner proved the number theirs with an SMS code. An account is made with a login
+    # number only after that proof (registration) or by an operator (create-admin, demo data), so
+    # it counts as verified from the start; managed accounts, made without one, are not.
+    phone_verified_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime(), default=_verified_if_it_has_a_number
+    )
     # 代注册: an account a community's organisers made for a resident without a smartphone. It has
     # no login number (``phone`` is NULL) and cannot log in until its owner takes it over.
     managed_by_community_id: Mapped[int | None] = mapped_column(

@@ -20,6 +20,18 @@ log = logging.getLogger("planner.notifications")
 OUTBOX_PER_PAGE = 50
 
 
+def register(app) -> None:
+    """The log transports write to the server's log (stderr under gunicorn and ``flask run``),
+    at INFO, which Python's default set-up would drop: ``make run`` shows each SMS code there."""
+    if not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("[%(asctime)s] %(name)s: %(message)s"))
+        log.addHandler(handler)
+        log.propagate = False
+    if log.level == logging.NOTSET:
+        log.setLevel(logging.INFO)
+
+
 # ``INSERT … ON CONFLICT (dedupe_key) DO NOTHING RETURNING id``, built once: the outbox row is
 # written on every sign-up, and two requests queueing the same message at the same moment must not
 # end in an error. Plain SQL because SQLite and PostgreSQL spell it alike, and because SQLAlchemy
