@@ -391,3 +391,31 @@ def test_a_gateway_that_refuses_fails_the_message_without_failing_the_request(
     assert response.status_code == 302
     note = db.session.scalar(db.select(Notification))
     assert note.status is NotificationStatus.FAILED and note.sms_params is None
+
+
+def test_asking_again_within_a_minute_says_when_and_sends_nothing(client, sms_log):
+    client.post("/register/code", data={"phone": "13912345678"})
+    again = client.post("/register/code", data={"phone": "13912345678"}, follow_redirects=True)
+    assert "秒后可再次获取" in again.get_data(as_text=True)
+    assert len(sms_log.texts_to("13912345678")) == 1
+    assert "第 2 步" in again.get_data(as_text=True)  # the code already sent still works
+
+
+def test_codes_older_than_a_day_are_deleted_with_their_numbers(app, in_request):
+    long_ago = utcnow() - timedelta(days=2)
+    _send(now=long_ago, phone="+8613900000001")
+    _send(phone=PHONE)
+    assert list(db.session.scalars(db.select(PhoneCode.phone))) == [PHONE]
+
+
+def test_deleting_an_account_deletes_its_codes(app, client, auth, make_user, sms_log):
+    user = make_user(phone="13912345678")
+    auth.login(user)
+    client.post("/account/phone/code", data={"phone": "13987654321"})
+    assert db.session.scalar(db.select(db.func.count(PhoneCode.id))) == 1
+    from planner.signups import privacy
+
+    with app.test_request_context("/"):
+        privacy.delete_account(db.session.get(User, user.id))
+        db.session.commit()
+    assert db.session.scalar(db.select(db.func.count(PhoneCode.id))) == 0

@@ -197,3 +197,33 @@ def test_the_residents_pages_speak_english(client, community_desk):
     _make_resident(client, community)
     page = client.get(f"/residents/{_resident().id}").get_data(as_text=True)
     assert "Sign up for a shift" in page and "Contact number" in page
+
+
+def test_the_residents_pages_run_the_same_queries_however_many_sign_ups(
+    client, community_desk, make_event, count_queries
+):
+    _organiser, community, event = community_desk
+    _make_resident(client, community)
+    resident = _resident()
+
+    def counts():
+        with count_queries() as page:
+            client.get(f"/residents/{resident.id}")
+        with count_queries() as listing:
+            client.get("/residents")
+        return page.count, listing.count
+
+    client.post(f"/residents/{resident.id}/signup", data={"shift": event.shifts[0].id})
+    _make_resident(client, community, real_name="孙大爷")
+    before = counts()
+    for hour in (1, 4):
+        later = make_event(
+            community=community,
+            hosts=(community,),
+            shifts=(("引导", 5),),
+            starts_at=event.starts_at + timedelta(hours=hour + 2),
+        )
+        client.post(f"/residents/{resident.id}/signup", data={"shift": later.shifts[0].id})
+        _make_resident(client, community, real_name=f"居民{hour}")
+    assert db.session.scalar(db.select(db.func.count(Signup.id))) == 3
+    assert counts() == before

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from planner.accounts.models import CodePurpose, PhoneCode, User
 from planner.exceptions import DomainError
@@ -28,6 +28,8 @@ CODE_DIGITS = 6
 CODE_LIFETIME = timedelta(minutes=5)
 RESEND_AFTER = timedelta(seconds=60)
 MAX_ATTEMPTS = 5
+# Codes (and the numbers they went to) are kept this long, then deleted.
+KEPT_FOR = timedelta(days=1)
 
 
 class CodeRefused(DomainError):
@@ -87,6 +89,11 @@ def send_code(
     latest = _latest(phone, purpose, user)
     if latest is not None and now < latest.created_at + RESEND_AFTER:
         raise TooSoon(math.ceil((latest.created_at + RESEND_AFTER - now).total_seconds()))
+    db.session.execute(
+        delete(PhoneCode)
+        .where(PhoneCode.created_at < now - KEPT_FOR)
+        .execution_options(synchronize_session=False)
+    )
     code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
     db.session.add(
         PhoneCode(

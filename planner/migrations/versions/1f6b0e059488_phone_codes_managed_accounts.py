@@ -35,6 +35,7 @@ def upgrade():
     )
     op.create_index('ix_phone_code_phone_purpose', 'phone_code', ['phone', 'purpose', 'id'])
     op.create_index(op.f('ix_phone_code_user_id'), 'phone_code', ['user_id'])
+    op.create_index(op.f('ix_phone_code_created_at'), 'phone_code', ['created_at'])
 
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.add_column(sa.Column('phone_verified_at', sa.DateTime(timezone=True), nullable=True))
@@ -70,6 +71,7 @@ def downgrade():
         batch_op.drop_column('contact_phone')
         batch_op.drop_column('managed_by_community_id')
         batch_op.drop_column('phone_verified_at')
+    op.drop_index(op.f('ix_phone_code_created_at'), table_name='phone_code')
     op.drop_index(op.f('ix_phone_code_user_id'), table_name='phone_code')
     op.drop_index('ix_phone_code_phone_purpose', table_name='phone_code')
     op.drop_table('phone_code')
