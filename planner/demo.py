@@ -22,6 +22,7 @@ from planner.directory.models import (
 from planner.events.demo import seed_events
 from planner.extensions import db
 from planner.quizzes.demo import seed_quizzes
+from planner.residents.demo import seed as seed_residents
 from planner.signups.demo import seed as seed_signups
 from planner.timeutil import utcnow
 
@@ -223,7 +224,7 @@ def seed_accounts() -> None:
 
 
 # Features append their seeders; they run in this order (sign-ups need the events).
-SEEDERS = [seed_directory, seed_accounts, seed_events, seed_signups, seed_quizzes]
+SEEDERS = [seed_directory, seed_accounts, seed_events, seed_signups, seed_quizzes, seed_residents]
 
 
 def seed_all() -> None:

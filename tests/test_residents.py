@@ -227,3 +227,16 @@ def test_the_residents_pages_run_the_same_queries_however_many_sign_ups(
         _make_resident(client, community, real_name=f"居民{hour}")
     assert db.session.scalar(db.select(db.func.count(Signup.id))) == 3
     assert counts() == before
+
+
+def test_the_demo_has_two_residents_of_fenghuangshan_one_signed_up(seeded):
+    residents = db.session.scalars(
+        db.select(User).where(User.managed_by_community_id.is_not(None)).order_by(User.id)
+    ).all()
+    assert [r.real_name for r in residents] == ["孙桂兰", "孙德厚"]
+    assert {r.managed_by.name for r in residents} == {"凤凰山社区"}
+    assert residents[0].contact_phone == residents[1].contact_phone  # one household's landline
+    signed_up = db.session.scalar(
+        db.select(db.func.count(Signup.id)).where(Signup.user_id == residents[0].id)
+    )
+    assert signed_up == 1
