@@ -89,13 +89,24 @@ def _code_phone(purpose: CodePurpose) -> str | None:
     return session.get(f"code_phone_{purpose.value}")
 
 
+def _remember_code_phone(purpose: CodePurpose, phone: str | None) -> None:
+    if phone is None:
+        session.pop(f"code_phone_{purpose.value}", None)
+    else:
+        session[f"code_phone_{purpose.value}"] = phone
+
+
+def _next_arg() -> str:
+    return request.args.get("next", "")
+
+
 def _send_code(purpose: CodePurpose, back: str, template: str, user=None, **context):
     """Step 1 of every flow that proves a number: send a code to the number typed, whether or
     not it has an account (the same answer for both), then show step 2."""
     phone_form = PhoneForm()
     if not phone_form.validate_on_submit():
         return render_template(template, phone_form=phone_form, form=None, phone=None, **context)
-    session[f"code_phone_{purpose.value}"] = phone_form.phone.data
+    _remember_code_phone(purpose, phone_form.phone.data)
     note_id = codes.send_code(phone_form.phone.data, purpose, user=user)
     db.session.commit()
     notifications.send_now(note_id)
@@ -176,11 +187,11 @@ def register():
             _refused(form, exc)
         else:
             db.session.commit()
-            session.pop("code_phone_register", None)
+            _remember_code_phone(CodePurpose.REGISTER, None)
             login_user(user)
             flash(_("Welcome! Your account is ready."), "success")
             return redirect(safe_next())
-    return _code_page("accounts/register.html", CodePurpose.REGISTER, form, next=safe_next_arg())
+    return _code_page("accounts/register.html", CodePurpose.REGISTER, form, next=_next_arg())
 
 
 @bp.post("/register/code")
@@ -189,12 +200,8 @@ def register():
 @domain_errors_go_to("accounts.register")
 def register_code():
     return _send_code(
-        CodePurpose.REGISTER, "accounts.register", "accounts/register.html", next=safe_next_arg()
+        CodePurpose.REGISTER, "accounts.register", "accounts/register.html", next=_next_arg()
     )
-
-
-def safe_next_arg() -> str:
-    return request.args.get("next", "")
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -211,7 +218,7 @@ def forgot_password():
             _refused(form, exc)
         else:
             db.session.commit()
-            session.pop("code_phone_reset", None)
+            _remember_code_phone(CodePurpose.RESET, None)
             # Every other session has ended with the old token; this device logs in with the new.
             login_user(user)
             flash(_("Your password has been changed; you are logged in."), "success")
@@ -243,7 +250,7 @@ def take_over():
             _refused(form, exc)
         else:
             db.session.commit()
-            session.pop("code_phone_takeover", None)
+            _remember_code_phone(CodePurpose.TAKEOVER, None)
             login_user(user)
             flash(_("The account is yours now: log in with this number from now on."), "success")
             return redirect(url_for("signups.mine"))
@@ -311,7 +318,7 @@ def change_phone():
             _refused(form, exc)
         else:
             db.session.commit()
-            session.pop("code_phone_change_phone", None)
+            _remember_code_phone(CodePurpose.CHANGE_PHONE, None)
             if note_id is not None:
                 notifications.send_now(note_id)
             flash(_("Your mobile number has been changed."), "success")
