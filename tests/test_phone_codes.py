@@ -313,7 +313,7 @@ def test_a_number_with_an_account_cannot_be_taken_even_with_its_code(
     auth.login(user)
     client.post("/account/phone/code", data={"phone": "13987654321"})
     response = client.post("/account/phone", data={"code": sms_log.code_for("13987654321")})
-    assert "这个手机号已有账号" in response.get_data(as_text=True)
+    assert "这个手机号已被其他账号用于登录" in response.get_data(as_text=True)
     db.session.refresh(user)
     assert user.phone == PHONE
 

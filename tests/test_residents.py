@@ -240,3 +240,26 @@ def test_the_demo_has_two_residents_of_fenghuangshan_one_signed_up(seeded):
         db.select(db.func.count(Signup.id)).where(Signup.user_id == residents[0].id)
     )
     assert signed_up == 1
+
+
+def test_taking_over_with_a_number_another_account_logs_in_with_is_refused(
+    app, client, community_desk, make_user, sms_log
+):
+    _organiser, community, _event = community_desk
+    make_user("王芳", phone="13912345678")  # the daughter's own account
+    _make_resident(client, community, contact_phone="13912345678", contact_consent="女儿王芳")
+    owner = app.test_client()
+    owner.post("/takeover/code", data={"phone": "13912345678"})
+    response = owner.post(
+        "/takeover",
+        data={
+            "code": sms_log.code_for("13912345678"),
+            "real_name": "孙大娘",
+            "password": "my-own-pass-8",
+            "confirm": "my-own-pass-8",
+            "consent": "y",
+        },
+    )
+    assert "这个手机号已被其他账号用于登录" in response.get_data(as_text=True)
+    resident = _resident()
+    assert resident.is_managed and resident.phone is None

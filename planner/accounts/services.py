@@ -91,6 +91,10 @@ class NumberHasAccount(DomainError):
     field = "code"
 
 
+class NumberOfAnotherAccount(NumberHasAccount):
+    message = _l("Another account already logs in with this number.")
+
+
 class NoAccountForNumber(DomainError):
     message = _l("No account logs in with this number: register instead.")
     field = "code"
@@ -248,7 +252,7 @@ def change_phone(user: User, phone: str, code: str, now: datetime | None = None)
             user.phone, user.phone_verified_at = new, now
             db.session.flush()
     except IntegrityError as exc:  # the number is some other account's (or became so just now)
-        raise NumberHasAccount() from exc
+        raise NumberOfAnotherAccount() from exc
     audit.record(user, "phone.change", user, old=mask_phone(old), new=mask_phone(new))
     if old:
         return notifications.queue_sms(
@@ -293,7 +297,7 @@ def take_over(
             user.phone, user.phone_verified_at = normalised, now
             db.session.flush()
     except IntegrityError as exc:
-        raise NumberHasAccount() from exc
+        raise NumberOfAnotherAccount() from exc
     user.set_password(password)
     user.managed_by_community_id, user.contact_phone, user.contact_consent = None, None, ""
     user.consented_at, user.consent_version = now, PRIVACY_NOTICE_VERSION
