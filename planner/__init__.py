@@ -64,9 +64,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_blueprints(app)
 
     from planner import bench, cli, errors, inputs, navigation, security, static_files, urls
+    from planner.notifications import services as notifications
 
     security.register(app)
     static_files.register(app)
+    notifications.register(app)
     errors.register(app)
     app.before_request(inputs.refuse_control_characters)
     navigation.register(app)
@@ -144,6 +146,7 @@ def _register_blueprints(app: Flask) -> None:
     from planner.main.views import bp as main_bp
     from planner.points.views import bp as points_bp
     from planner.quizzes.views import bp as quizzes_bp
+    from planner.residents.views import bp as residents_bp
     from planner.signups.views import bp as signups_bp
     from planner.stats.views import bp as stats_bp
 
@@ -160,6 +163,7 @@ def _register_blueprints(app: Flask) -> None:
         admin_bp,
         points_bp,
         banquets_bp,
+        residents_bp,
     ):
         app.register_blueprint(blueprint)
 

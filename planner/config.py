@@ -45,6 +45,17 @@ DEFAULTS = {
     "PLANNER_SMTP_HOST": None,
     "PLANNER_SMTP_PORT": 25,
     "PLANNER_MAIL_FROM": "xinfeng@localhost",
+    # Text messages (codes): "log" writes them to the server log; "http" posts them, signed, to
+    # a commercial gateway (planner/notifications/sms.py). The rest configure the gateway.
+    "PLANNER_SMS_TRANSPORT": "log",
+    "PLANNER_SMS_ENDPOINT": "",
+    "PLANNER_SMS_KEY": "",
+    "PLANNER_SMS_SECRET": "",
+    "PLANNER_SMS_SIGN_NAME": "新风",
+    "PLANNER_SMS_TEMPLATE": "",
+    # SMS codes asked for, per number (across every purpose) and per address (README, "Limits").
+    "PLANNER_CODE_NUMBER_LIMIT": "5 per hour;10 per day",
+    "PLANNER_CODE_ADDRESS_LIMIT": "20 per hour;50 per day",
     "PLANNER_PUBLIC_URL": None,
     # Whom the privacy notice names for questions and requests (e.g. an address or a number).
     "PLANNER_PRIVACY_CONTACT": "",

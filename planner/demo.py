@@ -24,6 +24,7 @@ from planner.events.demo import seed_events
 from planner.extensions import db
 from planner.points.demo import seed as seed_points
 from planner.quizzes.demo import seed_quizzes
+from planner.residents.demo import seed as seed_residents
 from planner.signups.demo import seed as seed_signups
 from planner.timeutil import utcnow
 
@@ -234,6 +235,7 @@ SEEDERS = [
     seed_signups,
     seed_quizzes,
     seed_banquets,
+    seed_residents,
 ]
 
 

@@ -86,6 +86,13 @@ def _grants(user) -> Grants:
     return Grants(_grant_keys(user), lambda: _led_team_ids(user))
 
 
+def covered_ids(user, kind: str):
+    """The ids of ``kind`` an organiser (not an administrator) manages, for a query (``can_manage``
+    as SQL: a list, or a SELECT of ids)."""
+    user = _user(user)
+    return [] if user is None else _grants(user).covered_ids(kind)
+
+
 def can_see_full_phone(subject_user, user=None) -> bool:
     """The person themself and administrators; organisers get full numbers through rosters."""
     user = _user(user)

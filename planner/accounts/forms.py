@@ -52,13 +52,70 @@ class LoginForm(Form):
     submit = SubmitField(_l("Log in"))
 
 
-class RegisterForm(Form):
+def code_field():
+    return StringField(
+        _l("Verification code"),
+        filters=[strip],
+        validators=[required(), length(6)],
+        description=_l("The six digits we sent to your phone by SMS."),
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 6},
+    )
+
+
+class PhoneForm(Form):
+    """Step 1 of every flow that proves a number: where to send the code."""
+
     phone = StringField(
         _l("Mobile number"),
         filters=[strip],
         validators=[required(), length(30), _valid_phone],
         render_kw={"autocomplete": "tel", "inputmode": "tel"},
     )
+    submit = SubmitField(_l("Send code"))
+
+
+class CodeForm(Form):
+    code = code_field()
+    submit = SubmitField(_l("Confirm"))
+
+
+class NewPasswordForm(Form):
+    """Step 2 of a forgotten password: the code, then a new password."""
+
+    def __init__(self, *args, account_phone: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account_phone = account_phone
+
+    code = code_field()
+    password = PasswordField(
+        _l("New password"),
+        validators=[required(), length(128, min=PASSWORD_MIN), _acceptable_password],
+        description=_l("At least 8 characters."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[required(), EqualTo("password", message=_l("The passwords do not match."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField(_l("Set the new password"))
+
+
+class RegisterForm(Form):
+    """Step 2 of registering: the code sent to the number, then who the person is."""
+
+    def __init__(self, *args, account_phone: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account_phone = account_phone
+        # The label links to the notice it asks the person to agree to.
+        self.consent.label.text = Markup(
+            _(
+                'I have read the <a href="%(url)s" target="_blank">privacy notice</a> and agree that my name and number are kept for volunteer service records.',
+                url=url_for("main.privacy"),
+            )
+        )
+
+    code = code_field()
     real_name = StringField(
         _l("Real name"),
         filters=[strip],
@@ -88,19 +145,20 @@ class RegisterForm(Form):
     )
     submit = SubmitField(_l("Register"))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # The label links to the notice it asks the person to agree to.
-        self.consent.label.text = Markup(
-            _(
-                'I have read the <a href="%(url)s" target="_blank">privacy notice</a> and agree that my name and number are kept for volunteer service records.',
-                url=url_for("main.privacy"),
-            )
-        )
 
-    @property
-    def account_phone(self) -> str | None:
-        return self.phone.data
+class TakeOverForm(RegisterForm):
+    """Step 2 of taking over an account a community made: the code, the name it was made with,
+    a password of one's own."""
+
+    nickname = None
+    real_name = StringField(
+        _l("Real name"),
+        filters=[strip],
+        validators=[required(), length(40)],
+        description=_l("As the community's organiser wrote it when they registered you."),
+        render_kw={"autocomplete": "name"},
+    )
+    submit = SubmitField(_l("Take over the account"))
 
 
 class ProfileForm(Form):

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import enum
 import secrets
 from datetime import datetime
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from planner.columns import enum_column
 from planner.directory.models import Community, Department, OrganisationRef, Street
 from planner.extensions import db
 from planner.timeutil import UTCDateTime, utcnow
 
 PHONE_MAX = 20
 SESSION_TOKEN_MAX = 64
+CONSENT_NOTE_MAX = 200
 
 
 def new_session_token() -> str:
@@ -45,6 +48,10 @@ def mask_name(name: str | None) -> str:
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
+def _verified_if_it_has_a_number(context) -> datetime | None:
+    return utcnow() if context.get_current_parameters().get("phone") else None
+
+
 class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # E.164, e.g. +8613812341234; NULL once the account is deleted and anonymised.
@@ -65,7 +72,26 @@ class User(UserMixin, db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the owner proved the number theirs with an SMS code. An account is made with a login
+    # number only after that proof (registration) or by an operator (create-admin, demo data), so
+    # it counts as verified from the start; managed accounts, made without one, are not.
+    phone_verified_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime(), default=_verified_if_it_has_a_number
+    )
+    # 代注册: an account a community's organisers made for a resident without a smartphone. It has
+    # no login number (``phone`` is NULL) and cannot log in until its owner takes it over.
+    managed_by_community_id: Mapped[int | None] = mapped_column(
+        ForeignKey("community.id"), index=True
+    )
+    # A managed account's contact number: a landline or a relative's mobile, shared by a household,
+    # so not unique and never a login.
+    contact_phone: Mapped[str | None] = mapped_column(String(PHONE_MAX))
+    # Whose number it is and their consent, as the organiser recorded it.
+    contact_consent: Mapped[str] = mapped_column(
+        String(CONSENT_NOTE_MAX), default="", server_default=""
+    )
 
+    managed_by: Mapped[Community | None] = relationship(foreign_keys=[managed_by_community_id])
     grants: Mapped[list[OrganiserGrant]] = relationship(
         back_populates="user", foreign_keys="OrganiserGrant.user_id", cascade="all, delete-orphan"
     )
@@ -85,6 +111,10 @@ class User(UserMixin, db.Model):
         return NotImplemented
 
     __hash__ = object.__hash__
+
+    @property
+    def is_managed(self) -> bool:
+        return self.managed_by_community_id is not None
 
     @property
     def local_phone(self) -> str:
@@ -141,3 +171,34 @@ class OrganiserGrant(OrganisationRef, db.Model):
     department: Mapped[Department | None] = relationship()
     street: Mapped[Street | None] = relationship()
     community: Mapped[Community | None] = relationship()
+
+
+class CodePurpose(enum.Enum):
+    """What an SMS code proves the number for."""
+
+    REGISTER = "register"
+    RESET = "reset"
+    CHANGE_PHONE = "change_phone"
+    TAKEOVER = "takeover"
+
+
+class PhoneCode(db.Model):
+    """A six-digit code sent to a number, stored as a keyed hash; one row per code sent."""
+
+    __table_args__ = (
+        CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+        # The latest code for a number and purpose is the one that counts.
+        Index("ix_phone_code_phone_purpose", "phone", "purpose", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone: Mapped[str] = mapped_column(String(PHONE_MAX))
+    purpose: Mapped[CodePurpose] = mapped_column(enum_column(CodePurpose, name="code_purpose"))
+    # The account asking, when someone logged in asks (a new number for their account).
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(default=0)
+    # Indexed: codes older than a day are deleted (codes.send_code), numbers and all.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

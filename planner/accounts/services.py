@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import phonenumbers
+from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from planner import organisations
-from planner.accounts.models import OrganiserGrant, User, new_session_token
+from planner.accounts import codes
+from planner.accounts.models import CodePurpose, OrganiserGrant, User, mask_phone, new_session_token
 from planner.audit import services as audit
-from planner.database import insert_once
+from planner.database import insert_once, savepoint
 from planner.exceptions import DomainError
 from planner.extensions import db
+from planner.notifications import services as notifications
 from planner.timeutil import utcnow
 
 PASSWORD_MIN = 8
@@ -75,6 +82,36 @@ class PhoneTaken(DomainError):
     field = "phone"
 
 
+class NumberHasAccount(DomainError):
+    """Said only to someone who has just proved the number theirs with a code."""
+
+    message = _l(
+        "This number already has an account: log in with it, or reset its password if you forgot it."
+    )
+    field = "code"
+
+
+class NumberOfAnotherAccount(NumberHasAccount):
+    message = _l("Another account already logs in with this number.")
+
+
+class NoAccountForNumber(DomainError):
+    message = _l("No account logs in with this number: register instead.")
+    field = "code"
+
+
+class SameNumber(DomainError):
+    message = _l("This is already your number.")
+    field = "phone"
+
+
+class NothingToTakeOver(DomainError):
+    message = _l(
+        "No account a community made matches this number and name: ask your community's organiser."
+    )
+    field = "real_name"
+
+
 class WrongPassword(DomainError):
     message = _l("The current password is not correct.")
     field = "current_password"
@@ -98,6 +135,17 @@ def normalise_phone(raw: str) -> str:
         phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
     ):
         raise InvalidPhone()
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_contact_phone(raw: str) -> str:
+    """A managed account's contact number: any valid mainland number, landlines too, as E.164."""
+    try:
+        number = phonenumbers.parse((raw or "").strip(), "CN")
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidPhone(field="contact_phone") from exc
+    if number.country_code != 86 or not phonenumbers.is_valid_number(number):
+        raise InvalidPhone(field="contact_phone")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -151,6 +199,110 @@ def register_user(
     # The phone is unique: the same number registered twice at once makes one account.
     if insert_once(user, lambda: find_by_phone(normalised)) is not user:
         raise PhoneTaken()
+    return user
+
+
+def register_with_code(
+    phone: str,
+    code: str,
+    real_name: str,
+    password: str,
+    nickname: str = "",
+    locale: str | None = None,
+    now: datetime | None = None,
+) -> User:
+    """Create the account of a number its owner has just proved with a code (step 2 of /register)."""
+    normalised = normalise_phone(phone)
+    check_new_password(password, normalised)
+    codes.check_code(normalised, CodePurpose.REGISTER, code, now=now)
+    try:
+        user = register_user(normalised, real_name, password, nickname=nickname, locale=locale)
+    except PhoneTaken as exc:
+        raise NumberHasAccount() from exc
+    user.phone_verified_at = now or utcnow()
+    return user
+
+
+def reset_password(phone: str, code: str, password: str, now: datetime | None = None) -> User:
+    """A forgotten password: the number's owner proves it with a code and sets a new password;
+    every session of the account ends (the view logs this device in again)."""
+    normalised = normalise_phone(phone)
+    check_new_password(password, normalised)
+    codes.check_code(normalised, CodePurpose.RESET, code, now=now)
+    user = db.session.scalar(db.select(User).where(User.phone == normalised))
+    if user is None:
+        raise NoAccountForNumber()
+    user.set_password(password)
+    end_all_sessions(user)
+    audit.record(user, "password.reset", user)
+    return user
+
+
+def change_phone(user: User, phone: str, code: str, now: datetime | None = None) -> int | None:
+    """Move an account to a new number proved with a code; the old number is told by SMS (the
+    outbox row's id is returned, to be sent after the commit)."""
+    now = now or utcnow()
+    new = normalise_phone(phone)
+    if new == user.phone:
+        raise SameNumber()
+    codes.check_code(new, CodePurpose.CHANGE_PHONE, code, user=user, now=now)
+    old = user.phone
+    try:
+        with savepoint():
+            user.phone, user.phone_verified_at = new, now
+            db.session.flush()
+    except IntegrityError as exc:  # the number is some other account's (or became so just now)
+        raise NumberOfAnotherAccount() from exc
+    audit.record(user, "phone.change", user, old=mask_phone(old), new=mask_phone(new))
+    if old:
+        return notifications.queue_sms(
+            old,
+            _("Your mobile number was changed"),
+            _(
+                "【%(sign)s】The account that logged in with this number now logs in with "
+                "%(number)s. If you did not do this, contact your community's organiser.",
+                sign=current_app.config["PLANNER_SMS_SIGN_NAME"],
+                number=mask_phone(new),
+            ),
+            recipient=user,
+        )
+    return None
+
+
+def take_over(
+    phone: str, code: str, real_name: str, password: str, now: datetime | None = None
+) -> User:
+    """A resident takes over the account a community made for them (代注册): the number recorded
+    as its contact, proved with a code, becomes its login, with a password of their own."""
+    now = now or utcnow()
+    normalised = normalise_phone(phone)
+    check_new_password(password, normalised)
+    codes.check_code(normalised, CodePurpose.TAKEOVER, code, now=now)
+    user = db.session.scalar(
+        db.select(User)
+        .where(
+            User.contact_phone == normalised,
+            User.real_name == real_name.strip(),
+            User.managed_by_community_id.is_not(None),
+            User.deleted_at.is_(None),
+        )
+        .order_by(User.id)
+        .limit(1)
+    )
+    if user is None:
+        raise NothingToTakeOver()
+    community = user.managed_by
+    try:
+        with savepoint():
+            user.phone, user.phone_verified_at = normalised, now
+            db.session.flush()
+    except IntegrityError as exc:
+        raise NumberOfAnotherAccount() from exc
+    user.set_password(password)
+    user.managed_by_community_id, user.contact_phone, user.contact_consent = None, None, ""
+    user.consented_at, user.consent_version = now, PRIVACY_NOTICE_VERSION
+    end_all_sessions(user)
+    audit.record(user, "account.take_over", user, community=str(community))
     return user
 
 

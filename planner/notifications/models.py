@@ -29,6 +29,10 @@ class NotificationStatus(enum.Enum):
 class Notification(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    # An SMS's number (E.164): a code goes to a number that may have no account yet.
+    phone: Mapped[str | None] = mapped_column(String(20))
+    # An SMS's template parameters for a gateway (JSON), e.g. {"code": "123456"}; cleared once sent.
+    sms_params: Mapped[str | None] = mapped_column(Text)
     channel: Mapped[Channel] = mapped_column(
         enum_column(Channel, name="notification_channel"), default=Channel.LOG
     )

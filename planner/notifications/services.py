@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import smtplib
 from email.message import EmailMessage
@@ -12,10 +13,23 @@ from sqlalchemy.orm import joinedload
 
 from planner.extensions import db
 from planner.notifications.models import Channel, Notification, NotificationStatus
+from planner.notifications.sms import SMS_TRANSPORTS
 from planner.timeutil import utcnow
 
 log = logging.getLogger("planner.notifications")
 OUTBOX_PER_PAGE = 50
+
+
+def register(app) -> None:
+    """The log transports write to the server's log (stderr under gunicorn and ``flask run``),
+    at INFO, which Python's default set-up would drop: ``make run`` shows each SMS code there."""
+    if not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("[%(asctime)s] %(name)s: %(message)s"))
+        log.addHandler(handler)
+        log.propagate = False
+    if log.level == logging.NOTSET:
+        log.setLevel(logging.INFO)
 
 
 # ``INSERT … ON CONFLICT (dedupe_key) DO NOTHING RETURNING id``, built once: the outbox row is
@@ -54,6 +68,35 @@ def queue(recipient, subject: str, body: str, dedupe_key: str | None = None) -> 
     ).scalar()
 
 
+def queue_sms(
+    phone: str, subject: str, text: str, params: dict | None = None, recipient=None
+) -> int:
+    """Write one SMS to ``phone`` (E.164) to the outbox and return its id. ``subject`` is what the
+    outbox keeps once it is sent; ``text`` and ``params`` (a gateway template's values) may hold a
+    code and are cleared then."""
+    note = Notification(
+        recipient=recipient,
+        phone=phone,
+        channel=Channel.SMS,
+        subject=subject[:200],
+        body=text,
+        sms_params=json.dumps(params, ensure_ascii=False) if params else None,
+        status=NotificationStatus.QUEUED,
+    )
+    db.session.add(note)
+    db.session.flush()
+    return note.id
+
+
+def send_now(note_id: int) -> None:
+    """Send one queued message at once (a code must not wait for the cron job). Commits; call it
+    after the request's own commit, so a failing transport never undoes the request."""
+    note = db.session.get(Notification, note_id)
+    if note is not None and note.status is NotificationStatus.QUEUED:
+        _deliver(note)
+        db.session.commit()
+
+
 def outbox_page(per_page: int = OUTBOX_PER_PAGE) -> Pagination:
     """The outbox as administrators read it: newest first, with each recipient."""
     query = (
@@ -74,18 +117,30 @@ def send_queued(limit: int = 500) -> tuple[int, int]:
     ).all()
     sent = failed = 0
     for note in rows:
-        try:
-            TRANSPORTS[note.channel](note)
-        except Exception as exc:  # a transport failure is recorded, never lost
-            note.status = NotificationStatus.FAILED
-            note.error = f"{type(exc).__name__}: {exc}"[:2000]
-            failed += 1
-        else:
-            note.status = NotificationStatus.SENT
-            note.sent_at = utcnow()
+        if _deliver(note):
             sent += 1
+        else:
+            failed += 1
         db.session.commit()
     return sent, failed
+
+
+def _deliver(note: Notification) -> bool:
+    """Hand one message to its transport and record the outcome; whether it was sent."""
+    try:
+        TRANSPORTS[note.channel](note)
+    except Exception as exc:  # a transport failure is recorded, never lost
+        note.status = NotificationStatus.FAILED
+        note.error = f"{type(exc).__name__}: {exc}"[:2000]
+        ok = False
+    else:
+        note.status = NotificationStatus.SENT
+        note.sent_at = utcnow()
+        ok = True
+    if note.channel is Channel.SMS:
+        # A text may hold a code: the outbox keeps only what was sent and to whom, sent or not.
+        note.body, note.sms_params = note.subject, None
+    return ok
 
 
 def _send_log(note: Notification) -> None:
@@ -109,7 +164,13 @@ def _send_email(note: Notification) -> None:
 
 
 def _send_sms(note: Notification) -> None:
-    raise RuntimeError("no SMS transport is configured")
+    transport = SMS_TRANSPORTS.get(current_app.config["PLANNER_SMS_TRANSPORT"])
+    if transport is None:
+        raise RuntimeError("PLANNER_SMS_TRANSPORT must be log or http")
+    phone = note.phone or getattr(note.recipient, "phone", None)
+    if not phone:
+        raise RuntimeError("recipient has no mobile number")
+    transport(phone, note.body, json.loads(note.sms_params) if note.sms_params else {})
 
 
 TRANSPORTS = {Channel.LOG: _send_log, Channel.EMAIL: _send_email, Channel.SMS: _send_sms}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import joinedload
 
-from planner.accounts.models import User, mask_name
+from planner.accounts.models import PhoneCode, User, mask_name
 from planner.directory.models import TeamMembership
 from planner.events.models import Shift
 from planner.extensions import db
@@ -50,6 +50,7 @@ def _account(user: User) -> dict:
         "created_at": _iso(user.created_at),
         "consented_at": _iso(user.consented_at),
         "consent_version": user.consent_version,
+        "phone_verified_at": _iso(user.phone_verified_at),
     }
 
 
@@ -152,6 +153,7 @@ def delete_account(user: User) -> None:
     ):
         certificate.volunteer_name = mask_name(certificate.volunteer_name)
     db.session.execute(db.delete(TeamMembership).where(TeamMembership.user_id == user.id))
+    db.session.execute(db.delete(PhoneCode).where(PhoneCode.user_id == user.id))
     # Devices and addresses would link the anonymised account to others: they go with the name.
     db.session.execute(
         db.update(Signup)
@@ -163,6 +165,7 @@ def delete_account(user: User) -> None:
     user.real_name = ANONYMOUS_NAME
     user.nickname = ""
     user.phone = None
+    user.contact_phone, user.contact_consent = None, ""
     user.email = None
     user.password_hash = ""
     user.active = False

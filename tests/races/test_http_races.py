@@ -152,25 +152,6 @@ def test_joining_a_team_ten_times_makes_one_membership(race_server, seed):
     assert _count(TeamMembership, TeamMembership.team_id == team.id) == 1
 
 
-def test_registering_one_phone_ten_times_makes_one_account(race_server, seed):
-    from planner.accounts.models import User
-
-    phone = f"136{next(numbers) + 50_000_000:08d}"
-    replies = race_server.race(
-        "/register",
-        {
-            "phone": phone,
-            "real_name": "并发注册",
-            "password": "correct-horse-9",
-            "confirm": "correct-horse-9",
-            "consent": "y",
-        },
-    )
-    # A taken number is answered exactly like a new one (nobody learns it has an account).
-    assert _same_redirect(replies) == "/login"
-    assert _count(User, User.phone == "+86" + phone) == 1
-
-
 def test_making_the_calendar_link_ten_times_leaves_one_live_link(race_server, seed):
     from planner.calendar.models import CalendarToken
 
