@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 TRANSLATIONS := planner/translations
 CHROMIUM ?= /usr/bin/chromium
+# make run serves here; both come from the environment when set (PORT=8000 make run).
+HOST ?= 127.0.0.1
+PORT ?= 5000
 
 .PHONY: run test install install-test translations extract-messages update-translations compile-translations chromium screenshots lint clean wrk bench bench-smoke
 
@@ -45,7 +48,7 @@ run: install instance/secret_key compile-translations
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) analyze
-	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 --access-logfile - app:app
+	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - app:app
 
 # Chromium (browser tests) and LibreOffice Calc (export tests): installed with apt when root, else
 # those tests are skipped with a notice.
