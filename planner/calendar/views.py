@@ -25,6 +25,7 @@ from markupsafe import Markup
 from planner import organisations
 from planner.calendar import cache, ics, services
 from planner.calendar.forms import ReminderForm
+from planner.confirmations import ask_first
 from planner.events.models import EventKind
 from planner.extensions import db, limiter
 from planner.urls import public_base_url, public_url
@@ -225,6 +226,17 @@ def regenerate_token():
 @bp.post("/calendar/mine/revoke")
 @login_required
 def revoke_token():
+    page = ask_first(
+        _("Switch your calendar link off?"),
+        _(
+            "The link stops working at once in every calendar app that uses it; to subscribe"
+            " again you make a new link."
+        ),
+        _("Yes, switch it off"),
+        url_for("calendar.mine"),
+    )
+    if page is not None:
+        return page
     if services.revoke_token(current_user) is not None:
         db.session.commit()
         flash(_("Your calendar link has been switched off."), "success")

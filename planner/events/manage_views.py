@@ -221,7 +221,8 @@ def cancel(event_id: int):
             db.session.commit()
             flash(_("The event is cancelled; everyone signed up will be told."), "success")
             return redirect(url_for("events.manage", event_id=event.id))
-    return render_template("events/cancel.html", form=form, event=event)
+    told = len(workflow.participants(event))
+    return render_template("events/cancel.html", form=form, event=event, told=told)
 
 
 @bp.post("/events/<int:event_id>/duplicate")

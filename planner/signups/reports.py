@@ -171,7 +171,12 @@ def my_volunteering(user: User, now: datetime | None = None) -> MyVolunteering:
     """A volunteer's sign-ups, seats and hours, in four queries whatever their number."""
     now = now or utcnow()
     rows = _signups_with_positions(user)
-    upcoming = [(s, p) for s, p in rows if s.shift.ends_at >= now and s.status in ACTIVE_STATUSES]
+    # A cancelled sign-up for a shift still to come stays under upcoming, marked cancelled.
+    upcoming = [
+        (s, p)
+        for s, p in rows
+        if s.shift.ends_at >= now and s.status in (*ACTIVE_STATUSES, SignupStatus.CANCELLED)
+    ]
     past = [(s, p) for s, p in reversed(rows) if (s, p) not in upcoming]
     pending = _pending_correction_ids(user)
     records = _service_minutes(user)
