@@ -79,7 +79,7 @@ def live_create(quiz_id: int):
 def live_host(round_id: int):
     round_ = _hosted_round(round_id)
     join_url = public_url("quizzes.live_play", pin=round_.pin)
-    qr = Markup(segno.make(join_url, error="m").svg_inline(scale=6, border=2))  # noqa: S704 (segno's own SVG)
+    qr = Markup(segno.make(join_url, error="m").svg_inline(border=2, omitsize=True))  # noqa: S704 (segno's own SVG)
     return render_template(
         "quizzes/live_host.html",
         round=round_,
