@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, has_request_context, request
-from flask_babel import format_date, format_datetime, format_time, get_locale
+from flask_babel import format_date, format_datetime, format_time, get_locale, ngettext
 from flask_login import current_user
 
 LOCALE_COOKIE = "locale"
@@ -69,7 +69,15 @@ def format_local_time(value, form: str = "short") -> str:
     return format_time(value, TIME_PATTERN) if value else ""
 
 
+def format_minutes(minutes: int) -> str:
+    """A length of time in whole hours where it is whole hours (2 小时), else in minutes."""
+    if minutes and minutes % 60 == 0:
+        return ngettext("%(num)d hour", "%(num)d hours", minutes // 60)
+    return ngettext("%(num)d minute", "%(num)d minutes", minutes)
+
+
 def register_filters(app) -> None:
+    app.jinja_env.filters["minutes"] = format_minutes
     # medium, short and no argument are the short form; long and full the long one.
     app.jinja_env.filters["datetime"] = format_local_datetime
     app.jinja_env.filters["date"] = format_local_date

@@ -192,8 +192,14 @@ def personal_feed(token: str):
 @bp.get("/calendar")
 def index():
     directory = services.feed_directory()
+    try:  # ?kind= picks the kind every feed link on the page keeps; a bad value picks none
+        kind = services.parse_kind(request.args.get("kind"))
+    except ValueError:
+        kind = None
     return render_template(
         "calendar/index.html",
+        kind=kind,
+        kind_values={"kind": kind.value} if kind else {},
         districts=directory.districts,
         departments=directory.departments,
         teams=directory.teams,
