@@ -23,6 +23,7 @@ PHONE = {
     "locale": "zh-CN",
 }
 DESKTOP = {"viewport": {"width": 1366, "height": 768}, "locale": "zh-CN"}
+PROJECTOR = {"viewport": {"width": 1280, "height": 720}, "locale": "zh-CN"}
 DEMO_PASSWORD = "xinfeng-demo"
 ONLINE_QUIZ = "移风易俗知识问答"
 LIVE_QUIZ = "凤凰山社区迎国庆晚会·移风易俗快问快答"
@@ -73,7 +74,7 @@ PAGES = [
     ("subscribe", "/calendar", None),
     ("quiz", _quiz(ONLINE_QUIZ), None),
     ("quiz-question", _quiz_question, None),
-    ("live-host", _live_host, "13800000001", DESKTOP),
+    ("live-host", _live_host, "13800000001", PROJECTOR),
     ("event-new", "/events/new", "13800000002"),
 ]
 
@@ -110,7 +111,8 @@ def _resolve(app, path: str) -> str:
     return re.sub(r"\{(\w+):([^}]+)\}", lookup, path)
 
 
-def main() -> None:
+def main(names: list[str]) -> None:
+    """Every screenshot, or only those ``names`` (``python scripts/screenshots.py live-host``)."""
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/screens.db"
@@ -123,6 +125,8 @@ def main() -> None:
                     executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
                 )
                 for name, path, user, *options in PAGES:
+                    if names and name not in names:
+                        continue
                     context = browser.new_context(
                         base_url=server.url, **(options[0] if options else PHONE)
                     )
@@ -145,4 +149,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
