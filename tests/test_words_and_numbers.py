@@ -42,11 +42,23 @@ def test_an_event_that_took_place_says_so_and_how_many_came_not_places_left(
     assert "本活动已于" in page and "举行" in page
     assert "到场志愿者 2 人。" in page
     assert "共预约观众席位 0 个。" in page
-    for offer in ("剩余", "报名</a>", "预约席位</a>", "个空位", "候补"):
+    for offer in ("剩余", "报名</a>", "预约席位</a>", "个席位（共", "候补"):
         assert offer not in page, offer
     listing = client.get("/events?past=1").get_data(as_text=True)
     card = listing.split("沙滩清扫")[1].split("</article>")[0]
     assert "已举行" in card and "剩余" not in card
+
+
+def test_the_sign_up_and_seat_pages_of_an_event_that_took_place_offer_nothing(
+    client, auth, make_user, make_event, rewind
+):
+    event = make_event(shifts=(("清扫", 10),), seats_capacity=50)
+    rewind(event)
+    auth.login(make_user())
+    for path in (f"/shifts/{event.shifts[0].id}/signup", f"/events/{event.id}/seats"):
+        page = client.get(path).get_data(as_text=True)
+        assert "本活动已于" in page, path
+        assert "确认报名" not in page and "个席位" not in page and 'name="party_size"' not in page
 
 
 def test_a_cancelled_event_offers_no_places(client, make_event):
