@@ -118,6 +118,12 @@ def test_one_date_format_per_language_long_on_event_pages_short_in_tables(app, c
         assert format_local_datetime(moment, "short") == "8 Dec 2026 14:30"
         assert format_local_date(moment, "long") == "Tuesday 8 December 2026"
     event = make_event(shifts=(("清扫", 5),))
+    with app.test_request_context(), force_locale("zh_Hans_CN"):
+        long_form = format_local_date(event.starts_at, "long")
+        short_form = format_local_date(event.starts_at)
+    assert long_form in client.get(f"/events/{event.id}").text  # the event's page: with weekday
+    listing = client.get("/events").text
+    assert short_form in listing and long_form not in listing
     for path in (f"/events/{event.id}", "/events"):
         page = client.get(path).get_data(as_text=True)
         assert not re.search(r"\b20\d\d/\d{1,2}/\d{1,2}\b", page), path
