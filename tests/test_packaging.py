@@ -100,3 +100,28 @@ def test_a_wheel_built_in_a_temporary_folder_serves_chinese(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+
+
+@pytest.mark.packaging
+@pytest.mark.skipif(not _build_requirements_present(), reason="setuptools 80+ and Babel needed")
+def test_an_editable_install_builds_without_warnings_and_compiles_the_translations(tmp_path):
+    """``make run``'s ``pip install -e .``: no setuptools warning block, and the catalogues are
+    compiled in place (pip shows a build backend's warnings since pip 25)."""
+    source = tmp_path / "src"
+    _copy_sources(source)
+    script = (
+        "import warnings, sys\n"
+        "warnings.simplefilter('always')\n"
+        "from setuptools import build_meta\n"
+        "print(build_meta.build_editable(sys.argv[1]))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "dist")],
+        cwd=source,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    output = result.stdout + result.stderr
+    assert "Warning" not in output and "!!" not in output, output
+    assert (source / "planner/translations/zh_Hans_CN/LC_MESSAGES/messages.mo").is_file()
