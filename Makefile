@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 TRANSLATIONS := planner/translations
 CHROMIUM ?= /usr/bin/chromium
+# make run serves here; both come from the environment when set (PORT=8000 make run).
+HOST ?= 127.0.0.1
+PORT ?= 5000
 
 .PHONY: deploy-check run test install install-test translations extract-messages update-translations compile-translations chromium screenshots lint clean wrk bench bench-smoke
 
@@ -13,11 +16,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+$(VENV)/.installed: pyproject.toml setup.py | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-test: pyproject.toml setup.py | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(VENV)/.installed $@
 
@@ -45,7 +48,7 @@ run: install instance/secret_key compile-translations
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) analyze
-	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 --access-logfile - app:app
+	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - app:app
 
 # What the tests drive besides Python: Chromium (browser tests), LibreOffice Calc (export tests),
 # khal and libical (independent calendar parsers), CJK and emoji fonts; installed with apt when

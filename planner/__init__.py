@@ -15,6 +15,9 @@ from planner import config as config_module
 from planner.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# A checkout keeps templates/ and static/ beside the package; a wheel carries them inside it.
+_INSTALLED = Path(__file__).resolve().parent
+WEB_ROOT = _INSTALLED if (_INSTALLED / "templates").is_dir() else PROJECT_ROOT
 
 
 class _SessionInterface(SecureCookieSessionInterface):
@@ -36,8 +39,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_path=os.environ.get("PLANNER_INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
+        template_folder=str(WEB_ROOT / "templates"),
+        static_folder=str(WEB_ROOT / "static"),
     )
     # Before any route is added: an id in a URL that no table can hold is a 404, not a database error.
     app.url_map.converters["int"] = IdConverter

@@ -25,7 +25,7 @@ def seed_demo(if_empty: bool):
     if if_empty and db.session.scalar(db.select(District.id).limit(1)) is not None:
         click.echo("The database already has data; demo data not loaded.")
         return
-    demo.seed_all()
+    demo.seed_all(progress=lambda what: click.echo(f"Loading {what}…"))
     db.session.commit()
     click.echo("Demo data is in place.")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from planner.accounts.models import OrganiserGrant, User
@@ -238,7 +239,19 @@ SEEDERS = [
     seed_residents,
 ]
 
+# What ``flask seed-demo`` says while each seeder works.
+SEEDER_LABELS = {
+    seed_directory: "districts, streets, communities, departments and teams",
+    seed_accounts: "demo accounts",
+    seed_events: "events, campaigns and shifts",
+    seed_signups: "sign-ups, hours and certificates",
+    seed_quizzes: "questions, quizzes and the live round",
+}
 
-def seed_all() -> None:
+
+def seed_all(progress: Callable[[str], None] | None = None) -> None:
+    """Runs every seeder in order, telling ``progress`` (if given) what each one loads."""
     for seeder in SEEDERS:
+        if progress is not None:
+            progress(SEEDER_LABELS.get(seeder, seeder.__name__.removeprefix("seed_")))
         seeder()

@@ -23,6 +23,7 @@ PHONE = {
     "locale": "zh-CN",
 }
 DESKTOP = {"viewport": {"width": 1366, "height": 768}, "locale": "zh-CN"}
+PROJECTOR = {"viewport": {"width": 1280, "height": 720}, "locale": "zh-CN"}
 DEMO_PASSWORD = "xinfeng-demo"
 ONLINE_QUIZ = "移风易俗知识问答"
 LIVE_QUIZ = "凤凰山社区迎国庆晚会·移风易俗快问快答"
@@ -73,7 +74,7 @@ PAGES = [
     ("subscribe", "/calendar", None),
     ("quiz", _quiz(ONLINE_QUIZ), None),
     ("quiz-question", _quiz_question, None),
-    ("live-host", _live_host, "13800000001", DESKTOP),
+    ("live-host", _live_host, "13800000001", PROJECTOR),
     ("event-new", "/events/new", "13800000002"),
     ("banquet-dishes", "/events/{event:凤凰山社区冬至百家宴}/dishes", "13800000011"),
     ("desk", "/desk", "13800000003"),

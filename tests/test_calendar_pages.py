@@ -14,7 +14,7 @@ def test_the_calendar_page_lists_every_feed(client, seeded, make_calendar_campai
 
     campaign = make_calendar_campaign("文明过节 欢度新年")
     draft = make_calendar_campaign("还在筹备的主题活动", status=CampaignStatus.DRAFT)
-    expected = ["/calendar/all.ics", "/calendar/all.ics?kind=cleanup"]
+    expected = ["/calendar/all.ics"]
     for model, scope in (
         (District, "districts"),
         (Street, "streets"),
@@ -35,6 +35,12 @@ def test_the_calendar_page_lists_every_feed(client, seeded, make_calendar_campai
     assert f"/calendar/campaigns/{draft.id}.ics" not in page
     assert "webcal://localhost/calendar/all.ics" in page
     assert counter.count <= 6
+    # One kind's feeds: a link away, never typed into the address.
+    assert 'href="/calendar?kind=cleanup"' in page
+    cleanup = client.get("/calendar?kind=cleanup").data.decode().replace("&amp;", "&")
+    assert "http://localhost/calendar/all.ics?lang=zh&kind=cleanup" in cleanup.replace(
+        "?kind=cleanup&lang=zh", "?lang=zh&kind=cleanup"
+    )
 
 
 def test_subscribe_panels_on_directory_pages(client, seeded):

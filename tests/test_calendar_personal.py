@@ -72,7 +72,7 @@ def test_switching_the_link_off_makes_it_404(client, auth, make_user, make_calen
     token = make_calendar_token(user)
     secret = token.token
     auth.login(user)
-    client.post("/calendar/mine/revoke")
+    client.post("/calendar/mine/revoke", data={"confirmed": "yes"})
     assert live_tokens(user) == []
     assert client.get(f"/calendar/me/{secret}.ics").status_code == 404
     assert "生成我的日历链接" in client.get("/calendar/mine").data.decode()

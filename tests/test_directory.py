@@ -82,8 +82,18 @@ def test_unknown_ids_are_404_with_a_translated_page(client, auth, make_user, pat
     assert "页面不存在" in response.get_data(as_text=True)
 
 
-def test_seed_demo_is_idempotent(runner):
-    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+def test_seed_demo_is_idempotent_and_says_what_it_loads(runner):
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0
+    lines = first.output.splitlines()
+    # Progress while it works, in the order the seeders run, then the outcome.
+    assert [line.split(",")[0] for line in lines[:2]] == [
+        "Loading districts",
+        "Loading demo accounts…",
+    ]
+    assert any(line.startswith("Loading events") for line in lines)
+    assert any(line.startswith("Loading questions, quizzes") for line in lines)
+    assert lines[-1] == "Demo data is in place."
     counts = [
         _count(m) for m in (District, Street, Community, Department, VolunteerTeam, TeamMembership)
     ]

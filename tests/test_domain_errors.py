@@ -131,6 +131,8 @@ def test_cancelling_a_sign_up_refused_never_follows_an_off_site_next(
     places.cancel(signup, volunteer)
     db.session.commit()
     auth.login(volunteer)
-    response = client.post(f"/signups/{signup.id}/cancel", data={"next": target})
+    response = client.post(
+        f"/signups/{signup.id}/cancel", data={"next": target, "confirmed": "yes"}
+    )
     assert response.location == "/my/volunteering"
     assert [category for category, _text in _flashes(client)] == ["warning"]

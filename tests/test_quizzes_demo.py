@@ -57,3 +57,20 @@ def test_the_demo_quizzes_can_be_played(seeded, client):
     assert prize.seed_hash in page
     live = db.session.scalar(db.select(LiveRound))
     assert client.get(f"/live/{live.pin}").status_code == 200
+
+
+def test_the_national_day_quiz_closes_after_national_day_and_another_quiz_is_open(seeded):
+    from datetime import datetime, timedelta
+
+    from planner.quizzes.attempts import is_open
+    from planner.timeutil import from_local, to_local, utcnow
+
+    live_quiz = db.session.scalar(db.select(Quiz).where(Quiz.title == LIVE_TITLE))
+    gala_year = to_local(live_quiz.event.starts_at).year
+    # (the seeded snapshot moves every time forward by the seconds since it was taken)
+    assert abs(live_quiz.closes_at - from_local(datetime(gala_year, 10, 8))) < timedelta(hours=1)
+    assert live_quiz.opens_at < live_quiz.event.starts_at
+    # Whatever day the demo is loaded, residents find quizzes to play.
+    open_titles = {q.title for q in db.session.scalars(db.select(Quiz)) if is_open(q, utcnow())}
+    assert {ONLINE_TITLE, PRIZE_TITLE} <= open_titles
+    assert LIVE_TITLE not in open_titles

@@ -139,7 +139,7 @@ def test_a_skipped_question_does_not_count(app, client, auth, make_question, mak
     phone.post(f"/live/{round_.pin}/answer", data={"option": _option(first, "正确选项")})
     client.post(f"/quizzes/live/{round_.id}/skip")
     assert phone.get(f"/live/{round_.pin}/state").json["index"] == 1
-    client.post(f"/quizzes/live/{round_.id}/end")
+    client.post(f"/quizzes/live/{round_.id}/end", data={"confirmed": "yes"})
     attempt = db.session.scalar(db.select(Attempt))
     assert (attempt.score, attempt.max_score) == (0.0, 1.0)
 
@@ -244,7 +244,7 @@ def test_skipping_after_a_reveal_keeps_the_revealed_answers(
     phone.post(f"/live/{round_.pin}/answer", data={"option": _option(first, "正确选项")})
     client.post(f"/quizzes/live/{round_.id}/next")  # reveal
     client.post(f"/quizzes/live/{round_.id}/skip")  # on to the second question
-    client.post(f"/quizzes/live/{round_.id}/end")
+    client.post(f"/quizzes/live/{round_.id}/end", data={"confirmed": "yes"})
     attempt = db.session.scalar(db.select(Attempt))
     assert (attempt.score, attempt.max_score) == (1.0, 2.0)
 

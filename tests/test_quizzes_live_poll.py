@@ -67,7 +67,8 @@ def live_round(app, client, auth, make_user, make_question, make_quiz):
 
 
 def _host(client, round_, action: str) -> None:
-    assert client.post(f"/quizzes/live/{round_.id}/{action}").status_code == 302
+    confirmed = {"confirmed": "yes"}  # ending asks first (tests/test_confirmations.py)
+    assert client.post(f"/quizzes/live/{round_.id}/{action}", data=confirmed).status_code == 302
 
 
 def _version(round_id: int) -> int:

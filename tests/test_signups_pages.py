@@ -19,6 +19,7 @@ from planner.signups.models import SeatBooking, Signup, SignupStatus
 from planner.timeutil import utcnow
 from tests.conftest import PASSWORD
 
+CONFIRMED = {"confirmed": "yes"}
 SHIFT_LOOP = "{% for shift in event.shifts %}{% include 'events/_shift_actions.html' %}{% endfor %}"
 
 
@@ -50,7 +51,7 @@ def test_signing_up_takes_one_page_and_one_button(client, auth, make_user, make_
     signup = db.session.scalar(db.select(Signup).where(Signup.user_id == user.id))
     assert signup.status is SignupStatus.CONFIRMED
     assert f"/signups/{signup.id}/cancel" in client.get(path).get_data(as_text=True)
-    assert client.post(f"/signups/{signup.id}/cancel").status_code == 302
+    assert client.post(f"/signups/{signup.id}/cancel", data=CONFIRMED).status_code == 302
     assert db.session.get(Signup, signup.id).status is SignupStatus.CANCELLED
 
 
@@ -116,8 +117,8 @@ def test_a_volunteer_cannot_cancel_someone_elses_signup(
     event = make_event(shifts=(("清扫", 5),))
     signup = sign_up(event.shifts[0], make_user("甲"))
     auth.login(make_user("乙"))
-    assert client.post(f"/signups/{signup.id}/cancel").status_code == 403
-    assert client.post("/signups/9999/cancel").status_code == 404
+    assert client.post(f"/signups/{signup.id}/cancel", data=CONFIRMED).status_code == 403
+    assert client.post("/signups/9999/cancel", data=CONFIRMED).status_code == 404
 
 
 def test_the_shift_partial_shows_places_and_the_users_waitlist_position(
@@ -347,7 +348,8 @@ def test_an_organiser_cancels_from_the_roster_and_returns_to_it(
     signup = sign_up(event.shifts[0], make_volunteers(1)[0])
     auth.login(organiser)
     response = client.post(
-        f"/signups/{signup.id}/cancel", data={"next": f"/events/{event.id}/roster"}
+        f"/signups/{signup.id}/cancel",
+        data={"next": f"/events/{event.id}/roster", "confirmed": "yes"},
     )
     assert response.location.endswith(f"/events/{event.id}/roster")
     assert db.session.get(Signup, signup.id).status is SignupStatus.CANCELLED

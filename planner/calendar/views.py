@@ -25,6 +25,7 @@ from markupsafe import Markup
 from planner import organisations
 from planner.calendar import cache, ics, services
 from planner.calendar.forms import ReminderForm
+from planner.confirmations import ask_first
 from planner.events.models import EventKind
 from planner.extensions import db, limiter
 from planner.urls import public_base_url, public_url
@@ -196,8 +197,14 @@ def personal_feed(token: str):
 @bp.get("/calendar")
 def index():
     directory = services.feed_directory()
+    try:  # ?kind= picks the kind every feed link on the page keeps; a bad value picks none
+        kind = services.parse_kind(request.args.get("kind"))
+    except ValueError:
+        kind = None
     return render_template(
         "calendar/index.html",
+        kind=kind,
+        kind_values={"kind": kind.value} if kind else {},
         districts=directory.districts,
         departments=directory.departments,
         teams=directory.teams,
@@ -230,6 +237,17 @@ def regenerate_token():
 @bp.post("/calendar/mine/revoke")
 @login_required
 def revoke_token():
+    page = ask_first(
+        _("Switch your calendar link off?"),
+        _(
+            "The link stops working at once in every calendar app that uses it; to subscribe"
+            " again you make a new link."
+        ),
+        _("Yes, switch it off"),
+        url_for("calendar.mine"),
+    )
+    if page is not None:
+        return page
     if services.revoke_token(current_user) is not None:
         db.session.commit()
         flash(_("Your calendar link has been switched off."), "success")

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from planner import organisations, permissions
 from planner.directory import services as directory_services
-from planner.events import queries
+from planner.events import queries, timing
 from planner.events.kinds import KINDS, STATUS_BADGES, STATUS_LABELS
 from planner.timeutil import to_local
 
@@ -47,6 +47,9 @@ def campaign_choices() -> list:
 
 def team_choices(blank: str) -> list:
     return [(None, blank)] + [(t.id, t.name) for t in directory_services.active_teams()]
+
+
+bp.add_app_template_global(timing.took_place, "took_place")
 
 
 @bp.app_template_global()

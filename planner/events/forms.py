@@ -163,7 +163,7 @@ class HostForm(Form):
         choices=[(HostRole.COHOST.value, _l("Co-host")), (HostRole.HOST.value, _l("Host"))],
         default=HostRole.COHOST.value,
     )
-    submit = SubmitField(_l("Add host"))
+    submit = SubmitField(_l("Add co-host"))
 
 
 class ProgrammeItemForm(Form):

@@ -152,18 +152,24 @@ def listing_page(filters: ListingFilter, page: int = 1, per_page: int = PER_PAGE
 
 @dataclass(frozen=True)
 class FilterOptions:
-    """The (value, label) pairs each filter offers, without the blank "all" choice."""
+    """The (value, label) pairs each filter offers, without the blank "all" choice; a street or
+    community also carries its district (and street) as ``data-`` attributes, for
+    ``static/js/filters.js``."""
 
     districts: list[tuple[int, str]]
-    streets: list[tuple[int, str]]
-    communities: list[tuple[int, str]]
+    streets: list[tuple]
+    communities: list[tuple]
     campaigns: list[tuple[int, str]]
     hosts: list[tuple[str, str]]
 
 
-def filter_options(picked_host=None) -> FilterOptions:
+def filter_options(
+    picked_host=None, district: int | None = None, street: int | None = None
+) -> FilterOptions:
     """Places, campaigns and hosts to filter by; ``picked_host`` is offered even when it is of a
-    kind not listed (a team's page links to the listing with its team)."""
+    kind not listed (a team's page links to the listing with its team). The places narrow each
+    other: a picked district offers only its streets and communities, a picked street only its
+    communities."""
     # Plain columns, not ORM objects: at a city's size these lists hold thousands of names.
     communities = db.session.execute(
         db.select(Community.id, Community.name, Street.id, Street.name, District.id, District.name)
@@ -172,8 +178,12 @@ def filter_options(picked_host=None) -> FilterOptions:
         .where(Community.archived_at.is_(None))
         .order_by(Community.name)
     ).all()
-    streets = {row[2]: row[3] for row in communities}
     districts = {row[4]: row[5] for row in communities}
+    if district is not None:
+        communities = [row for row in communities if row[4] == district]
+    streets = {row[2]: (row[3], row[4]) for row in communities}
+    if street is not None and street in streets:
+        communities = [row for row in communities if row[2] == street]
     campaigns = db.session.execute(
         db.select(Campaign.id, Campaign.name)
         .where(Campaign.status != CampaignStatus.DRAFT)
@@ -181,8 +191,14 @@ def filter_options(picked_host=None) -> FilterOptions:
     ).all()
     return FilterOptions(
         districts=sorted(districts.items(), key=lambda d: d[1]),
-        streets=sorted(streets.items(), key=lambda s: s[1]),
-        communities=[(row[0], row[1]) for row in communities],
+        streets=[
+            (ident, name, {"data-district": district_id})
+            for ident, (name, district_id) in sorted(streets.items(), key=lambda s: s[1][0])
+        ],
+        communities=[
+            (row[0], row[1], {"data-district": row[4], "data-street": row[2]})
+            for row in communities
+        ],
         campaigns=[tuple(row) for row in campaigns],
         hosts=_host_options(picked_host),
     )

@@ -81,11 +81,15 @@ def new():
         form.ends_at.data = (start + timedelta(hours=2)).replace(tzinfo=None)
         if (campaign_id := request.args.get("campaign", type=record_id)) is not None:
             form.campaign_id.data = campaign_id
+        if choices[0].organisation_kind == "community":  # the host offered first
+            form.community_id.data = choices[0].id
     if form.validate_on_submit():
+        host = organisations.from_key(form.host.data)
+        details = form.details()
+        if details.community_id is None and getattr(host, "organisation_kind", "") == "community":
+            details.community_id = host.id  # a community's own event is held there by default
         try:
-            event = services.create_event(
-                current_user, form.details(), organisations.from_key(form.host.data)
-            )
+            event = services.create_event(current_user, details, host)
         except DomainError as exc:
             show_on_form(form, exc, "title")
         else:
@@ -221,7 +225,8 @@ def cancel(event_id: int):
             db.session.commit()
             flash(_("The event is cancelled; everyone signed up will be told."), "success")
             return redirect(url_for("events.manage", event_id=event.id))
-    return render_template("events/cancel.html", form=form, event=event)
+    told = len(workflow.participants(event))
+    return render_template("events/cancel.html", form=form, event=event, told=told)
 
 
 @bp.post("/events/<int:event_id>/duplicate")

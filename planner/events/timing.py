@@ -8,14 +8,16 @@ while its hours are refused, nor hours credited for an event that could not yet 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
+from planner.events.models import Event, EventStatus, Shift
 from planner.timeutil import utcnow
-
-if TYPE_CHECKING:
-    from planner.events.models import Event, Shift
 
 
 def has_ended(item: Event | Shift, now: datetime | None = None) -> bool:
     """Whether an event or a shift has ended by ``now`` (its end time has been reached)."""
     return item.ends_at <= (now or utcnow())
+
+
+def took_place(event: Event, now: datetime | None = None) -> bool:
+    """An event that was not cancelled and has ended (completed, or published and over)."""
+    return event.status in (EventStatus.PUBLISHED, EventStatus.COMPLETED) and has_ended(event, now)

@@ -22,8 +22,10 @@ from planner.events.campaigns import CampaignDetails, save_campaign
 from planner.events.kinds import KINDS
 from planner.events.listing import ListingFilter, filter_options, listing_page
 from planner.events.models import Campaign, CampaignStatus, EventKind
+from planner.events.timing import took_place
 from planner.exceptions import DomainError
 from planner.extensions import db, requested_page
+from planner.inputs import record_id
 from planner.quizzes import services as quiz_services
 from planner.signups import reports as signup_reports
 from planner.timeutil import to_local
@@ -34,7 +36,11 @@ from planner.timeutil import to_local
 def _filter_form() -> tuple[forms.EventFilterForm, ListingFilter]:
     form = forms.EventFilterForm(request.args)
     picked_host = organisations.from_key(request.args.get("host"))
-    options = filter_options(picked_host)
+    options = filter_options(
+        picked_host,
+        district=request.args.get("district", type=record_id),
+        street=request.args.get("street", type=record_id),
+    )
     # An empty value, not "None": a filter left at "All" stays out of the address.
     blank = [("", _("All"))]
     form.district.choices = blank + options.districts
@@ -62,6 +68,48 @@ def _filter_form() -> tuple[forms.EventFilterForm, ListingFilter]:
     return form, filters
 
 
+# The listing's place and campaign filters, narrowest first, and the feed scope of each.
+_FEED_SCOPES = (
+    ("community", "communities"),
+    ("street", "streets"),
+    ("district", "districts"),
+    ("campaign", "campaigns"),
+)
+
+
+def _listing_feed(form: forms.EventFilterForm, filters: ListingFilter) -> dict:
+    """The calendar feed of what the list shows, as far as a feed can hold it (one place or
+    campaign, and a kind), with a note when the list's other filters are not part of it."""
+    values: dict = {"kind": filters.kind.value} if filters.kind else {}
+    endpoint, names, followed = "calendar.all_feed", [], set()
+    for field, scope in _FEED_SCOPES:
+        ident = getattr(filters, field)
+        if ident:
+            endpoint = "calendar.scope_feed"
+            values.update(scope=scope, item_id=ident)
+            names.append(
+                next((str(c[1]) for c in getattr(form, field).choices if c[0] == ident), "")
+            )
+            followed.add(field)
+            break
+    if filters.kind:
+        names.append(str(KINDS[filters.kind].label))
+    left_out = (filters.campaign and "campaign" not in followed) or any(
+        (filters.host, filters.when, filters.date_from, filters.date_to, filters.q, filters.past)
+    )
+    name = " · ".join(n for n in names if n)
+    note = None
+    if left_out and name:
+        note = _(
+            "This calendar holds every event of %(name)s; the list's other filters (dates, host,"
+            " search, past events) are not part of it.",
+            name=name,
+        )
+    elif left_out:
+        note = _("This calendar holds all events, not only those filtered here.")
+    return {"endpoint": endpoint, "params": values, "name": name, "note": note}
+
+
 @bp.get("/events")
 @pagecache.cached_for_visitors(queries.events_version)
 def listing():
@@ -70,6 +118,7 @@ def listing():
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
         "events/list.html",
+        feed=_listing_feed(form, filters),
         form=form,
         page=page,
         args=args,
@@ -94,6 +143,7 @@ def detail(event_id: int):
         my_booking=signup_reports.my_seats_for(event) if event.seats_capacity else None,
         dishes=banquet_services.dishes_link(event, current_user),
         event_quizzes=quiz_services.quizzes_for_event(event),
+        turnout=signup_reports.turnout(event) if took_place(event) else None,
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from planner.directory.models import Community, Department
 from planner.events.models import Event
@@ -22,7 +22,7 @@ from planner.quizzes.models import (
     QuizQuestion,
     Selection,
 )
-from planner.timeutil import utcnow
+from planner.timeutil import from_local, to_local, utcnow
 
 ONLINE_TITLE = "移风易俗知识问答"
 PRIZE_TITLE = "移风易俗有奖竞猜"
@@ -101,6 +101,8 @@ def _seed_online_quiz(ordered: list[Question], now) -> Quiz:
         [q for q in ordered if q.difficulty is not Difficulty.HARD][::3][:10],
         title_en="Customs-reform knowledge quiz",
         description="十道题，了解婚事新办、丧事简办、文明祭扫和社区文明公约。每题答完即可看到答案解析。",
+        description_en="Ten questions on new-style weddings, simple funerals, civilised"
+        " tomb-sweeping and the community convention. Each answer is explained at once.",
         opens_at=now - timedelta(days=1),
         closes_at=now + timedelta(days=60),
         shuffle_options=True,
@@ -124,6 +126,9 @@ def _seed_prize_quiz(now) -> Quiz:
         title_en="Customs-reform prize quiz",
         description="“移风易俗树新风 文明风尚我先行”有奖竞猜：每个分类随机抽两题，限时10分钟，"
         "得分80%以上即可参加抽奖。开奖结果可公开验证。",
+        description_en="Prize quiz of the campaign “Reform customs, set a new trend”: two random"
+        " questions from each category, ten minutes; a score of 80% or more enters the prize"
+        " draw. Anyone can check the draw's result.",
         opens_at=now - timedelta(hours=1),
         closes_at=now + timedelta(days=14),
         selection=Selection.RANDOM,
@@ -149,6 +154,11 @@ def _seed_prize_quiz(now) -> Quiz:
     return prize
 
 
+def _after_national_day(year: int):
+    """The moment the National Day holiday (1–7 October) of ``year`` is over."""
+    return from_local(datetime(year, 10, 8))
+
+
 def _seed_live_quiz(ordered: list[Question], now) -> Quiz:
     """Eight quick-fire questions at Fenghuangshan's gala, with a live round ready to host."""
     fenghuangshan = db.session.scalar(db.select(Community).where(Community.name == "凤凰山社区"))
@@ -167,9 +177,13 @@ def _seed_live_quiz(ordered: list[Question], now) -> Quiz:
         gala_questions,
         title_en="Fenghuangshan National Day gala: customs-reform quick-fire round",
         description="晚会现场快问快答：扫描大屏幕上的二维码或输入PIN码加入，答得又快又准得分更高。",
+        description_en="Quick-fire round at the gala: scan the QR code on the big screen or"
+        " type the PIN to join; quick and right answers score more.",
         event_id=gala.id if gala else None,
-        opens_at=now - timedelta(hours=1),
-        closes_at=now + timedelta(days=30),
+        # Played at the gala, open until the National Day holiday is over (the end of 7 October);
+        # the online and prize quizzes, dated from the day the demo runs, are the ones still open.
+        opens_at=gala.starts_at - timedelta(days=1) if gala else now - timedelta(hours=1),
+        closes_at=_after_national_day(to_local(gala.starts_at if gala else now).year),
         speed_bonus=True,
         attempts_allowed=1,
         feedback=FeedbackPolicy.END,

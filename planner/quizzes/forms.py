@@ -128,6 +128,9 @@ class QuizForm(Form):
     description = TextAreaField(
         _l("Description"), filters=[strip], validators=[Optional(), length(4000)]
     )
+    description_en = TextAreaField(
+        _l("Description in English"), filters=[strip], validators=[Optional(), length(4000)]
+    )
     owner = SelectField(_l("Organised by"), validators=[required()])
     # Which events may be chosen is the server's rule (``services.link_event``), with its message.
     event_id = SelectField(_l("Event"), coerce=int, default=0, validate_choice=False)

@@ -11,13 +11,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
+from planner.confirmations import ask_first
 from planner.errors import domain_errors_go_to
 from planner.extensions import db, limiter
 from planner.inputs import record_id
 from planner.quizzes import live
 from planner.quizzes.blueprint import bp, load_quiz, player_token
 from planner.quizzes.forms import LiveRoundForm, NicknameForm
-from planner.quizzes.models import LiveRound
+from planner.quizzes.models import LivePhase, LiveRound
 from planner.timeutil import utcnow
 from planner.urls import public_url
 
@@ -78,7 +79,7 @@ def live_create(quiz_id: int):
 def live_host(round_id: int):
     round_ = _hosted_round(round_id)
     join_url = public_url("quizzes.live_play", pin=round_.pin)
-    qr = Markup(segno.make(join_url, error="m").svg_inline(scale=6, border=2))  # noqa: S704 (segno's own SVG)
+    qr = Markup(segno.make(join_url, error="m").svg_inline(border=2, omitsize=True))  # noqa: S704 (segno's own SVG)
     return render_template(
         "quizzes/live_host.html",
         round=round_,
@@ -99,6 +100,19 @@ def live_host_state(round_id: int):
 @domain_errors_go_to("quizzes.live_host", "round_id")
 def live_control(round_id: int, action: str):
     round_ = _hosted_round(round_id)
+    finished = round_.phase is LivePhase.FINISHED
+    if action == "end" and not finished and request.accept_mimetypes.best != "application/json":
+        page = ask_first(
+            _("End the live round?"),
+            _(
+                "No more questions can be asked in this round: every player's score is saved as"
+                " it stands, and the round cannot be started again."
+            ),
+            _("Yes, end the round"),
+            url_for("quizzes.live_host", round_id=round_.id),
+        )
+        if page is not None:
+            return page
     if action == "next":
         live.advance(current_user, round_)
     elif action == "skip":

@@ -237,6 +237,7 @@ def _copy_settings(form: QuizForm, quiz: Quiz, owner, prize_rules: bool) -> None
     """The form's settings onto the quiz; the prize rules only while they may change."""
     quiz.title, quiz.title_en = form.title.data, form.title_en.data or ""
     quiz.description = form.description.data or ""
+    quiz.description_en = form.description_en.data or ""
     quiz.owner = owner
     quiz.published = form.published.data
     quiz.opens_at = from_local(form.opens_at.data) if form.opens_at.data else None

@@ -133,6 +133,7 @@ class Quiz(OrganisationRef, db.Model):
     title: Mapped[str] = mapped_column(String(120))
     title_en: Mapped[str] = mapped_column(String(200), default="")
     description: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="", server_default="")
     event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id"), index=True)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
     street_id: Mapped[int | None] = mapped_column(ForeignKey("street.id"), index=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort
 from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from planner import permissions
@@ -30,6 +31,12 @@ def status_label(status: SignupStatus) -> str:
 def fmt_hours(minutes: int) -> str:
     """Minutes as hours with up to two decimals (2.25)."""
     return format_decimal(minutes / 60, format="#,##0.##")
+
+
+@bp.app_template_filter("hours")
+def hours_with_unit(minutes: int) -> str:
+    """Hours as people read them, always with their unit (2.25 小时 / 2.25 h): ``minutes|hours``."""
+    return _("%(hours)s h", hours=fmt_hours(minutes or 0))
 
 
 @bp.app_context_processor

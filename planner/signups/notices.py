@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 from typing import Protocol
 
 from flask import current_app
-from flask_babel import force_locale, format_datetime
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
@@ -20,6 +20,7 @@ from planner import signals
 from planner.accounts.models import User
 from planner.events.models import Event, EventStatus, Shift
 from planner.extensions import db
+from planner.i18n import format_local_datetime
 from planner.notifications import services as notifications
 from planner.signups.models import SeatBooking, Signup, SignupStatus
 from planner.timeutil import from_local, to_local, utcnow
@@ -49,7 +50,7 @@ def _notify(user: User, key: str, make: Callable[[], tuple[str, str]]) -> None:
 
 
 def _when(starts_at) -> str:
-    return format_datetime(starts_at, "short")
+    return format_local_datetime(starts_at, "long")
 
 
 # ---------------------------------------------------------------- shifts

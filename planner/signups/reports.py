@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from flask import g
 from flask_login import current_user
-from sqlalchemy import Select
+from sqlalchemy import Select, func
 from sqlalchemy.orm import joinedload, selectinload
 
 from planner import organisations, permissions
@@ -20,6 +20,7 @@ from planner.events.scopes import events_of
 from planner.extensions import db
 from planner.signups.models import (
     ACTIVE_STATUSES,
+    PLACE_STATUSES,
     CorrectionStatus,
     HoursCorrection,
     SeatBooking,
@@ -172,7 +173,12 @@ def my_volunteering(user: User, now: datetime | None = None) -> MyVolunteering:
     """A volunteer's sign-ups, seats and hours, in four queries whatever their number."""
     now = now or utcnow()
     rows = _signups_with_positions(user)
-    upcoming = [(s, p) for s, p in rows if s.shift.ends_at >= now and s.status in ACTIVE_STATUSES]
+    # A cancelled sign-up for a shift still to come stays under upcoming, marked cancelled.
+    upcoming = [
+        (s, p)
+        for s, p in rows
+        if s.shift.ends_at >= now and s.status in (*ACTIVE_STATUSES, SignupStatus.CANCELLED)
+    ]
     past = [(s, p) for s, p in reversed(rows) if (s, p) not in upcoming]
     pending = _pending_correction_ids(user)
     records = _service_minutes(user)
@@ -267,6 +273,30 @@ def participants(event: Event) -> list[User]:
             .order_by(User.id)
         )
     )
+
+
+@dataclass(frozen=True)
+class Turnout:
+    """How many came to an event that took place: volunteers recorded as present (checked in or
+    attended), volunteers who held a place, and audience seats booked."""
+
+    came: int
+    signed_up: int
+    seats: int
+
+
+def turnout(event: Event) -> Turnout:
+    """The turnout of ``event``, in one query."""
+    present = db.or_(Signup.status == SignupStatus.ATTENDED, Signup.checked_in_at.is_not(None))
+    came, signed_up = db.session.execute(
+        db.select(
+            func.count(Signup.id).filter(present),
+            func.count(Signup.id).filter(Signup.status.in_(PLACE_STATUSES)),
+        )
+        .join(Shift, Shift.id == Signup.shift_id)
+        .where(Shift.event_id == event.id)
+    ).one()
+    return Turnout(came=came, signed_up=signed_up, seats=event.seats_confirmed)
 
 
 def personal_events(user: User) -> Select:

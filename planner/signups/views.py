@@ -24,11 +24,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from planner import permissions
+from planner.confirmations import ask_first
 from planner.errors import domain_errors_go_back_to, domain_errors_go_to, show_on_form
 from planner.events.models import Event
 from planner.events.queries import load_event
 from planner.exceptions import DomainError
 from planner.extensions import db, limiter_address
+from planner.i18n import format_local_datetime
 from planner.signups import (  # noqa: F401  (the other view modules: their routes)
     attendance,
     bookings,
@@ -81,8 +83,40 @@ def sign_up(shift_id: int):
 @domain_errors_go_to("signups.mine")
 def cancel(signup_id: int):
     signup = load_signup(signup_id)
-    if signup.user_id != current_user.id:
+    own = signup.user_id == current_user.id
+    if not own:
         managed_event(signup.shift.event_id)
+    shift = signup.shift
+    facts = dict(
+        role=shift.role,
+        event=shift.event.title,
+        when=format_local_datetime(shift.starts_at, "long"),
+    )
+    question = (
+        _("Cancel your sign-up?")
+        if own
+        else _("Cancel the sign-up of %(name)s?", name=signup.user.real_name)
+    )
+    if signup.status is SignupStatus.WAITLISTED:
+        consequence = _(
+            "The place on the waitlist for %(role)s at %(event)s on %(when)s is given up;"
+            " joining again puts you at the end of the waitlist.",
+            **facts,
+        )
+    else:
+        consequence = _(
+            "The place as %(role)s at %(event)s on %(when)s is given up and goes to the first"
+            " person on the waitlist. Coming back means signing up again, if a place is free.",
+            **facts,
+        )
+    page = ask_first(
+        question,
+        consequence,
+        _("Yes, cancel the sign-up"),
+        safe_next("signups.mine"),
+    )
+    if page is not None:
+        return page
     places.cancel(signup, current_user)
     db.session.commit()
     flash(_("The sign-up is cancelled."), "info")

@@ -76,6 +76,10 @@
     set("explanation", s.phase === "reveal" ? (pick(s, "explanation") || "") : "");
     options(s);
     board(s.leaderboard);
+    if (role === "host" && s.phase === "finished") {
+      // A round that has ended cannot be started, skipped or ended again.
+      root.querySelectorAll("[data-live-control]").forEach(function (b) { b.disabled = true; });
+    }
   }
 
   function tick() {

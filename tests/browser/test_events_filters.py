@@ -23,3 +23,27 @@ def test_the_filters_fold_on_a_phone_and_open_when_one_is_set(phone, desktop):
 
     desktop.goto("/events")
     expect(desktop.locator("details.filter-more")).to_have_attribute("open", "")
+
+
+def test_picking_a_district_narrows_the_streets_and_communities(desktop):
+    desktop.goto("/events")
+    streets = desktop.locator("#street option")
+    before = streets.count()
+    desktop.get_by_label("区", exact=True).select_option(label="城阳区")
+    # At once in the browser: streets of other districts are hidden, this district's stay.
+    expect(
+        desktop.locator("#street option:not([hidden])").filter(has_text="城阳街道")
+    ).to_have_count(1)
+    assert desktop.locator("#street option[hidden]").count() > 0
+    expect(
+        desktop.locator("#community option:not([hidden])").filter(has_text="仰口路社区")
+    ).to_have_count(0)
+    expect(
+        desktop.locator("#community option:not([hidden])").filter(has_text="凤凰山社区")
+    ).to_have_count(1)
+    # And after sending the form, the server offers only the district's places.
+    desktop.locator("details.filter-more").get_by_role("button", name="查找活动").click()
+    expect(desktop.locator("#street option").filter(has_text="城阳街道")).to_have_count(1)
+    assert desktop.locator("#street option").count() < before
+    expect(desktop.locator("#community option").filter(has_text="仰口路社区")).to_have_count(0)
+    check_page(desktop)

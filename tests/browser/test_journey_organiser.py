@@ -47,6 +47,10 @@ def test_an_organiser_creates_and_publishes_an_event_with_two_shifts_on_a_phone(
     community = page.get_by_label("社区", exact=True)
     community.select_option(label=community.locator("option", has_text="仰口路社区").inner_text())
     page.get_by_label("场地").fill("社区广场")
+    # The map position is there for those who need it, folded under "More".
+    expect(page.get_by_label("纬度")).to_be_hidden()
+    page.get_by_text("更多：地图位置").click()
+    expect(page.get_by_label("纬度")).to_be_visible()
     check_page(page)
     page.get_by_role("button", name="保存").click()
 

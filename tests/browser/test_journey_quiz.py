@@ -95,3 +95,48 @@ def test_a_live_round_on_a_big_screen_with_two_phones_shows_the_answers_and_the_
     for page in players.values():
         expect(page.get_by_role("status")).to_have_text(re.compile("答对了！|答错了。"))
         check_page(page)
+
+    # Projected at 1280×720 or 1920×1080, the host screen shows the question, the answers with
+    # their counts, a QR code the back row can scan and the controls, without scrolling.
+    for width, height in PROJECTORS:
+        host.set_viewport_size({"width": width, "height": height})
+        _fits_the_projector(host, width, height)
+
+    # Ending asks once (saying no changes nothing), then the controls are off.
+    questions = []
+    host.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    host.get_by_role("button", name="结束本轮").click()
+    expect(host.get_by_role("button", name="结束本轮")).to_be_enabled()
+    host.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
+    host.get_by_role("button", name="结束本轮").click()
+    expect(host.locator('[data-field="question"]')).to_have_text(re.compile("本轮已结束"))
+    assert len(questions) == 2 and "得分" in questions[0]
+    for name in ("开始 / 下一步", "跳过本题", "结束本轮"):
+        expect(host.get_by_role("button", name=name)).to_be_disabled()
+
+
+PROJECTORS = ((1280, 720), (1920, 1080))
+_MEASURE_JS = """() => {
+  const box = (el) => { const r = el.getBoundingClientRect(); return [r.top, r.bottom, r.left, r.right]; };
+  const parts = {};
+  for (const selector of ['[data-field="question"]', '[data-field="options"] .live-count',
+                          '.live-qr svg', '.live-pin', '[data-live-control]']) {
+    parts[selector] = [...document.querySelectorAll(selector)].map(box);
+  }
+  const qr = document.querySelector('.live-qr svg').getBoundingClientRect();
+  return {scrollHeight: document.scrollingElement.scrollHeight, scrollWidth: document.scrollingElement.scrollWidth,
+          parts: parts, qr: Math.min(qr.width, qr.height)};
+}"""
+
+
+def _fits_the_projector(host, width: int, height: int) -> None:
+    measured = host.evaluate(_MEASURE_JS)
+    assert measured["scrollHeight"] <= height, f"{width}×{height} scrolls: {measured}"
+    assert measured["scrollWidth"] <= width, f"{width}×{height} scrolls sideways: {measured}"
+    for selector, boxes in measured["parts"].items():
+        assert boxes, f"{selector} is missing at {width}×{height}"
+        for top, bottom, left, right in boxes:
+            assert top >= 0 and bottom <= height and left >= 0 and right <= width, (
+                f"{selector} is off the screen at {width}×{height}: {(top, bottom, left, right)}"
+            )
+    assert measured["qr"] >= height / 4, f"the QR code is {measured['qr']}px at {width}×{height}"

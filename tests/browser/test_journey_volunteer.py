@@ -67,11 +67,27 @@ def test_a_new_volunteer_signs_up_in_two_taps_from_the_event_page_and_cancels(ph
     booked = page.get_by_role("listitem").filter(has_text=EVENT).filter(has_text=SHIFT)
     expect(booked).to_have_count(1)
     check_page(page)
+    # Cancelling asks once, in a dialog that says what happens; saying no changes nothing.
+    questions = []
+
+    def answer(dialog, accept):
+        questions.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda dialog: answer(dialog, accept=False))
+    booked.get_by_role("button", name="取消").click()
+    expect(booked.get_by_role("button", name="取消")).to_have_count(1)
+    page.once("dialog", lambda dialog: answer(dialog, accept=True))
     booked.get_by_role("button", name="取消").click()
     expect(page.get_by_text("报名已取消。")).to_be_visible()
+    assert len(questions) == 2 and "候补第一位" in questions[0]
     expect(
         page.get_by_role("listitem").filter(has_text=SHIFT).get_by_role("button", name="取消")
     ).to_have_count(0)
+    # The shift is still to come: it stays under upcoming, marked cancelled.
+    expect(
+        page.get_by_role("listitem").filter(has_text=EVENT).filter(has_text="已取消")
+    ).to_have_count(1)
     check_page(page)
 
 

@@ -44,3 +44,12 @@ def test_a_volunteer_without_javascript_logs_in_signs_up_and_switches_language(p
     expect(page.get_by_role("heading", level=1)).to_have_text("My volunteering")
     page.get_by_role("button", name="中文").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("我的志愿服务")
+
+    # Cancelling asks once without JavaScript too: a page that says what happens.
+    booked = page.get_by_role("listitem").filter(has_text=EVENT).filter(has_text=SHIFT)
+    booked.get_by_role("button", name="取消").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("取消你的报名？")
+    expect(page.get_by_text(re.compile("候补第一位"))).to_be_visible()
+    page.get_by_role("button", name="确认取消报名").click()
+    expect(page.get_by_text("报名已取消。")).to_be_visible()
+    expect(booked.filter(has_text="已取消")).to_have_count(1)

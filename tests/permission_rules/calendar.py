@@ -39,7 +39,17 @@ RULES = [
         data={"remind_day_before": "y"},
     ),
     Rule("calendar.regenerate_token", "POST", "/calendar/mine/link", LOGIN, 302, 302, 302, 302),
-    Rule("calendar.revoke_token", "POST", "/calendar/mine/revoke", LOGIN, 302, 302, 302, 302),
+    Rule(
+        "calendar.revoke_token",
+        "POST",
+        "/calendar/mine/revoke",
+        LOGIN,
+        302,
+        302,
+        302,
+        302,
+        data={"confirmed": "yes"},
+    ),
 ]
 
 

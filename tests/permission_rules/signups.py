@@ -170,5 +170,15 @@ RULES = [
     ),
     Rule("signups.my_data", "GET", "/my/data.json", **EVERYONE),
     Rule("signups.delete_account", "GET", "/my/account/delete", **EVERYONE),
-    Rule("signups.cancel", "POST", "/signups/{vol_signup}/cancel", LOGIN, 302, 403, 302, 302),
+    Rule(
+        "signups.cancel",
+        "POST",
+        "/signups/{vol_signup}/cancel",
+        LOGIN,
+        302,
+        403,
+        302,
+        302,
+        data={"confirmed": "yes"},
+    ),
 ]
