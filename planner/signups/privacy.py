@@ -164,6 +164,7 @@ def delete_account(user: User) -> None:
     user.nickname = ""
     user.phone = None
     user.email = None
+    user.community_id = None  # where a person lives goes with the name
     user.password_hash = ""
     user.active = False
     user.deleted_at = now
