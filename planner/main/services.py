@@ -3,9 +3,12 @@ database round trip."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from flask import url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import text
 from sqlalchemy.orm import joinedload
@@ -17,6 +20,7 @@ from planner.events.listing import ListingFilter, listing_query
 from planner.events.models import Event
 from planner.exceptions import DomainError
 from planner.extensions import db
+from planner.i18n import html_lang
 from planner.inputs import optional_id
 from planner.timeutil import local_now
 
@@ -123,6 +127,35 @@ def pick_community(user: User | None, community_id: int | None) -> Community | N
     if user is not None:
         user.community_id = community.id if community else None
     return community
+
+
+THEME_COLOUR = "#b3261e"  # the header's red (static/css/app.css --xf-red)
+
+
+def web_app_manifest(locale: str) -> dict:
+    """The web app manifest in ``locale``: the name, the 新 icon (static/icons, drawn by
+    scripts/make_icons.py) and the header's colour."""
+    icon = functools.partial(url_for, "static")
+    return {
+        "name": _("Xinfeng — civilisation campaign planner"),
+        "short_name": _("Xinfeng"),
+        "lang": html_lang(locale),
+        "start_url": url_for("main.home"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": THEME_COLOUR,
+        "icons": [
+            {"src": icon(filename="icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": icon(filename="icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {
+                "src": icon(filename="icons/icon-maskable-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+        ],
+    }
 
 
 def ping() -> None:

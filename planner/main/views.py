@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -74,6 +83,22 @@ def pick_community():
             samesite="Lax",
             secure=request.is_secure,
         )
+    return response
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for it at the root whatever the page links."""
+    return current_app.send_static_file("icons/favicon.ico")
+
+
+@bp.get("/manifest.webmanifest")
+def manifest():
+    """The web app manifest: what *Add to home screen* shows (name, icon, colours)."""
+    response = jsonify(services.web_app_manifest(str(get_locale())))
+    response.mimetype = "application/manifest+json"
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
     return response
 
 
