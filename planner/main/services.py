@@ -26,7 +26,7 @@ from planner.timeutil import local_now
 
 HOME_TEAMS = 12
 # Cards in "this week and next": a busy fortnight links on to the full listing.
-HOME_EVENTS = 12
+HOME_EVENTS = 6
 COMMUNITY_EVENTS = 6
 # The cookie that remembers a visitor's community (a member's is on the profile).
 MY_COMMUNITY_COOKIE = "my_community"
