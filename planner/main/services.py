@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -127,6 +128,12 @@ def pick_community(user: User | None, community_id: int | None) -> Community | N
     if user is not None:
         user.community_id = community.id if community else None
     return community
+
+
+@functools.cache
+def favicon_bytes(static_folder: str) -> bytes:
+    """static/icons/favicon.ico, read once."""
+    return (Path(static_folder) / "icons" / "favicon.ico").read_bytes()
 
 
 THEME_COLOUR = "#b3261e"  # the header's red (static/css/app.css --xf-red)

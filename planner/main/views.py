@@ -89,7 +89,11 @@ def pick_community():
 @bp.get("/favicon.ico")
 def favicon():
     """Browsers ask for it at the root whatever the page links."""
-    return current_app.send_static_file("icons/favicon.ico")
+    response = make_response(services.favicon_bytes(current_app.static_folder))
+    response.mimetype = "image/x-icon"
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    return response
 
 
 @bp.get("/manifest.webmanifest")
