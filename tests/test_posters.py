@@ -63,6 +63,7 @@ def test_only_published_events_have_posters(client, make_event, status):
 
 
 def test_the_share_image_is_a_chat_card_whose_code_opens_the_event(client, announced):
+    posters.SHARE_CARDS.clear()
     response = client.get(f"/events/{announced.id}/share.png")
     assert response.status_code == 200 and response.mimetype == "image/png"
     assert Image.open(io.BytesIO(response.data)).size == posters.SHARE_SIZE
@@ -71,6 +72,20 @@ def test_the_share_image_is_a_chat_card_whose_code_opens_the_event(client, annou
         f"/events/{announced.id}/share.png", headers={"If-None-Match": response.headers["ETag"]}
     )
     assert again.status_code == 304 and not again.data
+    # Drawn once: another client gets the stored card.
+    assert len(posters.SHARE_CARDS) == 1
+    assert client.get(f"/events/{announced.id}/share.png").data == response.data
+    posters.SHARE_CARDS.clear()
+
+
+def test_an_edit_draws_the_share_image_again(client, announced):
+    before = client.get(f"/events/{announced.id}/share.png")
+    announced.title = "凤凰山社区元宵晚会"
+    announced.updated_at = announced.updated_at.replace(year=announced.updated_at.year + 1)
+    db.session.commit()
+    after = client.get(f"/events/{announced.id}/share.png")
+    assert after.headers["ETag"] != before.headers["ETag"] and after.data != before.data
+    posters.SHARE_CARDS.clear()
 
 
 def test_the_share_image_is_drawn_in_the_kind_colour_with_the_cjk_font(app, announced):

@@ -32,13 +32,12 @@ def poster(event_id: int):
 def share_image(event_id: int):
     event = posters.poster_event(event_id) or abort(404)
     # Drawn again only when the event changes (every edit stamps updated_at) or the language does.
+    url = public_url("events.detail", event_id=event.id)
     etag = f"{event.id}-{event.updated_at.timestamp():.0f}-{get_locale()}"
     if request.if_none_match.contains(etag):
         response = make_response("", 304)
     else:
-        response = make_response(
-            posters.share_png(event, public_url("events.detail", event_id=event.id))
-        )
+        response = make_response(posters.share_card(event, url, f"{etag}|{url}"))
         response.mimetype = "image/png"
     response.set_etag(etag)
     response.cache_control.public = True

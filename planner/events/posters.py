@@ -14,6 +14,7 @@ from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from PIL import Image, ImageDraw, ImageFont
 
+from planner.cache import Store
 from planner.events import queries
 from planner.events.kinds import KINDS
 from planner.events.models import Event, EventStatus
@@ -21,6 +22,10 @@ from planner.events.models import Event, EventStatus
 # Open Graph's recommended card: 1.91:1, sharp on a phone.
 SHARE_SIZE = (1200, 630)
 DESCRIPTION_CHARACTERS = 140
+# Drawn cards, under the event's version and language: a link shared in a busy group chat is
+# fetched by many clients at once. About 60 kB each.
+SHARE_CARDS = Store("xinfeng:share:", local_entries=64)
+SHARE_CARD_SECONDS = 3600
 # Where Debian's fonts-noto-cjk puts them; fc-match finds them elsewhere.
 CJK_FONTS = {
     "regular": (
@@ -152,6 +157,15 @@ def _qr_image(url: str, size: int) -> Image.Image:
     qr.save(buffer, kind="png", scale=10, border=2)
     buffer.seek(0)
     return Image.open(buffer).convert("RGB").resize((size, size), Image.NEAREST)
+
+
+def share_card(event: Event, event_url: str, key: str) -> bytes:
+    """The share card of ``event`` from the store under ``key`` (its version), else drawn."""
+    png = SHARE_CARDS.get(key)
+    if png is None:
+        png = share_png(event, event_url)
+        SHARE_CARDS.put(key, png, SHARE_CARD_SECONDS)
+    return png
 
 
 def share_png(event: Event, event_url: str) -> bytes:
