@@ -4,6 +4,7 @@ Graph card of the event page."""
 from __future__ import annotations
 
 import io
+import os
 import re
 from pathlib import Path
 
@@ -89,7 +90,11 @@ def test_an_edit_draws_the_share_image_again(client, announced):
 
 
 def test_the_share_image_is_drawn_in_the_kind_colour_with_the_cjk_font(app, announced):
-    assert posters.has_cjk_font()  # fonts-noto-cjk is installed where the tests run
+    if not posters.has_cjk_font():
+        # make test installs fonts-noto-cjk as root, with Chromium; CI requires both.
+        if os.environ.get("PLANNER_REQUIRE_BROWSER") == "1":
+            pytest.fail("no CJK font (fonts-noto-cjk) and PLANNER_REQUIRE_BROWSER=1")
+        pytest.skip("NOTICE: no CJK font (fonts-noto-cjk): the share image's text is not checked")
     with app.test_request_context("/"):
         png = posters.share_png(announced, "https://xinfeng.example.cn/events/1")
     image = Image.open(io.BytesIO(png)).convert("RGB")
