@@ -57,6 +57,9 @@ DEFAULTS = {
     "PLANNER_CODE_NUMBER_LIMIT": "5 per hour;10 per day",
     "PLANNER_CODE_ADDRESS_LIMIT": "20 per hour;50 per day",
     "PLANNER_PUBLIC_URL": None,
+    # The CJK font file share images are drawn with; empty: Noto Sans CJK where Debian puts it,
+    # else what fontconfig finds (planner/events/posters.py).
+    "PLANNER_CJK_FONT": "",
     # Whom the privacy notice names for questions and requests (e.g. an address or a number).
     "PLANNER_PRIVACY_CONTACT": "",
     # How passwords are hashed (werkzeug's method string); only tests choose a cheaper one.

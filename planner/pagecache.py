@@ -41,10 +41,12 @@ def _anonymous_and_quiet() -> bool:
     )
 
 
-def cached_for_visitors(version: Callable[..., object]):
+def cached_for_visitors(version: Callable[..., object], vary: Callable[[], object] | None = None):
     """Serve the view's page from the cache to visitors who are not signed in.
 
-    ``version(**view_args)`` reads, in one cheap query, what changes whenever the page may change.
+    ``version(**view_args)`` reads, in one cheap query, what changes whenever the page may change;
+    ``vary()``, when given, what else of the request the page depends on (a cookie's choice),
+    parsed, so the key holds only valid values.
     """
 
     def decorator(view):
@@ -54,6 +56,8 @@ def cached_for_visitors(version: Callable[..., object]):
             if not seconds or request.method != "GET" or not _anonymous_and_quiet():
                 return view(**kwargs)
             key = f"{request.endpoint}|{get_locale()}|{request.full_path}|{version(**kwargs)}"
+            if vary is not None:
+                key += f"|{vary()}"
             body = pages.get(key)
             if body is not None:
                 return _response(body, "hit")

@@ -59,10 +59,31 @@ def _live_host(page):
     return None  # stay: reloading would only show the same question
 
 
+def _my_community(page):
+    """The home page after a visitor picked 凤凰山社区: its events, convention and teams first."""
+    page.goto("/")
+    picker = page.get_by_label("我的社区")
+    picker.select_option(
+        picker.locator("option", has_text="凤凰山社区").first.get_attribute("value")
+    )
+    page.get_by_role("button", name="看我的社区").click()
+    page.wait_for_load_state("load")
+    return "/"
+
+
+def _certificate(page):
+    """The demo volunteer's issued certificate, as their phone shows it."""
+    page.goto("/my/certificates")
+    page.get_by_role("link", name="查看并打印").first.click()
+    page.wait_for_load_state("load")
+    return None
+
+
 # (file name, path or callable(page) returning a path (None: stay), who is logged in: demo phone or
 # None[, browser context options instead of the phone's])
 PAGES = [
     ("home", "/", None),
+    ("home-community", _my_community, None),
     ("community", "/communities/{community:凤凰山社区}", None),
     ("team", "/teams/{team:精编通政志愿服务队}", None),
     ("register", "/register", None),
@@ -83,6 +104,9 @@ PAGES = [
         "/stats/communities/{community:凤凰山社区}?period=custom&from=2024-09-01&to=2024-09-30",
         "13800000003",
     ),
+    ("certificate", _certificate, "13800000011"),
+    ("certificate-a4", _certificate, "13800000011", DESKTOP),
+    ("poster", "/events/{event:仰口路社区冬季楼院大扫除}/poster", "13800000002"),
 ]
 
 

@@ -151,3 +151,75 @@ def test_the_organiser_reviews_the_records_total_and_missing_check_ins_before_ap
     auth.login(stranger)
     assert client.get(f"/certificates/{certificate.id}/review").status_code == 403
     assert client.get("/certificates/999999/review").status_code == 404
+
+
+def _issued(client, auth, served):
+    volunteer, organiser, department, day = served
+    auth.login(volunteer)
+    _request(client, department, day)
+    auth.logout()
+    auth.login(organiser)
+    certificate = db.session.scalar(db.select(Certificate))
+    client.post(f"/certificates/{certificate.id}/issue")
+    auth.logout()
+    return db.session.get(Certificate, certificate.id)
+
+
+def test_each_record_on_a_certificate_names_its_person_in_charge_and_recorder(client, auth, served):
+    volunteer, organiser, _department, _day = served
+    certificate = _issued(client, auth, served)
+    (record,) = certificate.records
+    # The event has no creator: the organiser who confirmed the hours answers for it and wrote it.
+    assert record["person_in_charge"] == "组织者" and record["recorder"] == "组织者"
+    auth.login(volunteer)
+    page = client.get(f"/certificates/{certificate.id}").get_data(as_text=True)
+    for words in (
+        "负责人",
+        "记录人",
+        "时长（小时）",
+        "盖章处",
+        "负责人签字",
+        "贰点贰伍小时",
+        "2.25 小时",
+    ):
+        assert words in page, words
+    assert page.count("组织者") >= 2
+
+
+def test_a_certificate_issued_before_records_named_their_people_still_shows(client, auth, served):
+    volunteer = served[0]
+    certificate = _issued(client, auth, served)
+    certificate.records = [
+        {k: v for k, v in r.items() if k not in ("person_in_charge", "recorder")}
+        for r in certificate.records
+    ]
+    db.session.commit()
+    auth.login(volunteer)
+    response = client.get(f"/certificates/{certificate.id}")
+    assert response.status_code == 200 and "—" in response.get_data(as_text=True)
+
+
+def test_verify_accepts_a_number_typed_in_lower_case_or_with_spaces(client, auth, served):
+    certificate = _issued(client, auth, served)
+    for typed in (
+        certificate.number.lower(),
+        f" {certificate.number[:8]} {certificate.number[8:]}",
+    ):
+        page = client.get(f"/verify/{typed}")
+        assert page.status_code == 200 and "张*明" in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("typed", ["XF2026000001ABCDEF", "xf2026", "O0O0", "a" * 300, "%E4%B8%AD"])
+def test_an_unknown_number_says_so_and_what_to_check(client, typed):
+    response = client.get(f"/verify/{typed}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "没有出具过编号为" in page and "字母 O 与数字 0" in page
+    assert 'name="number"' in page
+
+
+def test_the_retype_box_goes_on_to_the_number_typed(client):
+    response = client.get("/verify?number=xf2026 000001abcdef")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/verify/XF2026000001ABCDEF")
+    assert client.get("/verify?number=").status_code == 302

@@ -61,6 +61,10 @@ class User(UserMixin, db.Model):
     email: Mapped[str | None] = mapped_column(String(254))
     password_hash: Mapped[str] = mapped_column(String(255), default="")
     locale: Mapped[str | None] = mapped_column(String(16))
+    # "My community", picked on the home page: its events come first there.
+    community_id: Mapped[int | None] = mapped_column(
+        ForeignKey("community.id", ondelete="SET NULL")
+    )
     active: Mapped[bool] = mapped_column(default=True)
     is_admin: Mapped[bool] = mapped_column(default=False)
     consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

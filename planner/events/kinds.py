@@ -1,7 +1,8 @@
 """Labels and icons of event kinds and statuses: the one place other features read them.
 
-Each kind's colour is its ``.kind-<value>`` rule in static/css/app.css (no inline styles: the
-content policy forbids them)."""
+Each kind's colour is here for what the server draws (the share image) and in its
+``.kind-<value>`` rule in static/css/app.css for pages (no inline styles: the content policy
+forbids them); tests/test_posters.py keeps the two the same."""
 
 from __future__ import annotations
 
@@ -16,16 +17,17 @@ from planner.events.models import EventKind, EventStatus
 class KindStyle:
     label: object  # lazily translated
     icon: str  # a symbol shown beside the label (aria-hidden)
+    colour: str  # "#rrggbb", as app.css's --kind-colour
 
 
 KINDS: dict[EventKind, KindStyle] = {
-    EventKind.CLEANUP: KindStyle(_l("Cleanup drive"), "🧹"),
-    EventKind.SHOW: KindStyle(_l("Opera and drama show"), "🎭"),
-    EventKind.BANQUET: KindStyle(_l("Neighbourhood banquet"), "🍲"),
-    EventKind.GALA: KindStyle(_l("Gala"), "🎉"),
-    EventKind.LECTURE: KindStyle(_l("Lecture"), "🎤"),
-    EventKind.QUIZ: KindStyle(_l("Prize quiz"), "❓"),
-    EventKind.SERVICE: KindStyle(_l("Volunteer service"), "🤝"),
+    EventKind.CLEANUP: KindStyle(_l("Cleanup drive"), "🧹", "#2e7d32"),
+    EventKind.SHOW: KindStyle(_l("Opera and drama show"), "🎭", "#6a1b9a"),
+    EventKind.BANQUET: KindStyle(_l("Neighbourhood banquet"), "🍲", "#bf360c"),
+    EventKind.GALA: KindStyle(_l("Gala"), "🎉", "#b3261e"),
+    EventKind.LECTURE: KindStyle(_l("Lecture"), "🎤", "#1565c0"),
+    EventKind.QUIZ: KindStyle(_l("Prize quiz"), "❓", "#00695c"),
+    EventKind.SERVICE: KindStyle(_l("Volunteer service"), "🤝", "#4e342e"),
 }
 
 STATUS_LABELS: dict[EventStatus, object] = {

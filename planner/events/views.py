@@ -13,6 +13,7 @@ from planner.errors import show_on_form
 from planner.events import (
     forms,
     manage_views,  # noqa: F401  (its routes)
+    poster_views,  # noqa: F401  (its routes)
     queries,
 )
 from planner.events.blueprint import (

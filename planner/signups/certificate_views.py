@@ -3,7 +3,7 @@ printable certificate, and the public ``/verify/<number>`` page."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -12,6 +12,7 @@ from planner.accounts.models import mask_name
 from planner.errors import domain_errors_go_to, show_on_form
 from planner.exceptions import DomainError
 from planner.extensions import db
+from planner.numerals import hours_in_capitals
 from planner.signups import attendance, certificates, forms
 from planner.signups.blueprint import bp
 from planner.urls import public_url
@@ -90,12 +91,33 @@ def certificate(certificate_id: int):
         abort(403)
     url = public_url("signups.verify", number=item.number)
     svg = attendance.checkin_qr(url).svg_inline(scale=3, dark="#000", light="#fff", omitsize=True)
-    return render_template("signups/certificate.html", certificate=item, svg=svg, verify_url=url)
+    return render_template(
+        "signups/certificate.html",
+        certificate=item,
+        svg=svg,
+        verify_url=url,
+        total_in_words=hours_in_capitals(item.total_minutes),
+    )
+
+
+@bp.get("/verify")
+def verify_form():
+    """The retype box of the page for an unknown number: on to ``/verify/<number>``."""
+    number = certificates.normalise_number(request.args.get("number", ""))
+    if not number:
+        return redirect(url_for("main.home"))
+    return redirect(url_for("signups.verify", number=number))
 
 
 @bp.get("/verify/<number>")
 def verify(number: str):
-    item = certificates.numbered(number[:40]) or abort(404)
+    item = certificates.numbered(number)
+    if item is None:
+        # Not the generic 404 page: say what to check on the paper in hand.
+        page = render_template(
+            "signups/verify_unknown.html", number=certificates.normalise_number(number)
+        )
+        return page, 404
     return render_template(
         "signups/verify.html", certificate=item, masked_name=mask_name(item.volunteer_name)
     )

@@ -85,7 +85,10 @@ def records_for(
             ServiceRecord.minutes > 0,
             ServiceRecord.event_id.in_(db.select(Event.id).where(host_condition(org))),
         )
-        .options(joinedload(ServiceRecord.signup).joinedload(Signup.shift))
+        .options(
+            joinedload(ServiceRecord.signup).joinedload(Signup.shift),
+            joinedload(ServiceRecord.recorder),
+        )
         .order_by(ServiceRecord.service_date, ServiceRecord.id)
     ).all()
     # Records written before hours waited for the service to be over may be dated today or later.
@@ -182,6 +185,9 @@ def issue(actor: User, certificate: Certificate, now: datetime | None = None) ->
             "content": r.content,
             "place": r.place,
             "minutes": r.minutes,
+            # The national rules ask each record to name who answered for it and who wrote it.
+            "person_in_charge": r.person_in_charge,
+            "recorder": r.recorder.real_name if r.recorder else "",
         }
         for r in records
     ]
@@ -261,12 +267,18 @@ def issued(certificate_id: int) -> Certificate | None:
     return _issued_where(Certificate.id == certificate_id)
 
 
+def normalise_number(typed: str) -> str:
+    """A certificate number as someone may type it: spaces and case do not matter (numbers are
+    upper case), and nothing longer than a number is looked up."""
+    return "".join(typed.split()).upper()[:40]
+
+
 def numbered(number: str) -> Certificate | None:
-    """The issued or withdrawn certificate with ``number`` (what ``/verify/<number>`` checks)."""
+    """The issued or withdrawn certificate with ``number`` as typed (what ``/verify`` checks)."""
     return db.session.scalar(
         db.select(Certificate)
         .where(
-            Certificate.number == number,
+            Certificate.number == normalise_number(number),
             Certificate.status.in_((CertificateStatus.ISSUED, CertificateStatus.WITHDRAWN)),
         )
         .options(*_shown_with())

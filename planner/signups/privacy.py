@@ -167,6 +167,7 @@ def delete_account(user: User) -> None:
     user.phone = None
     user.contact_phone, user.contact_consent = None, ""
     user.email = None
+    user.community_id = None  # where a person lives goes with the name
     user.password_hash = ""
     user.active = False
     user.deleted_at = now

@@ -74,7 +74,7 @@ def test_the_certificate_has_its_print_button_and_print_layout(admin, ids):
     admin.goto(f"/certificates/{ids['certificate']}")
     expect(admin.get_by_role("button", name="打印")).to_be_visible()
     # certificate.css applies: the QR code is sized, and printing hides the site's header.
-    assert admin.locator(".certificate .qr svg").bounding_box()["width"] > 50
+    assert admin.locator(".certificate .certificate-verify svg").bounding_box()["width"] > 50
     admin.emulate_media(media="print")
     expect(admin.locator(".site-header")).to_be_hidden()
 

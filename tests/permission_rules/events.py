@@ -75,6 +75,11 @@ RULES = [
     Rule("events.detail", "GET", "/events/{event}"),
     Rule("events.detail", "GET", "/events/{draft}", 404, 404, 404, 200, 200),
     Rule("events.detail", "GET", "/events/999999", 404, 404, 404, 404, 404),
+    # Posters announce published events, to anyone; a draft has none, even for its organisers.
+    Rule("events.poster", "GET", "/events/{event}/poster"),
+    Rule("events.poster", "GET", "/events/{draft}/poster", 404, 404, 404, 404, 404),
+    Rule("events.share_image", "GET", "/events/{event}/share.png"),
+    Rule("events.share_image", "GET", "/events/999999/share.png", 404, 404, 404, 404, 404),
     Rule("events.mine", "GET", "/events/mine", LOGIN, 403, 200, 200, 200),
     Rule("events.new", "GET", "/events/new", LOGIN, 403, 200, 200, 200),
     Rule("events.new", "POST", "/events/new", LOGIN, 403, 200, 200, 200),

@@ -158,6 +158,8 @@ RULES = [
         200,
     ),
     Rule("signups.verify", "GET", "/verify/{certificate_number}", 200, 200, 200, 200, 200),
+    Rule("signups.verify", "GET", "/verify/XF0000", 404, 404, 404, 404, 404),
+    Rule("signups.verify_form", "GET", "/verify?number=xf0000", 302, 302, 302, 302, 302),
     Rule(
         "signups.hours_report",
         "GET",
