@@ -411,3 +411,17 @@ def test_option_grades_score_with_partial_credit_and_only_then(app):
     assert score_answer(tomb, [grant, wife], None) == 1.0
     assert score_answer(tomb, [grant], None, partial=True) == 0.5
     assert score_answer(tomb, [grant, wife, father], None, partial=True) == 0.0
+
+
+def test_the_feedback_of_the_chosen_option_shows_with_the_answer(client, make_question, make_quiz):
+    question = make_question("single")
+    question.options[1].feedback = "这个选项不对：倡导婚事简办。"
+    db.session.commit()
+    quiz = make_quiz([question, make_question()], feedback="each")
+    start = client.post(f"/quizzes/{quiz.id}/start", data={"nickname": "小明"})
+    attempt_id = int(re.search(r"/attempts/(\d+)", start.location).group(1))
+    answered = client.post(
+        f"/quizzes/{quiz.id}/attempts/{attempt_id}/answer",
+        data={"position": 0, "option": [question.options[1].id]},
+    )
+    assert "这个选项不对：倡导婚事简办。" in client.get(answered.location).get_data(as_text=True)
