@@ -425,3 +425,33 @@ def test_the_feedback_of_the_chosen_option_shows_with_the_answer(client, make_qu
         data={"position": 0, "option": [question.options[1].id]},
     )
     assert "这个选项不对：倡导婚事简办。" in client.get(answered.location).get_data(as_text=True)
+
+
+def test_editing_an_imported_question_keeps_feedback_and_grades_while_its_options_stay(
+    app, auth, make_user, client
+):
+    auth.login(make_user("管理员", admin=True))
+    imports.import_drafts(None, _read("partial_credit.gift").drafts)
+    db.session.commit()
+    question = db.session.scalar(db.select(Question))
+    question.options[1].feedback = "一半对。"
+    db.session.commit()
+    form = {
+        "category_id": question.category_id,
+        "type": "single",
+        "difficulty": "easy",
+        "text": "婚事新办倡导什么？（改）",
+        "options": "*集体婚礼\n简办婚宴\n豪华婚宴",
+        "true_false": "true",
+    }
+    assert client.post(f"/quizzes/bank/{question.id}/edit", data=form).status_code == 302
+    db.session.expire_all()
+    assert [(o.weight, o.feedback) for o in db.session.get(Question, question.id).options] == [
+        (100, ""),
+        (50, "一半对。"),
+        (0, ""),
+    ]
+    form["options"] = "集体婚礼\n*简办婚宴\n豪华婚宴"  # another option is right now: the app's rule
+    assert client.post(f"/quizzes/bank/{question.id}/edit", data=form).status_code == 302
+    db.session.expire_all()
+    assert [o.weight for o in db.session.get(Question, question.id).options] == [None] * 3

@@ -142,7 +142,11 @@ def _text(raw: str, default: str = "moodle") -> tuple[str, str]:
     Moodle's own format when it holds tags) is reduced to its text, Markdown rendered first."""
     marker = _MARKER.match(raw)
     fmt = marker.group(1).lower() if marker else default
-    text = _unescape(raw[marker.end() :] if marker else raw)
+    raw = raw[marker.end() :] if marker else raw
+    if fmt in ("moodle", "plain") and not looks_like_html(raw):
+        # A line's indentation in the file is layout: Moodle shows these formats without it.
+        raw = "\n".join(line.strip() for line in raw.split("\n"))
+    text = _unescape(raw)
     if fmt == "html" or (fmt == "moodle" and looks_like_html(text)):
         text = html_to_text(text)
     elif fmt == "markdown":
