@@ -455,3 +455,18 @@ def test_editing_an_imported_question_keeps_feedback_and_grades_while_its_option
     assert client.post(f"/quizzes/bank/{question.id}/edit", data=form).status_code == 302
     db.session.expire_all()
     assert [o.weight for o in db.session.get(Question, question.id).options] == [None] * 3
+
+
+def test_a_moodle_category_description_is_listed_and_not_taken_for_an_english_name(app):
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<quiz>\n'
+        '<question type="category"><category><text>$course$/Iota/Kappa</text></category>\n'
+        '<info format="markdown"><text>This is Kappa category for test</text></info></question>\n'
+        '<question type="truefalse"><questiontext format="html"><text>T?</text></questiontext>\n'
+        '<answer fraction="100"><text>true</text></answer>'
+        '<answer fraction="0"><text>false</text></answer></question>\n</quiz>\n'
+    )
+    parsed = imports.read_file("kappa.xml", xml.encode())
+    (draft,) = parsed.drafts
+    assert (draft.category, draft.category_en) == ("Kappa", "")
+    assert [(s.line, s.message) for s in parsed.skipped] == [(3, moodle_xml.CATEGORY_INFO)]

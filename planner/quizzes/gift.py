@@ -14,7 +14,13 @@ from planner.exceptions import DomainError
 from planner.quizzes import bank, intake
 from planner.quizzes.bank import OptionDraft, QuestionDraft
 from planner.quizzes.models import QuestionType
-from planner.quizzes.richtext import html_to_text, looks_like_html, markdown_to_text, text_to_html
+from planner.quizzes.richtext import (
+    has_media,
+    html_to_text,
+    looks_like_html,
+    markdown_to_text,
+    text_to_html,
+)
 
 BLANK = "＿＿"  # where a missing-word question's answer goes, kept visible in the text
 _MARKER = re.compile(r"^\s*\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
@@ -26,6 +32,7 @@ SKIP_ESSAY = _l("An essay question (empty answers) is not supported: skipped.")
 SKIP_NUMERIC = _l("A numerical question ({#…}) is not supported: skipped.")
 SKIP_MATCHING = _l("A matching question (… -> …) is not supported: skipped.")
 SKIP_NO_FULL_ANSWER = _l("No answer of this fill-in question is fully right: skipped.")
+MEDIA_DROPPED = _l("An image or other media in a text is not kept.")
 
 
 def _dropped_zero(answer: str):
@@ -228,6 +235,8 @@ def _question(block: str, category: str, line: int, parsed: intake.Parsed) -> Qu
         raise NoCategory()
     if len(category) > intake.CATEGORY_MAX:
         raise LongCategory()
+    if has_media(text):
+        parsed.skip(line, MEDIA_DROPPED)
     draft = QuestionDraft(
         type=kind,
         text=_text(stem_raw, "moodle")[0],

@@ -23,6 +23,7 @@ from planner.quizzes import bank, gift, intake
 from planner.quizzes.bank import OptionDraft, QuestionDraft
 from planner.quizzes.models import Difficulty, QuestionType
 from planner.quizzes.richtext import (
+    has_media,
     html_to_text,
     looks_like_html,
     markdown_to_text,
@@ -34,7 +35,6 @@ DIFFICULTY_TAG = "difficulty:"
 _MULTILANG = re.compile(
     r"<span\b(?=[^>]*\bclass=\"multilang\")[^>]*\blang=\"([^\"]+)\"[^>]*>(.*?)</span>", re.S
 )
-_MEDIA = re.compile(r"<(img|video|audio|iframe|object|embed)\b", re.I)
 UNSUPPORTED = {
     "matching": _l("A matching question is not supported: skipped."),
     "numerical": _l("A numerical question is not supported: skipped."),
@@ -51,7 +51,7 @@ def _dropped_language(language: str):
     return _l("The text in the language “%(language)s” is not kept.", language=language)
 
 
-MEDIA_DROPPED = _l("An image or other media in a text is not kept.")
+CATEGORY_INFO = _l("The category's description is not kept.")
 
 
 class NotMoodleXml(intake.UnreadableFile):
@@ -139,8 +139,8 @@ def _languages(node: Node | None, line: int, parsed: intake.Parsed) -> tuple[str
     if node is None:
         return "", ""
     markup, fmt = node.value("text"), node.attrs.get("format", "moodle_auto_format")
-    if _MEDIA.search(markup):
-        parsed.skip(line, MEDIA_DROPPED)
+    if has_media(markup):
+        parsed.skip(line, gift.MEDIA_DROPPED)
     spans = _MULTILANG.findall(markup)
     if not spans:
         return _plain(markup, fmt).strip(), ""
@@ -166,7 +166,7 @@ def read(data: bytes, default_category: str = "", parsed: intake.Parsed | None =
         qtype = node.attrs.get("type", "")
         if qtype == "category":
             category = gift.category_name(node.value("category/text")) or default_category
-            category_en = html_to_text(node.value("info/text")).strip()
+            category_en = _category_english(node, parsed)
             continue
         if qtype not in {"multichoice", "truefalse", "shortanswer"}:
             parsed.skip(node.line, UNSUPPORTED.get(qtype) or _skip_other(qtype))
@@ -180,6 +180,18 @@ def read(data: bytes, default_category: str = "", parsed: intake.Parsed | None =
                 draft.category_en = category_en
                 parsed.add(node.line, draft)
     return parsed
+
+
+def _category_english(node: Node, parsed: intake.Parsed) -> str:
+    """A category's English name: the ``en`` multilang span of its info, as written here; any
+    other info is Moodle's description of the category, which the bank has no place for."""
+    info = node.value("info/text")
+    english = [content for language, content in _MULTILANG.findall(info) if language == EN]
+    if english:
+        return html_to_text(english[0]).strip()
+    if html_to_text(info).strip():
+        parsed.skip(node.line, CATEGORY_INFO)
+    return ""
 
 
 def _fraction(node: Node) -> float:
@@ -304,8 +316,13 @@ def write(questions) -> bytes:
             ET.SubElement(ET.SubElement(element, "category"), "text").text = gift.category_path(
                 category
             )
-            info = ET.SubElement(element, "info", {"format": "plain_text"})
-            ET.SubElement(info, "text").text = question.category.name_en or ""
+            info = ET.SubElement(element, "info", {"format": "html"})
+            english = question.category.name_en
+            ET.SubElement(info, "text").text = (
+                f'<span lang="{EN}" class="multilang">{text_to_html(english)}</span>'
+                if english
+                else ""
+            )
         _write_question(quiz, question)
     ET.indent(quiz)
     return ET.tostring(quiz, encoding="utf-8", xml_declaration=True)

@@ -102,6 +102,15 @@ def markdown_to_text(source: str) -> str:
     return html_to_text(MarkdownIt("commonmark").render(source))
 
 
+_MEDIA = re.compile(r"<(img|video|audio|iframe|object|embed)\b|@@PLUGINFILE@@", re.IGNORECASE)
+
+
+def has_media(markup: str) -> bool:
+    """Whether ``markup`` shows an image or other media, or links a file of the question: the
+    text keeps none of them."""
+    return bool(_MEDIA.search(markup))
+
+
 def looks_like_html(text: str) -> bool:
     """Whether ``text`` holds a tag or an entity, which Moodle's own format would render."""
     return bool(_TAG.search(text))
