@@ -470,3 +470,18 @@ def test_a_moodle_category_description_is_listed_and_not_taken_for_an_english_na
     (draft,) = parsed.drafts
     assert (draft.category, draft.category_en) == ("Kappa", "")
     assert [(s.line, s.message) for s in parsed.skipped] == [(3, moodle_xml.CATEGORY_INFO)]
+
+
+def test_a_file_of_nothing_the_bank_takes_or_nested_without_end_is_refused_while_it_is_read(app):
+    hostile = {
+        "essays.gift": b"Q {}\n\n" * (5 * imports.MAX_ROWS + 1),
+        "essays.xml": b"<quiz>"
+        + b'<question type="essay"/>' * (5 * imports.MAX_ROWS + 1)
+        + b"</quiz>",
+        "deep.xml": b"<quiz>" + b"<a>" * 1000 + b"</a>" * 1000 + b"</quiz>",
+        "wide.xml": b"<quiz><question>" + b"<a/>" * moodle_xml.MAX_ELEMENTS + b"</question></quiz>",
+    }
+    for name, data in hostile.items():
+        with pytest.raises(imports.UnreadableFile) as refused:
+            imports.read_file(name, data, "默认")
+        assert refused.value.message == imports.TOO_MANY, name

@@ -113,34 +113,23 @@ def _unescape(text: str) -> str:
 
 
 def _find(text: str, target: str, start: int = 0) -> int:
-    """The index of the first unescaped ``target`` from ``start``, or -1."""
-    i = start
-    while i < len(text):
-        if text[i] == "\\":
-            i += 2
-            continue
-        if text.startswith(target, i):
-            return i
-        i += 1
+    """The index of the first unescaped ``target`` from ``start``, or -1 (by regular expression:
+    a character loop in Python took seconds on a 5 MB answer)."""
+    for match in re.compile(r"\\.|" + re.escape(target), re.S).finditer(text, start):
+        if not match.group().startswith("\\"):
+            return match.start()
     return -1
 
 
 def _split(text: str, markers: str) -> list[tuple[str, str]]:
     """Split at unescaped ``markers``; each part keeps the marker before it ('' for the first)."""
-    parts, current, marker, i = [], "", "", 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\" and i + 1 < len(text):
-            current += text[i : i + 2]
-            i += 2
+    parts, marker, begin = [], "", 0
+    for match in re.compile(r"\\.|[" + re.escape(markers) + "]", re.S).finditer(text):
+        if match.group().startswith("\\"):
             continue
-        if ch in markers:
-            parts.append((marker, current))
-            marker, current = ch, ""
-        else:
-            current += ch
-        i += 1
-    parts.append((marker, current))
+        parts.append((marker, text[begin : match.start()]))
+        marker, begin = match.group(), match.end()
+    parts.append((marker, text[begin:]))
     return [(m, body) for m, body in parts if m or body.strip()]
 
 
@@ -175,6 +164,8 @@ def read(text: str, default_category: str = "", parsed: intake.Parsed | None = N
         if block:
             try:
                 draft = _question("\n".join(block), category, first_line, parsed)
+            except intake.UnreadableFile:
+                raise  # the whole file is refused, not this question
             except DomainError as exc:
                 parsed.add(first_line, exc)
             else:

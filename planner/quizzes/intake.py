@@ -13,6 +13,7 @@ from planner.quizzes.bank import QuestionDraft
 
 MAX_ROWS = 2000  # questions in one file, whatever its format
 MAX_BLANK_ROWS = 1000  # blank rows tolerated between them
+MAX_SKIPPED = 5 * MAX_ROWS  # questions and parts of questions a file may leave out
 MAX_COLUMNS = 30
 MAX_BYTES = 5 * 1024 * 1024
 CATEGORY_MAX = 40
@@ -64,6 +65,8 @@ class Parsed:
         self.items.append((line, item))
 
     def skip(self, line: int, reason) -> None:
+        if len(self.skipped) == MAX_SKIPPED:  # a file of nothing but essays is no bank either
+            raise UnreadableFile(TOO_MANY)
         self.skipped.append(RowError(line, reason))
 
 

@@ -82,13 +82,22 @@ class Node:
         return node.text if node is not None else default
 
 
+# A Moodle question has some 30 elements, nested 5 deep: a file far beyond is refused as it is read.
+MAX_ELEMENTS = 50 * intake.MAX_ROWS
+MAX_DEPTH = 20
+
+
 class _Builder(xml.sax.ContentHandler):
     def __init__(self):
         super().__init__()
         self.stack: list[Node] = []
         self.root: Node | None = None
+        self.count = 0
 
     def startElement(self, name, attrs):
+        self.count += 1
+        if self.count > MAX_ELEMENTS or len(self.stack) > MAX_DEPTH:
+            raise intake.UnreadableFile(intake.TOO_MANY)
         node = Node(name, dict(attrs), self._locator.getLineNumber() if self._locator else 0)
         if self.stack:
             self.stack[-1].children.append(node)
@@ -116,11 +125,14 @@ def _tree(data: bytes) -> Node:
     return builder.root
 
 
-def _all_text(node: Node):
-    yield node.text
-    yield from node.attrs.values()
-    for child in node.children:
-        yield from _all_text(child)
+def _all_text(root: Node):
+    """Every text and attribute value of the tree (without recursion: nesting may be deep)."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        yield node.text
+        yield from node.attrs.values()
+        stack.extend(node.children)
 
 
 # ---------------------------------------------------------------- reading
@@ -173,6 +185,8 @@ def read(data: bytes, default_category: str = "", parsed: intake.Parsed | None =
             continue
         try:
             draft = _question(node, qtype, category, node.line, parsed)
+        except intake.UnreadableFile:
+            raise  # the whole file is refused, not this question
         except DomainError as exc:
             parsed.add(node.line, exc)
         else:
