@@ -119,9 +119,8 @@ def test_matching_numerical_essay_and_descriptions_are_skipped_with_their_lines(
 
 
 def test_a_file_without_category_needs_one_from_the_form(app):
-    with pytest.raises(imports.ImportFailed) as failed:
+    with pytest.raises(gift.NoCategory):
         imports.read_file("q.gift", "天空是蓝的。 {T}\n".encode(), "")
-    assert "$CATEGORY" in str(failed.value.errors[0].message)
     assert imports.parse_file("q.gift", "天空是蓝的。 {T}\n".encode(), "常识")[0].category == "常识"
 
 
@@ -381,6 +380,15 @@ def test_what_a_file_leaves_out_is_confirmed_before_anything_is_imported(
     assert confirmed.status_code == 302
     assert _count() == len(_read("moodle_docs_examples.gift", "Moodle").drafts)
     assert "UTF-8" in client.get("/quizzes/bank").get_data(as_text=True)
+
+
+def test_a_file_without_category_asks_for_one_next_to_the_form_s_field(
+    app, auth, make_user, client
+):
+    auth.login(make_user("管理员", admin=True))
+    response = _upload(client, "q.gift", "天空是蓝的。 {T}\n".encode())
+    assert response.status_code == 400 and _count() == 0
+    assert "$CATEGORY" in response.get_data(as_text=True)
 
 
 def test_a_file_with_nothing_left_out_imports_at_once_and_names_its_encoding(

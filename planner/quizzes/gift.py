@@ -78,8 +78,12 @@ class AnswerWithoutMarker(bank.InvalidQuestion):
     message = _l("Every GIFT answer starts with = (right) or ~ (wrong).")
 
 
-class NoCategory(bank.InvalidQuestion):
+class NoCategory(intake.UnreadableFile):
+    """A question with no category from the file or the form: the form's field is asked for
+    once, rather than every question of the file refused."""
+
     message = _l("Choose a category on the import form, or put a $CATEGORY: line in the file.")
+    field = "category"
 
 
 class LongCategory(bank.InvalidQuestion):
