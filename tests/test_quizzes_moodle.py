@@ -452,6 +452,8 @@ def test_editing_an_imported_question_keeps_feedback_and_grades_while_its_option
         "options": "*集体婚礼\n简办婚宴\n豪华婚宴",
         "true_false": "true",
     }
+    page = client.get(f"/quizzes/bank/{question.id}/edit").get_data(as_text=True)
+    assert "imported-parts" in page and "50%" in page and "一半对。" in page
     assert client.post(f"/quizzes/bank/{question.id}/edit", data=form).status_code == 302
     db.session.expire_all()
     assert [(o.weight, o.feedback) for o in db.session.get(Question, question.id).options] == [
