@@ -170,29 +170,33 @@ def _uploaded(form: ImportForm) -> tuple[str, bytes]:
     return name, data
 
 
+def _imported_message(parsed) -> str:
+    if parsed.encoding:
+        return _(
+            "%(count)d questions have been imported (the file was read as %(encoding)s).",
+            count=len(parsed.drafts),
+            encoding=parsed.encoding,
+        )
+    return _("%(count)d questions have been imported.", count=len(parsed.drafts))
+
+
 @bp.route("/quizzes/bank/import", methods=["GET", "POST"])
 def bank_import():
+    """Import a file; what it leaves out is shown first, with the file carried to confirm."""
     require_organiser()
     form = ImportForm()
-    errors, skipped = [], []
+    errors, preview = [], None
     status = 200
     if form.validate_on_submit():
         try:
             name, data = _uploaded(form)
             parsed = imports.read_file(name, data, form.category.data or "")
             if parsed.skipped and form.confirm.data != "1":
-                skipped = parsed.skipped
+                preview = parsed
                 form.pending.data, form.pending_name.data = imports.carry_file(data), name
                 form.confirm.data = "1"
-                return render_template(
-                    "quizzes/import.html",
-                    form=form,
-                    errors=[],
-                    skipped=skipped,
-                    parsed=parsed,
-                    columns=imports.COLUMNS,
-                )
-            imports.import_drafts(current_user, parsed.drafts)
+            else:
+                imports.import_drafts(current_user, parsed.drafts)
         except imports.ImportFailed as exc:
             db.session.rollback()
             errors = exc.errors
@@ -202,27 +206,14 @@ def bank_import():
             show_on_form(form, exc, "file")
             status = 400
         else:
-            db.session.commit()
-            count = len(parsed.drafts)
-            if parsed.encoding:
-                message = _(
-                    "%(count)d questions have been imported (the file was read as %(encoding)s).",
-                    count=count,
-                    encoding=parsed.encoding,
-                )
-            else:
-                message = _("%(count)d questions have been imported.", count=count)
-            flash(message, "success")
-            return redirect(url_for("quizzes.bank_list"))
+            if preview is None:
+                db.session.commit()
+                flash(_imported_message(parsed), "success")
+                return redirect(url_for("quizzes.bank_list"))
     elif request.method == "POST":
         status = 400
     return render_template(
-        "quizzes/import.html",
-        form=form,
-        errors=errors,
-        skipped=skipped,
-        parsed=None,
-        columns=imports.COLUMNS,
+        "quizzes/import.html", form=form, errors=errors, preview=preview, columns=imports.COLUMNS
     ), status
 
 
