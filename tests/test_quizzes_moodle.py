@@ -259,6 +259,13 @@ def test_a_bank_survives_a_moodle_xml_round_trip_english_and_difficulty_included
     assert [_shape(d) for d in parsed.drafts] == [_shape(bank.draft_of(q)) for q in originals]
     assert [d.difficulty for d in parsed.drafts] == [q.difficulty for q in originals]
     assert parsed.drafts[0].category_en == "New-style weddings"
+    # Imported through the page, the copies are the originals again.
+    known = {q.id for q in originals}
+    assert _upload(client, "bank.xml", response.data).status_code == 302
+    copies = sorted((q for q in imports.bank_questions() if q.id not in known), key=lambda q: q.id)
+    assert [(_shape(bank.draft_of(q)), q.difficulty) for q in copies] == [
+        (_shape(bank.draft_of(q)), q.difficulty) for q in originals
+    ]
 
 
 def test_the_moodle_xml_export_has_moodle_s_structure(app, make_question):
