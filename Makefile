@@ -52,7 +52,8 @@ run: install instance/secret_key compile-translations
 
 # What the tests drive besides Python: Chromium (browser tests), LibreOffice Calc (export tests),
 # khal and libical (independent calendar parsers), CJK and emoji fonts; installed with apt when
-# root, else those tests are skipped with a notice. ical.js (npm) goes into tests/calendar_js.
+# root, else those tests are skipped with a notice. ical.js and gift-pegjs (npm, independent
+# calendar and GIFT parsers) go into tests/calendar_js and tests/gift_pegjs.
 TEST_PACKAGES := chromium libreoffice-calc-nogui fonts-noto-cjk fonts-noto-color-emoji khal libical-dev pkg-config
 chromium:
 	@if [ ! -x $(CHROMIUM) ] || ! command -v soffice >/dev/null || ! command -v khal >/dev/null || ! pkg-config --exists libical 2>/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || ! fc-list 2>/dev/null | grep -qi "Noto Color Emoji"; then \
@@ -65,8 +66,9 @@ chromium:
 	fi
 	@if command -v npm >/dev/null; then \
 		[ -d tests/calendar_js/node_modules/ical.js ] || npm ci --prefix tests/calendar_js --no-audit --no-fund --silent; \
+		[ -d tests/gift_pegjs/node_modules/gift-pegjs ] || npm ci --prefix tests/gift_pegjs --no-audit --no-fund --silent; \
 	else \
-		echo "NOTICE: npm is missing, so ical.js cannot be installed; its calendar tests are skipped."; \
+		echo "NOTICE: npm is missing, so ical.js and gift-pegjs cannot be installed; their tests are skipped."; \
 	fi
 
 # One pytest worker per core; a test file stays on one worker (its module fixtures start once).

@@ -3,8 +3,8 @@
     .venv/bin/python bench/imports.py [--rows 3000000] [--questions 120000]
 
 Builds the files the bank's import was attacked with (an XLSX of millions of rows that zips to
-under a megabyte, a GIFT file of 120,000 questions, a CSV with a 200 KB field, a CSV of 200,000
-rows) and times ``imports.parse_file`` on each with the process's CPU clock. The tests import the
+under a megabyte, a GIFT file of 120,000 questions, a GIFT file of 5 MB of HTML tags, a Moodle XML
+file of 25,000 questions, a CSV with a 200 KB field, a CSV of 200,000 rows) and times ``imports.parse_file`` on each with the process's CPU clock. The tests import the
 same builders at small sizes; speed is reported here, never asserted.
 """
 
@@ -53,6 +53,22 @@ def gift_with_questions(questions: int) -> bytes:
     return ("$CATEGORY: 移风易俗\n\n" + body).encode()
 
 
+def gift_of_tags(size: int) -> bytes:
+    """One ``[html]`` question of ``size`` bytes of tags (the HTML reader's worst case)."""
+    return ("$CATEGORY: 移风易俗\n\n[html]" + "<b>x</b>" * (size // 8) + " {=a ~b}\n").encode()
+
+
+def xml_with_questions(questions: int) -> bytes:
+    """A Moodle XML file of ``questions`` true/false questions."""
+    question = (
+        '<question type="truefalse"><questiontext format="html"><text>T</text></questiontext>'
+        '<answer fraction="100"><text>true</text></answer>'
+        '<answer fraction="0"><text>false</text></answer></question>\n'
+    )
+    category = "<question type='category'><category><text>c</text></category></question>"
+    return ("<quiz>" + category + question * questions + "</quiz>").encode()
+
+
 def csv_with_rows(rows: int) -> bytes:
     line = "移风易俗,true_false,easy,文明新风,,,,true,,\n"
     return (HEADER + "\n" + line * rows).encode()
@@ -90,6 +106,9 @@ def main() -> None:
             f"GIFT, {args.questions:,} questions", "bank.gift", gift_with_questions(args.questions)
         )
         _time("GIFT, 2,000 questions", "bank.gift", gift_with_questions(2000))
+        _time("GIFT, 5 MB of HTML tags", "bank.gift", gift_of_tags(5_000_000))
+        _time("Moodle XML, 25,000 questions", "bank.xml", xml_with_questions(25_000))
+        _time("Moodle XML, 2,000 questions", "bank.xml", xml_with_questions(2000))
         _time("CSV, 200,000 rows", "bank.csv", csv_with_rows(200_000))
         _time("CSV, one 200 KB field", "bank.csv", csv_with_field(200_000))
 

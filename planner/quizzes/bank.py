@@ -81,11 +81,21 @@ def answer_matches(given: str, accepted: list[str]) -> bool:
     return bool(given) and given in {normalise_answer(a) for a in accepted}
 
 
+class BadWeights(InvalidQuestion):
+    message = _l(
+        "The options' grades do not fit the question: a single-choice question needs one option"
+        " worth 100%, a multiple-choice question right options that add up to 100%."
+    )
+    field = "options"
+
+
 @dataclass
 class OptionDraft:
     text: str
     correct: bool = False
     text_en: str = ""
+    weight: float | None = None  # percent; None: the app's rule (see default_weights)
+    feedback: str = ""
 
 
 @dataclass
@@ -95,6 +105,7 @@ class QuestionDraft:
     type: QuestionType
     text: str
     category: str = ""
+    category_en: str = ""  # a new category's English name, when a file gives one
     text_en: str = ""
     explanation: str = ""
     explanation_en: str = ""
@@ -106,6 +117,50 @@ class QuestionDraft:
 def true_false_options(answer: bool) -> list[OptionDraft]:
     (yes, yes_en), (no, no_en) = TRUE_FALSE_TEXTS
     return [OptionDraft(yes, answer, yes_en), OptionDraft(no, not answer, no_en)]
+
+
+def default_weights(qtype: QuestionType, correct: list[bool]) -> list[float]:
+    """The grade (percent) of choosing each option under the app's own rule, as Moodle writes
+    it: single choice and true/false 100 or 0; multiple choice ±100 / the number of right options
+    (scoring.score_answer's partial rule)."""
+    if qtype is not QuestionType.MULTIPLE:
+        return [100.0 if c else 0.0 for c in correct]
+    share = 100 / max(1, sum(correct))
+    return [share if c else -share for c in correct]
+
+
+def weights_of(qtype: QuestionType, options) -> list[float]:
+    """Each option's grade in percent: the one a file gave, else the app's rule."""
+    correct = [o.is_correct if hasattr(o, "is_correct") else o.correct for o in options]
+    given = [o.weight for o in options]
+    if any(w is not None for w in given):
+        return [w or 0.0 for w in given]
+    return default_weights(qtype, correct)
+
+
+def set_weights(draft: QuestionDraft, weights: list[float]) -> None:
+    """Mark the options right or wrong by their grades, keeping a grade only where it differs
+    from the app's rule, so a question written here and read back is unchanged."""
+    right = 100 if draft.type is not QuestionType.MULTIPLE else 0
+    for option, weight in zip(draft.options, weights, strict=True):
+        option.correct = weight >= right if right else weight > 0
+    defaults = default_weights(draft.type, [o.correct for o in draft.options])
+    same = all(abs(w - d) < 0.01 for w, d in zip(weights, defaults, strict=True))
+    for option, weight in zip(draft.options, weights, strict=True):
+        option.weight = None if same else round(weight, 5)
+
+
+def _check_weights(draft: QuestionDraft) -> None:
+    weights = [o.weight for o in draft.options]
+    if all(w is None for w in weights):
+        return
+    if draft.type is QuestionType.TRUE_FALSE or any(w is None or abs(w) > 100 for w in weights):
+        raise BadWeights()
+    if draft.type is QuestionType.MULTIPLE:
+        if abs(sum(w for w in weights if w > 0) - 100) > 0.1:
+            raise BadWeights()
+    elif sorted(weights)[-1] != 100 or sorted(weights)[-2:-1] == [100]:
+        raise BadWeights()
 
 
 def validate(draft: QuestionDraft) -> None:
@@ -128,6 +183,7 @@ def validate(draft: QuestionDraft) -> None:
         raise NeedsExactlyOneCorrect()
     if draft.type is QuestionType.MULTIPLE and correct < 1:
         raise NeedsACorrectOption()
+    _check_weights(draft)
 
 
 def categories() -> list[QuestionCategory]:
@@ -167,10 +223,11 @@ def archive_question(actor, question: Question) -> None:
     audit.record(actor, "archive", question)
 
 
-def get_or_create_category(name: str) -> QuestionCategory:
+def get_or_create_category(name: str, name_en: str = "") -> QuestionCategory:
+    """The category of that name, created (with ``name_en``) when there is none yet."""
     category = db.session.scalar(db.select(QuestionCategory).where(QuestionCategory.name == name))
     if category is None:
-        category = QuestionCategory(name=name)
+        category = QuestionCategory(name=name, name_en=name_en[:80])
         db.session.add(category)
         db.session.flush()
     return category
@@ -223,10 +280,27 @@ def _replace_options(question: Question, options: list[OptionDraft]) -> None:
             draft.text_en.strip(),
             draft.correct,
         )
+        row.weight, row.feedback = draft.weight, draft.feedback.strip()
         if row not in question.options:
             question.options.append(row)
     for row in existing.values():
         question.options.remove(row)
+
+
+def keep_what_the_form_hides(question: Question, draft: QuestionDraft) -> None:
+    """An edit on the form keeps each option's feedback (by position), and the options' grades
+    from Moodle while the same options stay right and wrong; otherwise the app's rule applies."""
+    if question.id is None or draft.type is QuestionType.FILL_IN:
+        return
+    old = question.options
+    for position, option in enumerate(draft.options):
+        if position < len(old):
+            option.feedback = option.feedback or old[position].feedback
+    if len(old) == len(draft.options) and all(
+        o.is_correct == d.correct for o, d in zip(old, draft.options, strict=True)
+    ):
+        for o, d in zip(old, draft.options, strict=True):
+            d.weight = o.weight
 
 
 def save_question(actor, question: Question, draft: QuestionDraft, category) -> Question:
@@ -249,6 +323,9 @@ def draft_of(question: Question) -> QuestionDraft:
         explanation=question.explanation,
         explanation_en=question.explanation_en,
         difficulty=question.difficulty,
-        options=[OptionDraft(o.text, o.is_correct, o.text_en) for o in question.options],
+        options=[
+            OptionDraft(o.text, o.is_correct, o.text_en, o.weight, o.feedback)
+            for o in question.options
+        ],
         accepted=question.answers,
     )

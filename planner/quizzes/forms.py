@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -112,11 +113,21 @@ class QuestionForm(Form):
 class ImportForm(Form):
     file = FileField(
         _l("File"),
-        validators=[FileRequired(message=_l("Choose a file."))],
         description=_l(
-            "CSV or XLSX in the template's columns, or a Moodle GIFT text file (.gift, .txt)."
+            "CSV or XLSX in the template's columns, a Moodle GIFT text file (.gift, .txt) or a"
+            " Moodle XML file (.xml)."
         ),
     )
+    category = StringField(
+        _l("Category for questions the file puts in none"),
+        filters=[strip],
+        validators=[Optional(), length(40)],
+        description=_l("GIFT files without a $CATEGORY: line, and rows with an empty category."),
+    )
+    # The file itself, carried (base64) while the organiser confirms what it leaves out.
+    pending = HiddenField()
+    pending_name = HiddenField()
+    confirm = HiddenField()
     submit = SubmitField(_l("Import"))
 
 

@@ -1,19 +1,22 @@
-"""Importing and exporting the question bank: CSV and XLSX (our template) and Moodle GIFT.
+"""Importing and exporting the question bank: CSV and XLSX (our template), Moodle GIFT
+(planner/quizzes/gift.py) and Moodle XML (planner/quizzes/moodle_xml.py).
 
-The CSV/XLSX template has one question a row and these columns (the first row is the header):
-category, type (single | multiple | true_false | fill_in), difficulty (easy | medium | hard),
-text, text_en, options and options_en (separated by ``|``), answer (the letters of the correct
-options such as ``B`` or ``A,C``; ``true``/``false`` for true/false; the accepted answers separated
-by ``|`` for fill-in), explanation, explanation_en.
+The CSV/XLSX template has one question a row and these columns (the first row is the header, in
+English or in Chinese, see HEADINGS): category, type (single | multiple | true_false | fill_in),
+difficulty (easy | medium | hard), text, text_en, options and options_en (separated by ``|``),
+answer (the letters of the correct options such as ``B`` or ``A,C``; true or false, typed in any
+of the ways TRUE_WORDS and FALSE_WORDS list, for true/false; the accepted answers separated by
+``|`` for fill-in), explanation, explanation_en. The XLSX template keeps its instructions and
+sample rows on a second sheet, which is never read.
 """
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
-import re
+import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
@@ -22,9 +25,23 @@ from sqlalchemy.orm import joinedload, selectinload
 from planner import exports
 from planner.exceptions import DomainError
 from planner.extensions import db
-from planner.inputs import has_control_characters
-from planner.quizzes import bank
+from planner.quizzes import bank, gift, moodle_xml
 from planner.quizzes.bank import OptionDraft, QuestionDraft
+from planner.quizzes.intake import (  # noqa: F401  (the names callers know this module by)
+    CONTROL,
+    MAX_BLANK_ROWS,
+    MAX_BYTES,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    TOO_LARGE,
+    TOO_MANY,
+    ImportFailed,
+    Parsed,
+    RowError,
+    UnreadableFile,
+    decode,
+    readable,
+)
 from planner.quizzes.models import Difficulty, Question, QuestionType
 
 COLUMNS = [
@@ -39,69 +56,88 @@ COLUMNS = [
     "explanation",
     "explanation_en",
 ]
+# The Chinese headings a person may type instead of the English ones.
+HEADINGS = {
+    "分类": "category",
+    "类别": "category",
+    "题型": "type",
+    "类型": "type",
+    "难度": "difficulty",
+    "题目": "text",
+    "题干": "text",
+    "题目(英文)": "text_en",
+    "英文题目": "text_en",
+    "选项": "options",
+    "选项(英文)": "options_en",
+    "英文选项": "options_en",
+    "答案": "answer",
+    "正确答案": "answer",
+    "解析": "explanation",
+    "答案解析": "explanation",
+    "解析(英文)": "explanation_en",
+    "英文解析": "explanation_en",
+}
+TYPES = {
+    "单选": "single",
+    "单选题": "single",
+    "多选": "multiple",
+    "多选题": "multiple",
+    "判断": "true_false",
+    "判断题": "true_false",
+    "填空": "fill_in",
+    "填空题": "fill_in",
+}
+DIFFICULTIES = {"易": "easy", "简单": "easy", "中": "medium", "中等": "medium", "难": "hard"}
+TRUE_WORDS = {"true", "t", "1", "yes", "y", "对", "正确", "是", "√", "✓", "✔"}
+FALSE_WORDS = {"false", "f", "0", "no", "n", "错", "错误", "否", "×", "✗", "✘", "x"}
+QUESTION_SHEETS = ("questions", "题目")
 LETTERS = "ABCDEFGH"
-MAX_ROWS = 2000  # questions in one file, whatever its format
-MAX_BLANK_ROWS = 1000  # blank rows tolerated between them
-MAX_COLUMNS = 30
-MAX_BYTES = 5 * 1024 * 1024
-TOO_LARGE = _l("The file is larger than 5 MB.")
-TOO_MANY = _l("A file may hold at most 2000 questions.")
-CONTROL = _l("The file contains control characters (such as NUL bytes). Save it again as text.")
-
-
-@dataclass
-class RowError:
-    line: int
-    message: object
-
-
-class ImportFailed(DomainError):
-    message = _l("Nothing was imported: fix the rows listed below and try again.")
-
-    def __init__(self, errors: list[RowError]):
-        super().__init__()
-        self.errors = errors
-
-
-class UnreadableFile(DomainError):
-    message = _l("This file could not be read. Use the CSV or XLSX template, or a GIFT text file.")
-    field = "file"
+XML_SUFFIXES = (".xml",)
+GIFT_SUFFIXES = (".gift", ".txt")
 
 
 def _split(value: str) -> list[str]:
     return [part.strip() for part in (value or "").split("|") if part.strip()]
 
 
-def _readable(text: str) -> str:
-    """``text``, unless it holds control characters (no database stores NUL): then the file is
-    refused, as a request holding them is."""
-    if has_control_characters(text):
-        raise UnreadableFile(CONTROL)
-    return text
-
-
 def _cell(value) -> str:
+    """A spreadsheet cell as the text a person typed: booleans as true/false, a whole number
+    without the ``.0`` a spreadsheet gives it."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return _readable(str(value).strip())
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return readable(str(value).strip())
 
 
-def draft_from_row(row: dict[str, str]) -> QuestionDraft:
+def _word(value: str) -> str:
+    """A cell's word as compared: full-width folded (NFKC), no spaces, lower case."""
+    return "".join(unicodedata.normalize("NFKC", value or "").split()).lower()
+
+
+def _heading(value: str) -> str:
+    word = _word(value)
+    return HEADINGS.get(word, word)
+
+
+def draft_from_row(row: dict[str, str], default_category: str = "") -> QuestionDraft:
     """Turn one template row into a draft, raising a DomainError for anything wrong."""
     try:
-        qtype = QuestionType(row.get("type", "").strip().lower())
+        type_word = _word(row.get("type", ""))
+        qtype = QuestionType(TYPES.get(type_word, type_word))
     except ValueError as exc:
         raise bank.InvalidQuestion(
             _l("Unknown type: use single, multiple, true_false or fill_in.")
         ) from exc
-    difficulty_text = row.get("difficulty", "").strip().lower() or "medium"
+    difficulty_text = _word(row.get("difficulty", "")) or "medium"
+    difficulty_text = DIFFICULTIES.get(difficulty_text, difficulty_text)
     try:
         difficulty = Difficulty(difficulty_text)
     except ValueError as exc:
         raise bank.InvalidQuestion(_l("Unknown difficulty: use easy, medium or hard.")) from exc
-    category = row.get("category", "").strip()
+    category = row.get("category", "").strip() or default_category
     if not category or len(category) > 40:
         raise bank.InvalidQuestion(_l("Every question needs a category (at most 40 characters)."))
     answer = row.get("answer", "").strip()
@@ -117,10 +153,14 @@ def draft_from_row(row: dict[str, str]) -> QuestionDraft:
     if qtype is QuestionType.FILL_IN:
         draft.accepted = _split(answer)
     elif qtype is QuestionType.TRUE_FALSE:
-        value = answer.lower()
-        if value not in {"true", "false", "t", "f", "对", "错", "正确", "错误"}:
-            raise bank.InvalidQuestion(_l("The answer of a true/false question is true or false."))
-        draft.options = bank.true_false_options(value in {"true", "t", "对", "正确"})
+        value = _word(answer)
+        if value not in TRUE_WORDS | FALSE_WORDS:
+            raise bank.InvalidQuestion(
+                _l(
+                    "The answer of a true/false question is true or false (or 对/错, 是/否, √/×, 1/0)."
+                )
+            )
+        draft.options = bank.true_false_options(value in TRUE_WORDS)
     else:
         texts, texts_en = _split(row.get("options", "")), _split(row.get("options_en", ""))
         letters = {c for c in answer.upper() if c.isalpha()}
@@ -134,9 +174,18 @@ def draft_from_row(row: dict[str, str]) -> QuestionDraft:
     return draft
 
 
+def _question_sheet(book):
+    """The sheet holding the questions: the one named so, else the first (never the template's
+    instructions and samples)."""
+    for name in book.sheetnames:
+        if _word(name) in QUESTION_SHEETS:
+            return book[name]
+    return book.worksheets[0]
+
+
 def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
     try:
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+        sheet = _question_sheet(load_workbook(io.BytesIO(data), read_only=True, data_only=True))
         for row in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
             yield [_cell(v) for v in row]
     except UnreadableFile:
@@ -145,15 +194,7 @@ def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
         raise UnreadableFile() from exc
 
 
-def _csv_rows(data: bytes) -> Iterator[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("gb18030")
-        except UnicodeDecodeError as exc:
-            raise UnreadableFile() from exc
-    _readable(text)
+def _csv_rows(text: str) -> Iterator[list[str]]:
     try:
         for row in csv.reader(io.StringIO(text)):
             yield [exports.read_cell(c.strip()) for c in row[:MAX_COLUMNS]]
@@ -170,14 +211,20 @@ def _capped(rows: Iterable) -> Iterator:
         yield row
 
 
-def read_rows(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
+def read_rows(filename: str, data: bytes, parsed: Parsed | None = None):
     """The (line number, row) pairs of a CSV or XLSX file in the template's columns."""
-    source = _xlsx_rows(data) if filename.lower().endswith(".xlsx") else _csv_rows(data)
+    if filename.lower().endswith(".xlsx"):
+        source = _xlsx_rows(data)
+    else:
+        text, encoding = decode(data)
+        if parsed is not None:
+            parsed.encoding = encoding
+        source = _csv_rows(text)
     raw = _capped(source)
     first = next(raw, None)
     if first is None:
         raise UnreadableFile()
-    header = [h.strip().lower() for h in first]
+    header = [_heading(h) for h in first]
     if "text" not in header or "type" not in header:
         raise UnreadableFile()
     rows = []
@@ -192,39 +239,65 @@ def read_rows(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
     return rows
 
 
-def parse_file(filename: str, data: bytes) -> list[QuestionDraft]:
-    """Every question of the file; with any bad row, ImportFailed lists every bad row."""
-    if filename.lower().endswith((".gift", ".txt")):
-        pairs = parse_gift(_decode(data))
+def read_file(filename: str, data: bytes, default_category: str = "") -> Parsed:
+    """Every question of the file, and what it leaves out; with any bad question, ImportFailed
+    lists every bad one. ``default_category`` takes the questions the file gives none."""
+    name = filename.lower()
+    parsed = Parsed()
+    if name.endswith(XML_SUFFIXES):
+        moodle_xml.read(data, default_category, parsed)
+    elif name.endswith(GIFT_SUFFIXES):
+        text, parsed.encoding = decode(data)
+        gift.read(text, default_category, parsed)
     else:
-        pairs = []
-        for line, row in read_rows(filename, data):
+        for line, row in read_rows(filename, data, parsed):
             try:
-                pairs.append((line, draft_from_row(row)))
+                parsed.add(line, draft_from_row(row, default_category))
             except DomainError as exc:
-                pairs.append((line, exc))
-    errors = [RowError(line, item.message) for line, item in pairs if isinstance(item, DomainError)]
+                parsed.add(line, exc)
+    errors = [RowError(line, i.message) for line, i in parsed.items if isinstance(i, DomainError)]
     if errors:
         raise ImportFailed(errors)
-    drafts = [item for _line, item in pairs]
-    if not drafts:
+    if not parsed.items:
+        if parsed.skipped:  # every question was left out: say which and why
+            raise ImportFailed(parsed.skipped)
         raise UnreadableFile(_l("The file holds no questions."))
-    return drafts
+    return parsed
+
+
+class NoFile(DomainError):
+    message = _l("Choose a file.")
+    field = "file"
+
+
+def carry_file(data: bytes) -> str:
+    """The file as text for a hidden field, while the organiser confirms what it leaves out."""
+    return base64.b64encode(data).decode("ascii")
+
+
+def carried_file(value: str) -> bytes:
+    try:
+        return base64.b64decode(value.encode("ascii"), validate=True)
+    except (ValueError, UnicodeEncodeError) as exc:
+        raise UnreadableFile() from exc
+
+
+def parse_file(filename: str, data: bytes, default_category: str = "") -> list[QuestionDraft]:
+    """The questions of the file (see read_file), without what it leaves out."""
+    return [draft for _line, draft in read_file(filename, data, default_category).items]
 
 
 def import_drafts(actor, drafts: list[QuestionDraft]) -> list[Question]:
     """Save every draft as a bank question (all were validated first); flush only."""
     return [
-        bank.save_question(actor, Question(), draft, bank.get_or_create_category(draft.category))
+        bank.save_question(
+            actor,
+            Question(),
+            draft,
+            bank.get_or_create_category(draft.category, draft.category_en),
+        )
         for draft in drafts
     ]
-
-
-def _decode(data: bytes) -> str:
-    try:
-        return _readable(data.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise UnreadableFile() from exc
 
 
 # ---------------------------------------------------------------- export
@@ -300,172 +373,39 @@ TEMPLATE_ROWS = [
 ]
 
 
-# ---------------------------------------------------------------- Moodle GIFT
-
-_GIFT_SPECIALS = "~=#{}:"
+INSTRUCTIONS_SHEET = "instructions 说明"
 
 
-def gift_escape(text: str) -> str:
-    text = text.replace("\\", "\\\\")
-    for ch in _GIFT_SPECIALS:
-        text = text.replace(ch, "\\" + ch)
-    return text.replace("\n", "\\n")
+def template_sheets(fmt: str) -> list[exports.Sheet]:
+    """The template: an empty questions sheet to fill, and (XLSX only; CSV holds one sheet) a
+    second sheet of instructions and sample rows, which an import never reads."""
+    questions = exports.Sheet("questions", COLUMNS, [])
+    if fmt != "xlsx":
+        return [questions]
+    lines = [
+        _l("Type your questions on the sheet “questions”, one a row below its header."),
+        _l("This sheet is never imported: its sample rows only show how to fill the template."),
+        _l(
+            "Headings may be in Chinese: 分类, 题型, 难度, 题目, 题目(英文), 选项, 选项(英文), 答案, 解析, 解析(英文)."
+        ),
+        _l("type: single, multiple, true_false, fill_in (or 单选, 多选, 判断, 填空)."),
+        _l(
+            "answer: the letters of the right options (B, or A,C); for true/false TRUE or FALSE, 对/错, 是/否, √/× or 1/0; for fill-in the accepted answers separated by |."
+        ),
+    ]
+    rows = [[str(line)] for line in lines] + [[], COLUMNS, *TEMPLATE_ROWS]
+    return [questions, exports.Sheet(INSTRUCTIONS_SHEET, [], rows)]
 
 
-def _gift_unescape(text: str) -> str:
-    return re.sub(r"\\(.)", lambda m: "\n" if m.group(1) == "n" else m.group(1), text).strip()
-
-
-def _weight_text(correct: int) -> str:
-    return f"{100 / correct:.5f}".rstrip("0").rstrip(".")
+# ---------------------------------------------------------------- Moodle formats
 
 
 def export_gift(questions: list[Question]) -> str:
-    """The questions in Moodle's GIFT format, grouped by ``$CATEGORY``."""
-    lines: list[str] = []
-    category = None
-    for question in questions:
-        if question.category.name != category:
-            category = question.category.name
-            lines += [f"$CATEGORY: {category}", ""]
-        title = f"::{question.id}::" if question.id else ""
-        options = question.options
-        if question.type is QuestionType.TRUE_FALSE:
-            body = "TRUE" if options and options[0].is_correct else "FALSE"
-        elif question.type is QuestionType.FILL_IN:
-            body = " ".join("=" + gift_escape(a) for a in question.answers)
-        elif question.type is QuestionType.SINGLE:
-            body = " ".join(("=" if o.is_correct else "~") + gift_escape(o.text) for o in options)
-        else:
-            weight = _weight_text(sum(1 for o in options if o.is_correct))
-            body = " ".join(
-                f"~%{weight if o.is_correct else '-100'}%" + gift_escape(o.text) for o in options
-            )
-        if question.explanation:
-            body += " ####" + gift_escape(question.explanation)
-        lines += [f"{title}{gift_escape(question.text)} {{{body}}}", ""]
-    return "\n".join(lines)
+    return gift.write(questions)
 
 
-def _split_unescaped(text: str, markers: str) -> list[tuple[str, str]]:
-    """Split GIFT answers at unescaped ``markers``; each part keeps its marker."""
-    parts, current, marker, i = [], "", "", 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\" and i + 1 < len(text):
-            current += text[i : i + 2]
-            i += 2
-            continue
-        if ch in markers:
-            if current.strip() or marker:
-                parts.append((marker, current))
-            marker, current = ch, ""
-        else:
-            current += ch
-        i += 1
-    if current.strip() or marker:
-        parts.append((marker, current))
-    return parts
-
-
-def _find_unescaped(text: str, target: str, start: int = 0) -> int:
-    i = start
-    while i < len(text):
-        if text[i] == "\\":
-            i += 2
-            continue
-        if text.startswith(target, i):
-            return i
-        i += 1
-    return -1
-
-
-def _gift_draft(block: str, category: str) -> QuestionDraft:
-    text = block.strip()
-    if text.startswith("::"):
-        end = _find_unescaped(text, "::", 2)
-        if end < 0:
-            raise bank.InvalidQuestion(_l("A GIFT title is not closed with ::."))
-        text = text[end + 2 :].strip()
-    text = re.sub(r"^\[(html|moodle|plain|markdown)\]", "", text)
-    open_at = _find_unescaped(text, "{")
-    close_at = _find_unescaped(text, "}", open_at + 1) if open_at >= 0 else -1
-    if open_at < 0 or close_at < 0:
-        raise bank.InvalidQuestion(_l("A GIFT question needs its answers in { }."))
-    stem = _gift_unescape(text[:open_at] + " " + text[close_at + 1 :])
-    answers = text[open_at + 1 : close_at]
-    explanation = ""
-    general = _find_unescaped(answers, "####")
-    if general >= 0:
-        explanation = _gift_unescape(answers[general + 4 :])
-        answers = answers[:general]
-    draft = QuestionDraft(
-        type=QuestionType.SINGLE, text=stem, category=category, explanation=explanation
-    )
-    compact = answers.strip().upper()
-    if compact in {"T", "TRUE", "F", "FALSE"}:
-        draft.type = QuestionType.TRUE_FALSE
-        draft.options = bank.true_false_options(compact.startswith("T"))
-    else:
-        parts = _split_unescaped(answers, "=~")
-        if not parts or any(marker == "" for marker, _ in parts):
-            raise bank.InvalidQuestion(_l("This GIFT question type is not supported."))
-        options = []
-        weighted = False
-        for marker, body in parts:
-            body = re.split(r"(?<!\\)#", body, maxsplit=1)[0]  # per-answer feedback is dropped
-            weight_match = re.match(r"\s*%(-?\d+(?:\.\d+)?)%", body)
-            correct = marker == "="
-            if weight_match:
-                weighted = True
-                correct = float(weight_match.group(1)) > 0
-                body = body[weight_match.end() :]
-            options.append(OptionDraft(_gift_unescape(body), correct))
-        if all(marker == "=" for marker, _ in parts):
-            draft.type = QuestionType.FILL_IN
-            draft.accepted = [o.text for o in options]
-        else:
-            draft.type = QuestionType.MULTIPLE if weighted else QuestionType.SINGLE
-            draft.options = options
-    if not draft.category:
-        raise bank.InvalidQuestion(_l("Put a $CATEGORY: line before the questions."))
-    bank.validate(draft)
-    return draft
-
-
-def parse_gift(text: str) -> list[tuple[int, QuestionDraft | DomainError]]:
-    """(line, draft or error) for every question of a GIFT text; questions are blank-line separated."""
-    results: list[tuple[int, QuestionDraft | DomainError]] = []
-    category = ""
-    block: list[str] = []
-    block_line = 0
-
-    def flush():
-        if block:
-            if len(results) == MAX_ROWS:
-                raise UnreadableFile(TOO_MANY)
-            try:
-                results.append((block_line, _gift_draft("\n".join(block), category)))
-            except DomainError as exc:
-                results.append((block_line, exc))
-            block.clear()
-
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if line.startswith("//"):
-            continue
-        if line.startswith("$CATEGORY:"):
-            flush()
-            category = line[len("$CATEGORY:") :].strip().split("/")[-1][:40]
-            continue
-        if not line:
-            flush()
-            continue
-        if not block:
-            block_line = number
-        block.append(line)
-    flush()
-    return results
+def export_moodle_xml(questions: list[Question]) -> bytes:
+    return moodle_xml.write(questions)
 
 
 def bank_questions(category_id: int | None = None) -> list[Question]:

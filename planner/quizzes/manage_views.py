@@ -131,7 +131,9 @@ def question_edit(question_id: int | None = None):
     if form.validate_on_submit():
         category = bank.find_category(form.category_id.data) or abort(400)
         try:
-            bank.save_question(current_user, question, _draft_from_form(form), category)
+            draft = _draft_from_form(form)
+            bank.keep_what_the_form_hides(question, draft)
+            bank.save_question(current_user, question, draft, category)
         except DomainError as exc:
             show_on_form(form, exc, "text")
         else:
@@ -152,21 +154,49 @@ def question_archive(question_id: int):
     return redirect(url_for("quizzes.bank_list"))
 
 
+def _uploaded(form: ImportForm) -> tuple[str, bytes]:
+    """The file's name and bytes: the upload, or the file carried while the organiser confirms."""
+    upload = form.file.data
+    if upload and upload.filename:
+        data = upload.read(imports.MAX_BYTES + 1)
+        upload.close()  # a large upload is a temporary file: close it now
+        name = upload.filename
+    elif form.pending.data:
+        data, name = imports.carried_file(form.pending.data), form.pending_name.data or ""
+    else:
+        raise imports.NoFile()
+    if len(data) > imports.MAX_BYTES:
+        raise imports.UnreadableFile(imports.TOO_LARGE)
+    return name, data
+
+
+def _imported_message(parsed) -> str:
+    if parsed.encoding:
+        return _(
+            "%(count)d questions have been imported (the file was read as %(encoding)s).",
+            count=len(parsed.drafts),
+            encoding=parsed.encoding,
+        )
+    return _("%(count)d questions have been imported.", count=len(parsed.drafts))
+
+
 @bp.route("/quizzes/bank/import", methods=["GET", "POST"])
 def bank_import():
+    """Import a file; what it leaves out is shown first, with the file carried to confirm."""
     require_organiser()
     form = ImportForm()
-    errors = []
+    errors, preview = [], None
     status = 200
     if form.validate_on_submit():
-        upload = form.file.data
         try:
-            data = upload.read(imports.MAX_BYTES + 1)
-            upload.close()  # a large upload is a temporary file: close it now
-            if len(data) > imports.MAX_BYTES:
-                raise imports.UnreadableFile(imports.TOO_LARGE)
-            drafts = imports.parse_file(upload.filename or "", data)
-            imports.import_drafts(current_user, drafts)
+            name, data = _uploaded(form)
+            parsed = imports.read_file(name, data, form.category.data or "")
+            if parsed.skipped and form.confirm.data != "1":
+                preview = parsed
+                form.pending.data, form.pending_name.data = imports.carry_file(data), name
+                form.confirm.data = "1"
+            else:
+                imports.import_drafts(current_user, parsed.drafts)
         except imports.ImportFailed as exc:
             db.session.rollback()
             errors = exc.errors
@@ -176,30 +206,32 @@ def bank_import():
             show_on_form(form, exc, "file")
             status = 400
         else:
-            db.session.commit()
-            flash(_("%(count)d questions have been imported.", count=len(drafts)), "success")
-            return redirect(url_for("quizzes.bank_list"))
+            if preview is None:
+                db.session.commit()
+                flash(_imported_message(parsed), "success")
+                return redirect(url_for("quizzes.bank_list"))
     elif request.method == "POST":
         status = 400
     return render_template(
-        "quizzes/import.html", form=form, errors=errors, columns=imports.COLUMNS
+        "quizzes/import.html", form=form, errors=errors, preview=preview, columns=imports.COLUMNS
     ), status
 
 
-@bp.get("/quizzes/bank/export.<any(csv,xlsx,gift):fmt>")
+@bp.get("/quizzes/bank/export.<any(csv,xlsx,gift,xml):fmt>")
 def bank_export(fmt: str):
     require_organiser()
     questions = imports.bank_questions(request.args.get("category", type=record_id))
     if fmt in exports.FORMATS:
         return exports.download("questions", fmt, imports.question_sheet(questions))
+    if fmt == "xml":
+        return _download(imports.export_moodle_xml(questions), "questions.xml", "application/xml")
     return _download(imports.export_gift(questions).encode(), "questions.gift.txt", "text/plain")
 
 
 @bp.get("/quizzes/bank/template.<any(csv,xlsx):fmt>")
 def bank_template(fmt: str):
     require_organiser()
-    sheet = exports.Sheet("questions", imports.COLUMNS, imports.TEMPLATE_ROWS)
-    return exports.download("question-template", fmt, sheet)
+    return exports.download("question-template", fmt, *imports.template_sheets(fmt))
 
 
 # ---------------------------------------------------------------- quizzes

@@ -101,7 +101,10 @@ class Question(db.Model):
 
 
 class QuestionOption(db.Model):
-    __table_args__ = (UniqueConstraint("question_id", "position"),)
+    __table_args__ = (
+        UniqueConstraint("question_id", "position"),
+        CheckConstraint("weight IS NULL OR weight BETWEEN -100 AND 100", name="weight_in_range"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("question.id"), index=True)
@@ -109,6 +112,10 @@ class QuestionOption(db.Model):
     text: Mapped[str] = mapped_column(String(OPTION_MAX))
     text_en: Mapped[str] = mapped_column(String(OPTION_MAX), default="")
     is_correct: Mapped[bool] = mapped_column(default=False)
+    # Moodle's grade for choosing this option, in percent (-100 to 100), when a file gave one the
+    # app's own rule would not: None (on every option of a question) means the app's rule.
+    weight: Mapped[float | None]
+    feedback: Mapped[str] = mapped_column(Text, default="")  # shown to whoever chose it
 
     question: Mapped[Question] = relationship(back_populates="options")
 

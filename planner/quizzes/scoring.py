@@ -27,17 +27,23 @@ def score_answer(
     """Points (0–1) for one answer to ``question``.
 
     Single choice, true/false and fill-in are all or nothing. Multiple choice is all or nothing,
-    or with ``partial`` (right picks − wrong picks) / correct options, never below zero.
+    or with ``partial`` (right picks − wrong picks) / correct options, never below zero. An option
+    that carries a grade from Moodle (``QuestionOption.weight``) scores that grade with
+    ``partial``: the chosen options' grades added up, between 0 and 100%.
     """
     if question.type is QuestionType.FILL_IN:
         return 1.0 if answer_matches(text or "", question.answers) else 0.0
     picked = set(chosen or [])
     correct = {o.id for o in question.options if o.is_correct}
-    if question.type is not QuestionType.MULTIPLE:
-        return 1.0 if len(picked) == 1 and picked == correct else 0.0
-    if picked == correct:
+    single = question.type is not QuestionType.MULTIPLE
+    if picked == correct and (len(picked) == 1 or not single):
         return 1.0
-    if not partial:
+    if not partial or (single and len(picked) != 1):
+        return 0.0
+    if any(o.weight is not None for o in question.options):
+        graded = sum(o.weight or 0.0 for o in question.options if o.id in picked)
+        return min(1.0, max(0.0, graded / 100))
+    if single:
         return 0.0
     known = {o.id for o in question.options}
     right = len(picked & correct)

@@ -41,6 +41,7 @@ RULES = [
     Rule("quizzes.question_archive", "POST", "/quizzes/bank/{spare_question}/archive", **ORG_POST),
     Rule("quizzes.bank_import", "GET", "/quizzes/bank/import", **ORG),
     Rule("quizzes.bank_export", "GET", "/quizzes/bank/export.csv", **ORG),
+    Rule("quizzes.bank_export", "GET", "/quizzes/bank/export.xml", **ORG),
     Rule("quizzes.bank_template", "GET", "/quizzes/bank/template.xlsx", **ORG),
     Rule("quizzes.manage", "GET", "/quizzes/manage", **ORG),
     Rule("quizzes.quiz_new", "GET", "/quizzes/new", **ORG),
