@@ -1,7 +1,7 @@
 """question options: Moodle's per-option grade (weight, in percent) and feedback
 
 Revision ID: 0eb00d06e46f
-Revises: f7d4e5a6b809
+Revises: 9e07b4191b7c
 Create Date: 2026-11-30 08:30:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 
 revision = '0eb00d06e46f'
-down_revision = 'f7d4e5a6b809'
+down_revision = '9e07b4191b7c'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """phone numbers proven by SMS codes, SMS in the outbox, and accounts managed for residents (代注册)
 
 Revision ID: 1f6b0e059488
-Revises: f7d4e5a6b809
+Revises: b7dfd4bd4368
 Create Date: 2026-11-30 08:30:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 
 revision = '1f6b0e059488'
-down_revision = 'f7d4e5a6b809'
+down_revision = 'b7dfd4bd4368'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """quiz description in English: shown on English pages when there is one
 
 Revision ID: 1f9339f5e74d
-Revises: f7d4e5a6b809
+Revises: 1f6b0e059488
 Create Date: 2026-11-30 08:45:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 
 revision = '1f9339f5e74d'
-down_revision = 'f7d4e5a6b809'
+down_revision = '1f6b0e059488'
 branch_labels = None
 depends_on = None
 

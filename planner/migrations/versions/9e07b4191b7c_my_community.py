@@ -1,7 +1,7 @@
 """my community: the community a member picked on the home page, shown first there
 
 Revision ID: 9e07b4191b7c
-Revises: f7d4e5a6b809
+Revises: 1f9339f5e74d
 Create Date: 2026-11-30 08:30:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 
 revision = '9e07b4191b7c'
-down_revision = 'f7d4e5a6b809'
+down_revision = '1f9339f5e74d'
 branch_labels = None
 depends_on = None
 
