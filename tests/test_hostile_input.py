@@ -209,7 +209,8 @@ def test_no_route_answers_5xx_and_a_refused_request_changes_nothing(app, as_admi
 def _url(rule, path: list) -> str | None:
     """The rule's URL with the generated path values (an id where the rule takes a number)."""
     arguments = {}
-    for i, name in enumerate(sorted(rule.arguments)):
+    # Only the rule's path variables (a rule's defaults are arguments too, without a converter).
+    for i, name in enumerate(sorted(rule._converters)):
         raw = path[i] if i < len(path) else 1
         converter = rule._converters[name]
         if hasattr(converter, "items"):  # <any(a,b):name>: one of its values
