@@ -81,7 +81,8 @@ attempt_finished = _signals.signal(
     doc="""A quiz attempt was closed and totalled (``passed`` is set).
 
     Sent by ``planner.quizzes.attempts.finish`` with the ``Attempt`` as sender, inside the
-    request's transaction, once per attempt. The points feature credits a passed quiz there.
+    request's transaction, once per attempt (and by ``planner.quizzes.live.finish`` for each
+    player's attempt of a live round). The points feature credits a passed quiz there.
     Return values are ignored.
     """,
 )

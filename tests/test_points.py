@@ -172,6 +172,26 @@ def test_passing_a_quiz_earns_once(shop, make_user):
     assert _balance(user, shop) == 3
 
 
+def test_passing_a_live_round_earns_a_signed_in_player_the_quiz_points(
+    shop, make_user, make_question, make_quiz
+):
+    from planner.quizzes import live
+
+    question = make_question()
+    quiz = make_quiz([question], owner=shop.community, pass_percent=50)
+    admin, player_user = make_user("管理员", admin=True), make_user("现场答题者")
+    round_ = live.create_round(admin, quiz, 20)
+    player = live.join(round_, "phone-token-1", "小明", player_user)
+    guest = live.join(round_, "phone-token-2", "访客")
+    live.advance(admin, round_)
+    right = next(o.id for o in question.options if o.is_correct)
+    live.submit(round_, player, right)
+    live.submit(round_, guest, right)
+    live.finish(admin, round_)
+    db.session.commit()
+    assert _balance(player_user, shop) == 3
+
+
 # ---------------------------------------------------------------- spending
 
 

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
+from planner import signals
 from planner.audit import services as audit
 from planner.database import insert_once, savepoint
 from planner.exceptions import DomainError
@@ -320,6 +321,8 @@ def finish(actor, live: LiveRound, now=None) -> list[Attempt]:
         db.session.add(attempt)
         attempts.append(attempt)
     db.session.flush()
+    for attempt in attempts:  # finished like any attempt: what finishing one earns, these earn
+        signals.attempt_finished.send(attempt)
     audit.record(actor, "finish_live", live.quiz, pin=live.pin, players=len(players))
     return attempts
 
