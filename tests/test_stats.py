@@ -217,3 +217,28 @@ def september_request():
     from flask import current_app
 
     return current_app.test_request_context("/")
+
+
+def test_district_and_campaign_pages_show_the_numbers_of_their_own_measures(
+    client, september, make_campaign
+):
+    from planner.stats import services
+
+    district = september.community.street.district
+    headline = services.headline(district, SEPTEMBER)
+    numbers = services.numbers(district, SEPTEMBER)
+    # The district holds 凤凰山社区's three events and the other community's cleanup.
+    assert (headline.events, headline.volunteers, headline.minutes) == (4, 2, 270)
+    assert (numbers.events, numbers.service.volunteers, numbers.service.minutes) == (4, 2, 270)
+
+    campaign = make_campaign(starts_on=date(2024, 9, 1), ends_on=date(2024, 9, 30))
+    for key in ("e1", "e2"):
+        september.events[key].campaign = campaign
+    db.session.commit()
+    on_campaign = services.headline(campaign, services.campaign_period(campaign))
+    assert on_campaign.events == 2
+    page = client.get(f"/campaigns/{campaign.id}", headers={"Accept-Language": "en"})
+    html = page.get_data(as_text=True)
+    assert "Events held" in html and "<dd>2</dd>" in html
+    district_page = client.get(f"/districts/{district.id}", headers={"Accept-Language": "en"})
+    assert "Events held" in district_page.get_data(as_text=True)  # this year's, by default

@@ -30,6 +30,7 @@ from planner.errors import domain_errors_go_to, show_on_form
 from planner.events.queries import events_version, upcoming_and_recent
 from planner.exceptions import DomainError
 from planner.extensions import db, login_manager
+from planner.stats import services as stats
 
 bp = Blueprint("directory", __name__)
 
@@ -58,7 +59,12 @@ def districts():
 @_cached_for_visitors
 def district(district_id: int):
     item = services.district_with_places(district_id) or abort(404)
-    return render_template("directory/district.html", district=item, **_events_of(item))
+    return render_template(
+        "directory/district.html",
+        district=item,
+        headline=stats.headline(item),
+        **_events_of(item),
+    )
 
 
 @bp.get("/streets/<int:street_id>")

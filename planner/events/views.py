@@ -29,6 +29,7 @@ from planner.extensions import db, requested_page
 from planner.inputs import record_id
 from planner.quizzes import services as quiz_services
 from planner.signups import reports as signup_reports
+from planner.stats import services as stats
 from planner.timeutil import to_local
 
 # ---------------------------------------------------------------- public listing
@@ -183,6 +184,7 @@ def campaign(campaign_id: int):
         total=page.total,
         by_kind=sorted(by_kind, key=lambda row: list(KINDS).index(row[0])),
         by_district=queries.campaign_counts_by_district(item),
+        headline=stats.headline(item, stats.campaign_period(item)),
         can_manage=permissions.can_manage_campaign(item),
     )
 

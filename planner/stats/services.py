@@ -13,7 +13,7 @@ from planner.events.kinds import kind_label
 from planner.events.models import EventKind
 from planner.events.scopes import events_of
 from planner.extensions import db
-from planner.stats import charts, measures
+from planner.stats import charts, measures, periods
 from planner.stats.periods import Period
 
 # The scopes a statistics page exists for: the feeds' names (planner/organisations.py).
@@ -112,6 +112,31 @@ def numbers(item, period: Period) -> Numbers:
         compared=measures.compared(where, period, level),
         compared_level=level,
     )
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The few numbers a district's or campaign's own page shows residents (no personal data)."""
+
+    period: Period
+    events: int
+    volunteers: int
+    minutes: int
+
+
+def headline(item, period: Period | None = None) -> Headline:
+    """Events held, distinct volunteers and service hours of ``item`` (this year by default),
+    by the same measures as its 数读 page: two queries."""
+    period = period or periods.choose("year")
+    where = where_of(item)
+    service = measures.service(where, period)
+    events = sum(measures.events_by_kind(where, period).values())
+    return Headline(period, events, service.volunteers, service.minutes)
+
+
+def campaign_period(campaign) -> Period:
+    """A campaign's own dates, as a statistics period."""
+    return Period(campaign.starts_on, campaign.ends_on)
 
 
 def per_event(item, period: Period) -> list[measures.EventRow]:
