@@ -88,6 +88,20 @@ def test_hours_always_carry_their_unit(app, client, auth, make_user, make_event,
         assert app.jinja_env.filters["hours"](150) == "2.5 h"
 
 
+def test_no_template_shows_bare_hours():
+    """Hours go through ``minutes|hours`` (2.5 小时 / 2.5 h). Only the certificate writes the bare
+    figure, in its 时长（小时） column and inside sentences that name the unit themselves."""
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parents[1] / "templates"
+    bare = [
+        str(path.relative_to(templates))
+        for path in templates.rglob("*.html")
+        if "fmt_hours(" in path.read_text(encoding="utf-8")
+    ]
+    assert bare == ["signups/certificate.html"]
+
+
 def test_the_cancellation_cut_off_is_in_hours_when_it_is_whole_hours(
     app, client, auth, make_user, make_event, sign_up
 ):
