@@ -111,8 +111,7 @@ def _sheet_title(title: str) -> str:
     return re.sub(r"[\[\]:*?/\\]", " ", clean_text(title)).strip()[:31] or "Sheet"
 
 
-def _append(worksheet, values: Sequence) -> None:
-    row = worksheet.max_row + 1 if worksheet.max_row > 1 or worksheet.cell(1, 1).value else 1
+def _write_row(worksheet, row: int, values: Sequence) -> None:
     for column, value in enumerate(values, start=1):
         cell = worksheet.cell(row=row, column=column)
         if value is None:
@@ -138,10 +137,11 @@ def xlsx_bytes(*sheets: Sheet) -> bytes:
     book.remove(book.active)
     for sheet in sheets:
         worksheet = book.create_sheet(_sheet_title(sheet.title))
-        if sheet.header:
-            _append(worksheet, sheet.header)
-        for row in sheet.rows:
-            _append(worksheet, row)
+        # Rows are counted here: the worksheet's max_row looks at every cell written so far, and
+        # asking it for each row made a 5,000-row ledger take 20 seconds.
+        rows = [sheet.header, *sheet.rows] if sheet.header else sheet.rows
+        for number, values in enumerate(rows, start=1):
+            _write_row(worksheet, number, values)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
