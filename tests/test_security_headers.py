@@ -34,6 +34,7 @@ def _seeded_values() -> dict[str, object]:
         VolunteerTeam,
     )
     from planner.events.models import Campaign, Event, Shift
+    from planner.points.models import Redemption, Shop
     from planner.quizzes.models import Attempt, LiveRound, Question, Quiz
     from planner.signups.models import Certificate, Signup
 
@@ -50,7 +51,9 @@ def _seeded_values() -> dict[str, object]:
         "partner_id": PartnerOrganisation,
         "question_id": Question,
         "quiz_id": Quiz,
+        "redemption_id": Redemption,
         "round_id": LiveRound,
+        "shop_id": Shop,
         "shift_id": Shift,
         "signup_id": Signup,
         "street_id": Street,
