@@ -55,6 +55,17 @@ personal_events = _signals.signal(
     """,
 )
 
+personal_data = _signals.signal(
+    "personal-data",
+    doc="""What a feature holds about a person, for their data download (``/my/data.json``).
+
+    Sent by ``planner.signups.privacy.export`` with the ``User`` as sender. Each receiver returns
+    ``(name, rows)``: a section name and a list of JSON-ready dicts, added to the download beside
+    the sign-up feature's own sections (the banquet adds dish claims, the points feature its ledger
+    and redemptions).
+    """,
+)
+
 hours_credited = _signals.signal(
     "hours-credited",
     doc="""A sign-up's service hours were credited or corrected (its service record written).

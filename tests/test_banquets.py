@@ -490,3 +490,13 @@ def test_a_household_cancelling_its_seats_withdraws_its_dish_and_leaves_its_tabl
     assert _category(banquet, "热菜").claimed == 0
     assert services.claim_of(banquet, resident) is None
     assert seating.table_number_of(banquet, resident) is None
+
+
+def test_a_households_dish_is_in_its_data_download(banquet, household, in_request, client, auth):
+    resident = household("下载数据的居民")
+    _claim(banquet, resident, dish="饺子", tags=["vegetarian"])
+    auth.login(resident)
+    data = client.get("/my/data.json").get_json()
+    (claim,) = data["dish_claims"]
+    assert (claim["event_id"], claim["category"], claim["dish"]) == (banquet.id, "热菜", "饺子")
+    assert "vegetarian" in claim["tags"]

@@ -203,6 +203,21 @@ def earner(served, shop):
     return user
 
 
+def test_the_ledger_and_redemptions_are_in_the_data_download(earner, shop, client, auth):
+    item = _item(shop, stock=2, price=15)
+    shelf.redeem(earner, shop, item.id)
+    db.session.commit()
+    auth.login(earner)
+    data = client.get("/my/data.json").get_json()
+    assert [(e["amount"], e["reason"]) for e in data["points"]] == [
+        (20, "service"),
+        (-15, "redeemed"),
+    ]
+    (redemption,) = data["redemptions"]
+    assert (redemption["points"], redemption["status"]) == (15, "waiting")
+    assert "code" not in redemption
+
+
 def test_redeeming_takes_points_and_stock_together(earner, shop):
     item = _item(shop, stock=2, price=15)
     redemption = shelf.redeem(earner, shop, item.id)

@@ -333,3 +333,24 @@ def dishes_link(event: Event, user) -> DishesLink | None:
     return DishesLink(
         enabled=True, table=table_number_of(event, user), leftovers=leftovers_of(event)
     )
+
+
+def claims_data(user: User) -> list[dict]:
+    """The person's dish claims, for their data download."""
+    claims = db.session.scalars(
+        db.select(DishClaim)
+        .where(DishClaim.user_id == user.id)
+        .options(joinedload(DishClaim.category))
+        .order_by(DishClaim.id)
+    )
+    return [
+        {
+            "event_id": c.event_id,
+            "category": c.category.name_zh,
+            "dish": c.name,
+            "plates": c.plates,
+            "tags": c.tags,
+            "claimed_at": c.created_at.isoformat(),
+        }
+        for c in claims
+    ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from planner import signals
-from planner.points import services
+from planner.points import services, shop
 from planner.signups import bookings
 
 
@@ -20,8 +20,18 @@ def _attempt_finished(attempt) -> None:
     services.on_attempt_finished(attempt)
 
 
+def _ledger_data(user):
+    return "points", services.ledger_data(user)
+
+
+def _redemptions_data(user):
+    return "redemptions", shop.redemptions_data(user)
+
+
 def register() -> None:
     """Connect the receivers at app creation (connecting again changes nothing)."""
     signals.hours_credited.connect(_hours_credited)
     signals.event_completed.connect(_event_completed)
     signals.attempt_finished.connect(_attempt_finished)
+    signals.personal_data.connect(_ledger_data)
+    signals.personal_data.connect(_redemptions_data)

@@ -605,3 +605,21 @@ def _unrewarded_service(rewarded: set[int]) -> list[str]:
         if rule and rule.created_at <= updated_at and points_for_minutes(rule, minutes) > 0:
             problems.append(f"service points signup={signup_id}: no ledger entry")
     return problems
+
+
+def ledger_data(user) -> list[dict]:
+    """Every ledger entry of the person, oldest first, for their data download."""
+    entries = db.session.scalars(
+        db.select(PointsEntry).where(PointsEntry.user_id == user.id).order_by(PointsEntry.id)
+    )
+    return [
+        {
+            "shop_id": e.shop_id,
+            "amount": e.amount,
+            "reason": e.reason.value,
+            "note": e.note,
+            "at": e.created_at.isoformat(),
+            "expires_at": e.expires_at.isoformat() if e.expires_at else None,
+        }
+        for e in entries
+    ]

@@ -193,6 +193,27 @@ def redemptions_of(user: User) -> list[Redemption]:
     return sorted(rows, key=lambda r: r.status is not RedemptionStatus.WAITING)
 
 
+def redemptions_data(user: User) -> list[dict]:
+    """Every redemption of the person, for their data download (not the pick-up code)."""
+    rows = db.session.scalars(
+        db.select(Redemption)
+        .where(Redemption.user_id == user.id)
+        .options(joinedload(Redemption.item))
+        .order_by(Redemption.id)
+    )
+    return [
+        {
+            "shop_id": r.shop_id,
+            "item": r.item.name,
+            "points": r.points,
+            "status": r.status.value,
+            "at": r.created_at.isoformat(),
+            "handed_over_at": r.handed_over_at.isoformat() if r.handed_over_at else None,
+        }
+        for r in rows
+    ]
+
+
 def load_redemption(redemption_id: int) -> Redemption | None:
     return db.session.get(Redemption, redemption_id)
 

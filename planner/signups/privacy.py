@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import joinedload
 
+from planner import signals
 from planner.accounts.models import PhoneCode, User, mask_name
 from planner.directory.models import TeamMembership
 from planner.events.models import Shift
@@ -32,13 +33,16 @@ def _value(member):
 
 def export(user: User) -> dict:
     """Everything the planner holds about ``user``, as plain JSON-ready data."""
-    return {
+    data = {
         "account": _account(user),
         "signups": _signups(user),
         "service_records": _service_records(user),
         "seat_bookings": _seat_bookings(user),
         "certificates": _certificates(user),
     }
+    for _receiver, (name, rows) in signals.personal_data.send(user):
+        data[name] = rows
+    return data
 
 
 def _account(user: User) -> dict:
