@@ -246,6 +246,9 @@ SEEDER_LABELS = {
     seed_events: "events, campaigns and shifts",
     seed_signups: "sign-ups, hours and certificates",
     seed_quizzes: "questions, quizzes and the live round",
+    seed_points: "the kindness shop, its items and earning rules",
+    seed_banquets: "banquet menus, dishes and tables",
+    seed_residents: "residents registered by their community",
 }
 
 
