@@ -43,9 +43,12 @@ def test_a_phone_plays_a_live_round_driven_by_the_host(
         host.locator("form [type=submit]").last.click()
         host.goto(f"{app_server}/quizzes/{quiz.id}")
         host.click("button:has-text('创建现场快问快答')")
-        # The click only starts the POST and its redirect: read the host page once it has loaded.
+        # The click only starts the POST and its redirect: the round exists once the host page
+        # has its URL, and its PIN is read from the database, not from a page still loading.
         expect(host).to_have_url(re.compile(r"/quizzes/live/\d+$"))
-        pin = re.search(r"/live/(\d{6})", host.content()).group(1)
+        host.wait_for_load_state()
+        pin = db.session.scalar(db.select(LiveRound.pin))
+        assert pin and re.fullmatch(r"\d{6}", pin)
 
         contexts.append(browser.new_context(locale="zh-CN", viewport={"width": 360, "height": 740}))
         phone = contexts[-1].new_page()
