@@ -95,14 +95,19 @@ class RaceServer:
         self, path: str, data: dict | None = None, phone: str | None = None, n: int = RACERS
     ) -> list[Reply]:
         """POST ``data`` to ``path`` from n clients at once (each logged in as ``phone``)."""
-        clients = [self.client(phone) for _ in range(n)]
+        return self.race_from([self.client(phone) for _ in range(n)], path, data)
+
+    def race_from(self, clients: list[Client], path: str, data: dict | None = None) -> list[Reply]:
+        """POST ``data`` to ``path`` from each of ``clients`` at once, connections opened first;
+        fails the test on a request that raised or a server error, with the server's log."""
+        n = len(clients)
         connections = [c.connect() for c in clients]
         barrier = threading.Barrier(n)
         replies: list[Reply | BaseException] = [None] * n
 
         def fire(i: int) -> None:
             try:
-                barrier.wait(timeout=30)
+                barrier.wait(timeout=60)
                 replies[i] = clients[i].send("POST", path, data, conn=connections[i])
             except BaseException as exc:  # reported below, in the test's thread
                 replies[i] = exc
@@ -111,7 +116,7 @@ class RaceServer:
         for thread in threads:
             thread.start()
         for thread in threads:
-            thread.join(timeout=90)
+            thread.join(timeout=120)
         for reply in replies:
             if not isinstance(reply, Reply):
                 raise AssertionError(f"a racing request failed: {reply!r}")

@@ -4,7 +4,6 @@ redeeming the last 5 items get exactly 5; one person's balance pays for what it 
 from __future__ import annotations
 
 import itertools
-import threading
 from datetime import date
 
 import pytest
@@ -71,24 +70,8 @@ def _counts(item_id: int):
 def test_a_hundred_people_redeeming_the_last_five_items_get_exactly_five(race_server, stocked):
     shop_id, item_id = stocked
     phones = [_person_with_points(10, shop_id) for _ in range(CROWD)]
-    clients = [race_server.client(phone) for phone in phones]
-    connections = [c.connect() for c in clients]
-    barrier = threading.Barrier(CROWD)
-    replies = [None] * CROWD
     path = f"/shops/{shop_id}/items/{item_id}/redeem"
-
-    def fire(i: int) -> None:
-        try:
-            barrier.wait(timeout=60)
-            replies[i] = clients[i].send("POST", path, {}, conn=connections[i])
-        except BaseException as exc:  # reported below
-            replies[i] = exc
-
-    threads = [threading.Thread(target=fire, args=(i,)) for i in range(CROWD)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    replies = race_server.race_from([race_server.client(p) for p in phones], path, {})
     statuses = [getattr(r, "status", r) for r in replies]
     assert all(s == 302 for s in statuses), statuses
     winners = [r for r in replies if r.location.startswith("/my/redemptions/")]
