@@ -65,7 +65,8 @@ def main() -> int:
     with app.app_context():
         ids = bench.ids_for_scenarios()
         prepared = bench.prepare_scenarios(sessions=1, per_user=60, players=200)
-    session = prepared["sessions"][0]
+        session = prepared["sessions"][0]
+        shift_events = bench.events_of_shifts(session["shifts"])
     quiz, live = prepared["quiz"], prepared["live"]
     anonymous, volunteer = app.test_client(use_cookies=False), app.test_client()
     csrf = _login(volunteer, session["phone"], "bench-password")
@@ -98,6 +99,17 @@ def main() -> int:
         ("/events/<id>", anonymous, [{"path": f"/events/{e}"} for e in ids["events"]]),
         ("community feed .ics (200)", anonymous, [{"path": f} for f in feeds]),
         ("community feed .ics (304)", anonymous, [conditional(anonymous, f) for f in feeds]),
+        ("/events (signed in)", volunteer, [{"path": "/events"}]),
+        (
+            "/events/<id> (signed in)",
+            volunteer,
+            [{"path": f"/events/{e}"} for e in shift_events.values()],
+        ),
+        (
+            "/shifts/<id>/signup (signed in)",
+            volunteer,
+            [{"path": f"/shifts/{s}/signup"} for s in session["shifts"]],
+        ),
         (
             "POST sign-up (logged in)",
             volunteer,
@@ -105,6 +117,11 @@ def main() -> int:
                 {"method": "POST", "path": f"/shifts/{s}/signup", "data": {"csrf_token": csrf}}
                 for s in session["shifts"]
             ],
+        ),
+        (
+            "…/signup?done=1 (signed in)",
+            volunteer,
+            [{"path": f"/shifts/{s}/signup?done=1"} for s in session["shifts"]],
         ),
         ("POST quiz answer (logged in)", volunteer, answers),
         (

@@ -651,6 +651,14 @@ def _open_shifts_for(users: list[int], per_user: int, rng) -> dict[int, list[int
     return chosen
 
 
+def events_of_shifts(shift_ids: list[int]) -> dict[int, int]:
+    """The event id of each shift, by shift id (the phone path opens the event page first)."""
+    rows = db.session.execute(
+        sa.select(Shift.id, Shift.event_id).where(Shift.id.in_(shift_ids))
+    ).all()
+    return {shift_id: event_id for shift_id, event_id in rows}
+
+
 def prepare_scenarios(sessions: int = 32, per_user: int = 60, players: int = 200) -> dict:
     """What one load run needs, written before the load starts: volunteers without sign-ups
     (they log in over HTTP), shifts each may sign up for, quiz attempts to answer, and a running

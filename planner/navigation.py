@@ -24,7 +24,7 @@ ROLE_NAV: list[tuple[str, object, str]] = [
 def register(app) -> None:
     from flask_babel import get_locale
 
-    from planner import permissions
+    from planner import pagecache, permissions
     from planner.i18n import html_lang
 
     @app.context_processor
@@ -39,4 +39,6 @@ def register(app) -> None:
             "is_admin": permissions.is_admin,
             "is_organiser": permissions.is_organiser,
             "can_manage": permissions.can_manage,
+            "personal": pagecache.personal,
+            "member_name": pagecache.member_name,
         }

@@ -1,10 +1,18 @@
-"""Whole-page cache for visitors who are not signed in, on the busiest public pages.
+"""Whole-page cache on the busiest pages, for visitors and for signed-in volunteers.
 
 A page is stored under its URL, language and a *version* read from the database on every request
 (for an event, its ``updated_at``), so an edit shows at once; what the version does not cover (places
 left as volunteers sign up, directory renames, time passing) is at most ``PLANNER_PAGE_CACHE_SECONDS``
-old. Signed-in people, and anyone with a message waiting to be shown, always get a fresh page. The
-CSRF token in a stored page (the language switch is a form) is swapped for the visitor's own.
+old for visitors. The CSRF token in a stored page (the language switch is a form) is swapped for the
+visitor's own. Anyone with a message waiting to be shown always gets a fresh page.
+
+Signed-in people who neither administer, organise nor lead a team (the volunteers of a rush) get
+a second stored copy of the page, shared by all of them, rendered with *holes*: the template calls
+``personal(name, *args)`` wherever the page shows something of the person's own (their sign-up on
+a shift, its waitlist position, places left to the minute), and their name in the menu is
+``member_name()``. Rendering for one person, ``personal`` calls the hole's filler at once; rendering
+the shared copy, it leaves a marker that each request fills by calling the same filler: both ways
+give the same bytes. Everyone else signed in gets a fresh page.
 
 Entries live in Redis when ``REDIS_URL`` is set, else in a small per-process LRU: it is only a cache,
 and the version check reads the database, so processes never serve each other's stale pages.
@@ -13,18 +21,56 @@ and the version check reads the database, so processes never serve each other's 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 
 from flask import Response, current_app, g, request, session
 from flask_babel import get_locale
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
 
+from planner import permissions
 from planner.cache import Store
 
 # Pages are 20–60 kB: at most about 10 MB per process.
 pages = Store("page:", local_entries=256)
 # Stands in for the visitor's CSRF token inside a stored page; never produced by a template.
 TOKEN_MARK = b"\x00xinfeng-csrf\x00"
+# Stands in for the signed-in person's name in a shared page.
+NAME_MARK = "\x00xinfeng-name\x00"
+# A hole in a shared page: its filler's name and arguments. Templates escape "<" in anything
+# people type, so no text on a page can forge one.
+HOLE = re.compile(rb"<!--xf:(\w+)((?: [\w.-]+)*)-->")
+_fillers: dict[str, Callable[..., str]] = {}
+
+
+def hole(name: str):
+    """Register ``filler(*args) -> html`` as the hole ``name``: what ``personal(name, *args)``
+    shows. It reads only its arguments (strings, when a shared page is filled) and the request."""
+
+    def register(filler):
+        _fillers[name] = filler
+        return filler
+
+    return register
+
+
+def shared() -> bool:
+    """Whether the page being rendered is the shared copy for signed-in volunteers."""
+    return g.get("_shared_page", False)
+
+
+def personal(name: str, *args) -> Markup:
+    """The person's own part of a page: filled now, or a hole in the shared copy."""
+    if shared():
+        return Markup("<!--xf:%s%s-->" % (name, "".join(f" {a}" for a in args)))  # noqa: UP031
+    return Markup(_fillers[name](*args))
+
+
+def member_name() -> Markup:
+    """The signed-in person's name, for the menu."""
+    return Markup(NAME_MARK) if shared() else escape(current_user.display_name)
 
 
 def clear() -> None:
@@ -41,8 +87,24 @@ def _anonymous_and_quiet() -> bool:
     )
 
 
-def cached_for_visitors(version: Callable[..., object], vary: Callable[[], object] | None = None):
-    """Serve the view's page from the cache to visitors who are not signed in.
+def _volunteer_and_quiet() -> bool:
+    """Someone is signed in who administers, organises and leads nothing (the loader read that
+    with the user), and no flashed message is waiting."""
+    return (
+        current_user.is_authenticated
+        and "_flashes" not in session
+        and not permissions.is_admin()
+        and not permissions.acts_for_anyone()
+    )
+
+
+def cached_for_visitors(
+    version: Callable[..., object],
+    vary: Callable[[], object] | None = None,
+    members: bool = False,
+):
+    """Serve the view's page from the cache to visitors who are not signed in, and with
+    ``members`` to signed-in volunteers too (a shared copy with holes: see the module).
 
     ``version(**view_args)`` reads, in one cheap query, what changes whenever the page may change;
     ``vary()``, when given, what else of the request the page depends on (a cookie's choice),
@@ -53,7 +115,11 @@ def cached_for_visitors(version: Callable[..., object], vary: Callable[[], objec
         @functools.wraps(view)
         def wrapper(**kwargs):
             seconds = current_app.config.get("PLANNER_PAGE_CACHE_SECONDS", 0)
-            if not seconds or request.method != "GET" or not _anonymous_and_quiet():
+            if not seconds or request.method != "GET":
+                return view(**kwargs)
+            if not _anonymous_and_quiet():
+                if members and _volunteer_and_quiet():
+                    return _member_page(view, kwargs, version, vary, seconds)
                 return view(**kwargs)
             key = f"{request.endpoint}|{get_locale()}|{request.full_path}|{version(**kwargs)}"
             if vary is not None:
@@ -78,6 +144,39 @@ def cached_for_visitors(version: Callable[..., object], vary: Callable[[], objec
         return wrapper
 
     return decorator
+
+
+def _member_page(view, kwargs: dict, version, vary, seconds: int) -> Response:
+    key = f"m|{request.endpoint}|{get_locale()}|{request.full_path}|{version(**kwargs)}"
+    if vary is not None:
+        key += f"|{vary()}"
+    body = pages.get(key)
+    state = "hit"
+    if body is None:
+        g._shared_page = True
+        try:
+            response = current_app.make_response(view(**kwargs))
+            if not (
+                response.status_code == 200
+                and response.mimetype == "text/html"
+                and not response.direct_passthrough
+            ):
+                return response  # not a page to store: as it is
+            body = response.get_data()
+        finally:
+            g._shared_page = False
+        token = g.get("csrf_token")
+        if token:
+            body = body.replace(token.encode(), TOKEN_MARK)
+        pages.put(key, body, seconds)
+        state = "miss"
+    body = HOLE.sub(lambda m: _fill(m.group(1), m.group(2)), body)
+    body = body.replace(NAME_MARK.encode(), escape(current_user.display_name).encode())
+    return _response(body, state)
+
+
+def _fill(name: bytes, args: bytes) -> bytes:
+    return str(_fillers[name.decode()](*args.decode().split())).encode()
 
 
 def _response(body: bytes, state: str) -> Response:

@@ -29,19 +29,41 @@ def _grant_keys(user) -> frozenset[tuple[str, int]]:
     return cache[user.id]
 
 
+# What makes someone a team's leader: one condition, for the ids below and for acts_for_columns.
+_LEADS = (
+    TeamMembership.role == TeamRole.LEADER,
+    TeamMembership.status == MembershipStatus.ACTIVE,
+)
+
+
 def _led_team_ids(user) -> frozenset[int]:
     cache = g.setdefault("_led_team_ids", {})
     if user.id not in cache:
         cache[user.id] = frozenset(
             db.session.scalars(
-                db.select(TeamMembership.team_id).where(
-                    TeamMembership.user_id == user.id,
-                    TeamMembership.role == TeamRole.LEADER,
-                    TeamMembership.status == MembershipStatus.ACTIVE,
-                )
+                db.select(TeamMembership.team_id).where(TeamMembership.user_id == user.id, *_LEADS)
             )
         )
     return cache[user.id]
+
+
+def acts_for_columns(user_id):
+    """Two columns for a query that loads users (``user_id``: the users' id column): whether each
+    holds an organiser grant, and whether each leads a team. ``know_acts_for`` takes them."""
+    from planner.accounts.models import OrganiserGrant
+
+    organises = db.exists().where(OrganiserGrant.user_id == user_id)
+    leads = db.exists().where(TeamMembership.user_id == user_id, *_LEADS)
+    return organises.label("organises"), leads.label("leads")
+
+
+def know_acts_for(user, organises: bool, leads: bool) -> None:
+    """Record for this request what ``acts_for_columns`` read: a user who neither organises nor
+    leads needs no further query to say so (most signed-in people, on every page)."""
+    if not organises:
+        g.setdefault("_grant_keys", {})[user.id] = frozenset()
+    if not leads:
+        g.setdefault("_led_team_ids", {})[user.id] = frozenset()
 
 
 def is_organiser(user=None) -> bool:

@@ -82,13 +82,18 @@ def test_each_query_string_has_its_own_page(client, make_event, make_community):
     assert "别处的活动" not in filtered.get_data(as_text=True)
 
 
-def test_signed_in_people_always_get_a_fresh_page(client, make_event, make_user):
+def test_signed_in_people_never_get_the_visitors_page(client, make_event, make_user):
+    # They get a copy of their own kind, with their parts filled in (test_pagecache_members.py);
+    # pages without such a copy are always fresh for them.
     event = make_event()
     client.get(f"/events/{event.id}")
+    client.get("/departments")
     with client.session_transaction() as session:
-        session["_user_id"] = make_user().get_id()
+        session["_user_id"] = make_user("已登录的人").get_id()
     response = client.get(f"/events/{event.id}")
-    assert "X-Page-Cache" not in response.headers
+    assert response.headers["X-Page-Cache"] == "miss"
+    assert "已登录的人" in response.get_data(as_text=True)
+    assert "X-Page-Cache" not in client.get("/departments").headers
 
 
 def test_a_waiting_message_is_shown_not_cached(client, make_event):

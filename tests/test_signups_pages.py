@@ -20,7 +20,9 @@ from planner.timeutil import utcnow
 from tests.conftest import PASSWORD
 
 CONFIRMED = {"confirmed": "yes"}
-SHIFT_LOOP = "{% for shift in event.shifts %}{% include 'events/_shift_actions.html' %}{% endfor %}"
+SHIFT_LOOP = (
+    "{% for shift in event.shifts %}{{ personal('shift', shift.id, event.id, 1) }}{% endfor %}"
+)
 
 
 def test_a_logged_out_volunteer_logs_in_and_returns_to_the_same_shift(
@@ -133,9 +135,9 @@ def test_the_shift_partial_shows_places_and_the_users_waitlist_position(
         login_user(me)
         _ = [s.capacity for s in event.shifts]
         with count_queries() as loading:
-            mine = reports.my_signups_for(event)
+            reports.my_places(event.id)
         with count_queries() as rendering:
-            html = render_template_string(SHIFT_LOOP, event=event, my_signups=mine)
+            html = render_template_string(SHIFT_LOOP, event=event)
     assert loading.count == 1  # the user's sign-ups for the whole event, in one query
     assert rendering.count == 0  # the view loads them; templates never query
     assert "/signups/" in html
@@ -332,11 +334,9 @@ def test_the_seat_partial_shows_seats_left_and_the_users_booking(
         login_user(me)
         event = db.session.get(Event, event.id)
         with count_queries() as loading:
-            booking = reports.my_seats_for(event)
+            reports.my_seat_places(event.id)
         with count_queries() as rendering:
-            html = render_template_string(
-                "{% include 'events/_seat_actions.html' %}", event=event, my_booking=booking
-            )
+            html = render_template_string("{{ personal('seats', event.id, 1) }}", event=event)
     assert loading.count == 1 and rendering.count == 0  # templates never query
     assert f"/events/{event.id}/seats" in html and "3" in html
 

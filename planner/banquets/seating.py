@@ -173,8 +173,8 @@ def move_household(event: Event, booking_id: int, number: int) -> None:
     db.session.flush()
 
 
-def table_number_of(event: Event, user: User) -> int | None:
-    """The household's table number, once tables are assigned."""
+def table_number_of(event: Event | int, user: User) -> int | None:
+    """The household's table number, once tables are assigned (``event``: the event or its id)."""
     if not getattr(user, "is_authenticated", False):
         return None
     return db.session.scalar(
@@ -182,7 +182,7 @@ def table_number_of(event: Event, user: User) -> int | None:
         .join(TableGuest, TableGuest.table_id == BanquetTable.id)
         .join(SeatBooking, SeatBooking.id == TableGuest.booking_id)
         .where(
-            BanquetTable.event_id == event.id,
+            BanquetTable.event_id == getattr(event, "id", event),
             SeatBooking.user_id == user.id,
             SeatBooking.status == SeatStatus.CONFIRMED,
         )

@@ -23,7 +23,7 @@ from planner.banquets import notices
 from planner.banquets.models import BanquetTable, DishCategory, DishClaim, MenuPlan, TableGuest
 from planner.banquets.names import TAGS, category_name
 from planner.banquets.plans import lock_plan, takes_dishes
-from planner.banquets.seating import seat_unseated, table_number_of, tables_assigned
+from planner.banquets.seating import seat_unseated, tables_assigned
 from planner.banquets.waste import Leftovers, leftovers_of
 from planner.events.models import Event, EventStatus
 from planner.exceptions import DomainError
@@ -320,19 +320,17 @@ def send_reminders(start: datetime, end: datetime) -> int:
 @dataclass(frozen=True)
 class DishesLink:
     enabled: bool  # *Dishes* is on (else only its organisers are offered to turn it on)
-    table: int | None = None  # the household's table number, once seated
     leftovers: Leftovers | None = None  # once recorded, after the banquet
 
 
-def dishes_link(event: Event, user) -> DishesLink | None:
-    """What the event page says of the banquet's dishes: None when it takes none."""
+def dishes_link(event: Event) -> DishesLink | None:
+    """What the event page says of the banquet's dishes: None when it takes none. The household's
+    own table is a hole of the page (planner/banquets/personal.py)."""
     if not takes_dishes(event):
         return None
     if db.session.scalar(db.select(MenuPlan.id).where(MenuPlan.event_id == event.id)) is None:
         return DishesLink(enabled=False)
-    return DishesLink(
-        enabled=True, table=table_number_of(event, user), leftovers=leftovers_of(event)
-    )
+    return DishesLink(enabled=True, leftovers=leftovers_of(event))
 
 
 def claims_data(user: User) -> list[dict]:

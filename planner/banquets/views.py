@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from planner import permissions
-from planner.banquets import forms, plans, seating, services, waste
+from planner.banquets import forms, personal, plans, seating, services, waste  # noqa: F401 (personal: its hole)
 from planner.banquets.names import TAGS, category_name, tag_labels
 from planner.errors import domain_errors_go_to, show_on_form
 from planner.events.models import Event

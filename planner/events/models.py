@@ -268,6 +268,11 @@ class ProgrammeItem(db.Model):
         return self.performer_team.name if self.performer_team else self.performer_text
 
 
+def places_left(capacity: int, confirmed: int) -> int:
+    """Places a shift still offers (never below zero, even after its capacity was lowered)."""
+    return max(capacity - confirmed, 0)
+
+
 class Shift(db.Model):
     """A volunteer shift (岗位/时段) inside an event."""
 
@@ -292,4 +297,4 @@ class Shift(db.Model):
 
     @property
     def remaining(self) -> int:
-        return max(self.capacity - self.confirmed_count, 0)
+        return places_left(self.capacity, self.confirmed_count)

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from planner import organisations, pagecache, permissions
+from planner.banquets import personal as banquet_personal
 from planner.banquets import services as banquet_services
 from planner.directory import services as directory_services
 from planner.errors import show_on_form
@@ -28,6 +29,7 @@ from planner.exceptions import DomainError
 from planner.extensions import db, requested_page
 from planner.inputs import record_id
 from planner.quizzes import services as quiz_services
+from planner.signups import personal as signup_personal
 from planner.signups import reports as signup_reports
 from planner.stats import services as stats
 from planner.timeutil import to_local
@@ -113,7 +115,7 @@ def _listing_feed(form: forms.EventFilterForm, filters: ListingFilter) -> dict:
 
 
 @bp.get("/events")
-@pagecache.cached_for_visitors(queries.events_version)
+@pagecache.cached_for_visitors(queries.events_version, members=True)
 def listing():
     form, filters = _filter_form()
     page = listing_page(filters, requested_page())
@@ -131,19 +133,22 @@ def listing():
 
 
 @bp.get("/events/<int:event_id>")
-@pagecache.cached_for_visitors(queries.event_version)
+@pagecache.cached_for_visitors(queries.event_version, members=True)
 def detail(event_id: int):
     event = queries.load_event(event_id) or abort(404)
     manages_event = permissions.can_manage_event(event)
     if not (event.is_public or manages_event):
         abort(404)
+    dishes = banquet_services.dishes_link(event)
+    # The reader's own parts are holes the page cache fills (planner/pagecache.py); loaded here,
+    # so that the template does not query.
+    signup_personal.prepare(event.id, shifts=bool(event.shifts), seats=bool(event.seats_capacity))
+    banquet_personal.prepare(event, dishes)
     return render_template(
         "events/detail.html",
         event=event,
         manages_event=manages_event,
-        my_signups=signup_reports.my_signups_for(event) if event.shifts else {},
-        my_booking=signup_reports.my_seats_for(event) if event.seats_capacity else None,
-        dishes=banquet_services.dishes_link(event, current_user),
+        dishes=dishes,
         event_quizzes=quiz_services.quizzes_for_event(event),
         turnout=signup_reports.turnout(event) if took_place(event) else None,
     )

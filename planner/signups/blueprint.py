@@ -39,10 +39,13 @@ def hours_with_unit(minutes: int) -> str:
     return _("%(hours)s h", hours=fmt_hours(minutes or 0))
 
 
+# A global, not a context variable: the macros that fill a shared page's holes use it too.
+bp.add_app_template_global(status_label, "signup_status_label")
+
+
 @bp.app_context_processor
 def _template_helpers():
     return {
-        "signup_status_label": status_label,
         "fmt_hours": fmt_hours,
         "service_is_over": attendance.service_is_over,
     }

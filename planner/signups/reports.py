@@ -15,7 +15,7 @@ from planner import organisations, permissions
 from planner.accounts.models import User
 from planner.directory import services as directory
 from planner.directory.models import MembershipStatus, TeamMembership, TeamRole, VolunteerTeam
-from planner.events.models import Event, EventHost, Shift
+from planner.events.models import Event, EventHost, Shift, places_left
 from planner.events.scopes import events_of
 from planner.extensions import db
 from planner.signups.models import (
@@ -72,22 +72,58 @@ def signup_with_shift(signup_id: int) -> Signup | None:
 # ---------------------------------------------------------------- a volunteer's own
 
 
-def my_signups_for(event: Event, user=None) -> dict[int, tuple[Signup, int | None]]:
-    """The user's sign-ups on ``event`` by shift id, with waitlist positions; one query a request."""
+@dataclass(frozen=True)
+class ShiftPlaces:
+    """A shift's places as they are now, and the reader's own sign-up on it (if any)."""
+
+    shift_id: int
+    capacity: int
+    confirmed_count: int
+    signup_id: int | None
+    status: SignupStatus | None
+    position: int | None  # on the waitlist, when waitlisted
+
+    @property
+    def remaining(self) -> int:
+        return places_left(self.capacity, self.confirmed_count)
+
+
+# Built once: it runs for every event page and sign-up page a signed-in person opens.
+_MY_PLACES = (
+    db.select(
+        Shift.id,
+        Shift.capacity,
+        Shift.confirmed_count,
+        Signup.id,
+        Signup.status,
+        position_on_waitlist(),
+    )
+    .select_from(Shift)
+    .outerjoin(
+        Signup,
+        db.and_(Signup.shift_id == Shift.id, Signup.user_id == db.bindparam("user_id")),
+    )
+    .where(Shift.event_id == db.bindparam("event_id"))
+)
+
+
+def my_places(event_id: int, user=None) -> dict[int, ShiftPlaces]:
+    """Every shift of the event by id: its places now and the user's own sign-up on it, with the
+    waitlist position; one query per event and request."""
     user = current_user if user is None else user
-    if not getattr(user, "is_authenticated", False):
-        return {}
-    cache = g.setdefault("_my_signups", {})
-    if event.id not in cache:
-        rows = db.session.execute(
-            db.select(Signup, position_on_waitlist())
-            .join(Shift, Shift.id == Signup.shift_id)
-            .where(Shift.event_id == event.id, Signup.user_id == user.id)
-        ).all()
-        cache[event.id] = {
-            s.shift_id: (s, pos if s.status is SignupStatus.WAITLISTED else None) for s, pos in rows
+    user_id = user.id if getattr(user, "is_authenticated", False) else None
+    cache = g.setdefault("_my_places", {})
+    if (event_id, user_id) not in cache:
+        rows = db.session.execute(_MY_PLACES, {"event_id": event_id, "user_id": user_id})
+        cache[event_id, user_id] = {
+            row[0]: ShiftPlaces(*row[:5], row[5] if row[4] is SignupStatus.WAITLISTED else None)
+            for row in rows
         }
-    return cache[event.id]
+    return cache[event_id, user_id]
+
+
+# A booking that still holds (or waits for) seats.
+_LIVE_BOOKING = SeatBooking.status != SeatStatus.CANCELLED
 
 
 def my_seats_for(event: Event, user=None) -> SeatBooking | None:
@@ -99,12 +135,49 @@ def my_seats_for(event: Event, user=None) -> SeatBooking | None:
     if event.id not in cache:
         cache[event.id] = db.session.scalar(
             db.select(SeatBooking).where(
-                SeatBooking.event_id == event.id,
-                SeatBooking.user_id == user.id,
-                SeatBooking.status != SeatStatus.CANCELLED,
+                SeatBooking.event_id == event.id, SeatBooking.user_id == user.id, _LIVE_BOOKING
             )
         )
     return cache[event.id]
+
+
+@dataclass(frozen=True)
+class SeatPlaces:
+    """An event's audience seats as they are now, and the reader's live booking (if any)."""
+
+    capacity: int
+    confirmed: int
+    status: SeatStatus | None
+    party_size: int | None
+
+
+_MY_SEATS = (
+    db.select(
+        Event.seats_capacity, Event.seats_confirmed, SeatBooking.status, SeatBooking.party_size
+    )
+    .select_from(Event)
+    .outerjoin(
+        SeatBooking,
+        db.and_(
+            SeatBooking.event_id == Event.id,
+            SeatBooking.user_id == db.bindparam("user_id"),
+            _LIVE_BOOKING,
+        ),
+    )
+    .where(Event.id == db.bindparam("event_id"))
+)
+
+
+def my_seat_places(event_id: int, user=None) -> SeatPlaces | None:
+    """The event's seats now and the user's live booking (None: no such event); one query per
+    event and request."""
+    user = current_user if user is None else user
+    user_id = user.id if getattr(user, "is_authenticated", False) else None
+    cache = g.setdefault("_my_seat_places", {})
+    if (event_id, user_id) not in cache:
+        row = db.session.execute(_MY_SEATS, {"event_id": event_id, "user_id": user_id}).first()
+        cache[event_id, user_id] = SeatPlaces(row[0] or 0, row[1], row[2], row[3]) if row else None
+    return cache[event_id, user_id]
 
 
 @dataclass

@@ -23,11 +23,11 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from planner import permissions
+from planner import pagecache, permissions
 from planner.confirmations import ask_first
 from planner.errors import domain_errors_go_back_to, domain_errors_go_to, show_on_form
 from planner.events.models import Event
-from planner.events.queries import load_event
+from planner.events.queries import load_event, shift_version
 from planner.exceptions import DomainError
 from planner.extensions import db, limiter_address
 from planner.i18n import format_local_datetime
@@ -36,6 +36,7 @@ from planner.signups import (  # noqa: F401  (the other view modules: their rout
     bookings,
     certificate_views,
     forms,
+    personal,
     places,
     report_views,
     reports,
@@ -50,17 +51,17 @@ __all__ = ["bp"]
 
 @bp.get("/shifts/<int:shift_id>/signup")
 @login_required
+@pagecache.cached_for_visitors(shift_version, members=True)
 def confirm(shift_id: int):
+    # The reader's own sign-up, places left and ``?done=1``'s message are holes
+    # (planner/signups/personal.py): volunteers share one stored copy of the rest.
     shift = load_shift(shift_id)
-    mine = reports.my_signups_for(shift.event).get(shift.id)
+    personal.prepare(shift.event_id, shifts=True)
     return render_template(
         "signups/confirm.html",
         shift=shift,
         event=shift.event,
-        signup=mine[0] if mine else None,
-        position=mine[1] if mine else None,
         event_url=event_path(shift.event_id),
-        just_signed_up=request.args.get("done") == "1",
         leads_a_team=permissions.leads_any_team(),
     )
 
