@@ -40,11 +40,15 @@ setup = function(thread)
 end
 
 local mine, v, a, step, sent, started
+local finished = false
 local lat = {{}, {}, {}, {}}
 local answered, refused, bad = 0, 0, 0
 
 -- wrk's done() sees the threads only through thread:get: each thread writes its own figures to
--- a file when it has walked all its volunteers, and stops.
+-- a file when it has walked all its volunteers, and stops. It stops while sending one last,
+-- complete request (a /healthz): gunicorn closes each connection after its response and wrk
+-- opens the next at once, so a thread that stopped after a response would leave a connection
+-- open with nothing on it, and a sync worker waits on such a connection until its 30 s timeout.
 local function finish()
   local function list(t)
     local parts = {}
@@ -67,6 +71,10 @@ end
 
 request = function()
   if v > #mine then
+    if not finished then
+      finished = true
+      finish()
+    end
     return wrk.format("GET", "/healthz")
   end
   local who = mine[v]
@@ -106,7 +114,6 @@ response = function(status, headers, body)
     a = a + 1
     if a > #mine[v][3] then a = 1; v = v + 1 end
   end
-  if v > #mine then finish() end
 end
 """
 

@@ -15,7 +15,7 @@ import uuid
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, request
 from itsdangerous import URLSafeTimedSerializer
 
 from planner.accounts.models import User
@@ -32,11 +32,24 @@ RUSH_PHONE_PREFIX = "+86171"  # 171xxxxxxxx: the rush's volunteers, apart from m
 SHIFTS_PER_EVENT = 5
 
 
-def _session_cookie(user: User) -> tuple[str, str]:
+def client_identifier(user_agent: str | None = None) -> str:
+    """What Flask-Login's session protection expects in ``_id`` of a session used from loopback
+    with ``user_agent`` (wrk sends none): without it every request would mark the session no
+    longer fresh, and answer with a new cookie that wrk, unlike a phone, never keeps."""
+    headers = {"User-Agent": user_agent} if user_agent else {}
+    with current_app.test_request_context(
+        "/", headers=headers, environ_base={"REMOTE_ADDR": "127.0.0.1"}
+    ):
+        if not user_agent:
+            request.environ.pop("HTTP_USER_AGENT", None)
+        return current_app.login_manager._session_identifier_generator()
+
+
+def _session_cookie(user: User, identifier: str) -> tuple[str, str]:
     """A signed-in session as the log-in page would leave it: (cookie value, form CSRF token)."""
     app = current_app
     raw = secrets.token_hex(20)
-    session = {"_user_id": user.get_id(), "_fresh": True, "csrf_token": raw}
+    session = {"_user_id": user.get_id(), "_fresh": True, "_id": identifier, "csrf_token": raw}
     cookie = app.session_interface.get_signing_serializer(app).dumps(session)
     form_token = URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token").dumps(raw)
     return cookie, form_token
@@ -156,7 +169,12 @@ def _deal(volunteers: int, per: int, shifts: list, hot: int, places: int, rng) -
 
 
 def prepare_rush(
-    volunteers: int = 20_000, shifts: int = 2_000, per: int = 5, hot: int = 400, places: int = 50
+    volunteers: int = 20_000,
+    shifts: int = 2_000,
+    per: int = 5,
+    hot: int = 400,
+    places: int = 50,
+    user_agent: str | None = None,
 ) -> dict:
     """The rush's new shifts and its volunteers with their sessions and the shifts each asks for.
 
@@ -170,8 +188,9 @@ def prepare_rush(
     hands = _deal(len(users), per, opened, min(hot, len(opened)), places, rng)
     db.session.commit()
     out = []
+    identifier = client_identifier(user_agent)
     for user, hand in zip(users, hands, strict=True):
-        cookie, csrf = _session_cookie(user)
+        cookie, csrf = _session_cookie(user, identifier)
         out.append({"cookie": cookie, "csrf": csrf, "asks": hand})
     return {"volunteers": out, "shifts": [shift for _event, shift in opened]}
 

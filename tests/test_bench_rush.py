@@ -25,12 +25,21 @@ def test_prepared_sessions_sign_up_through_the_phone_path_and_the_check_counts_t
     make_event()  # a community for the rush's events
     make_department()
     app.config["WTF_CSRF_ENABLED"] = True
-    prepared = bench_rush.prepare_rush(volunteers=3, shifts=2, per=2, hot=1, places=1)
+    prepared = bench_rush.prepare_rush(
+        volunteers=3,
+        shifts=2,
+        per=2,
+        hot=1,
+        places=1,
+        user_agent=client.environ_base.get("HTTP_USER_AGENT"),
+    )
     answered = 0
     for volunteer in prepared["volunteers"]:
         client.set_cookie("session", volunteer["cookie"])
         for event, shift in volunteer["asks"]:
-            assert client.get(f"/events/{event}").status_code == 200
+            event_page = client.get(f"/events/{event}")
+            # As a phone's session after log-in: nothing in it changes, so no new cookie.
+            assert event_page.status_code == 200 and "Set-Cookie" not in event_page.headers
             page = client.get(f"/shifts/{shift}/signup")
             assert page.status_code == 200  # signed in: the sign-up page, not the log-in page
             posted = client.post(f"/shifts/{shift}/signup", data={"csrf_token": volunteer["csrf"]})
