@@ -82,7 +82,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from planner import i18n, models, permissions  # noqa: F401  (every table registered)
+    from planner import i18n, models, permissions, pool  # noqa: F401  (every table registered)
     from planner.accounts.models import SESSION_TOKEN_MAX, User
     from planner.timeutil import render_migration_item
 
@@ -132,6 +132,8 @@ def _init_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
+        else:
+            pool.register(db.engine, float(app.config["PLANNER_DB_PING_AFTER"]))
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -32,7 +32,9 @@ def _read_secret_key(instance_path: str) -> str | None:
 # Settings that do not depend on the environment's secrets or addresses; PLANNER_* variables of the
 # same name override them.
 DEFAULTS = {
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # Stale pooled connections are found by planner/pool.py, not by a ping at every checkout.
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
+    "PLANNER_DB_PING_AFTER": 10,
     "PLANNER_TIMEZONE": "Asia/Shanghai",
     "PLANNER_DEFAULT_LOCALE": "zh_Hans_CN",
     "PLANNER_LOCALES": ["zh_Hans_CN", "en"],

@@ -101,12 +101,14 @@ def _volunteer_and_quiet() -> bool:
 def cached_for_visitors(
     version: Callable[..., object],
     vary: Callable[[], object] | None = None,
-    members: bool = False,
+    members: bool | Callable[..., object] = False,
 ):
     """Serve the view's page from the cache to visitors who are not signed in, and with
     ``members`` to signed-in volunteers too (a shared copy with holes: see the module).
 
     ``version(**view_args)`` reads, in one cheap query, what changes whenever the page may change;
+    ``members``, when a function, reads the same for volunteers in the query that also loads what
+    the page's holes show (one round trip instead of two);
     ``vary()``, when given, what else of the request the page depends on (a cookie's choice),
     parsed, so the key holds only valid values.
     """
@@ -119,7 +121,8 @@ def cached_for_visitors(
                 return view(**kwargs)
             if not _anonymous_and_quiet():
                 if members and _volunteer_and_quiet():
-                    return _member_page(view, kwargs, version, vary, seconds)
+                    member_version = members if callable(members) else version
+                    return _member_page(view, kwargs, member_version, vary, seconds)
                 return view(**kwargs)
             key = f"{request.endpoint}|{get_locale()}|{request.full_path}|{version(**kwargs)}"
             if vary is not None:

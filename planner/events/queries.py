@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from planner import permissions
 from planner.directory.models import Community, District, Street
-from planner.events.models import Campaign, Event, EventHost, EventStatus, ProgrammeItem, Shift
+from planner.events.models import Campaign, Event, EventHost, EventStatus, ProgrammeItem
 from planner.events.scopes import events_of
 from planner.extensions import db
 from planner.timeutil import utcnow
@@ -60,22 +60,9 @@ def events_version() -> object:
     return db.session.execute(_EVENTS_VERSION).scalar()
 
 
-_SHIFT_VERSION = (
-    db.select(Event.__table__.c.updated_at)
-    .join(Shift.__table__, Shift.__table__.c.event_id == Event.__table__.c.id)
-    .where(Shift.__table__.c.id == db.bindparam("shift_id"))
-)
-
-
 def event_version(event_id: int) -> object:
     """Changes whenever the event's own page may change."""
     return db.session.execute(_EVENT_VERSION, {"event_id": event_id}).scalar()
-
-
-def shift_version(shift_id: int) -> object:
-    """Changes whenever a shift's sign-up page may change: its event's ``updated_at``, which
-    every edit of the event or of one of its shifts stamps."""
-    return db.session.execute(_SHIFT_VERSION, {"shift_id": shift_id}).scalar()
 
 
 def upcoming_and_recent(organisation, limit: int = 6) -> tuple[list[Event], list[Event]]:

@@ -133,7 +133,7 @@ def listing():
 
 
 @bp.get("/events/<int:event_id>")
-@pagecache.cached_for_visitors(queries.event_version, members=True)
+@pagecache.cached_for_visitors(queries.event_version, members=signup_personal.event_page_version)
 def detail(event_id: int):
     event = queries.load_event(event_id) or abort(404)
     manages_event = permissions.can_manage_event(event)

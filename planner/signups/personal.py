@@ -12,6 +12,18 @@ from planner import pagecache
 from planner.signups import reports
 
 
+def event_page_version(event_id: int) -> object:
+    """The event page's version for volunteers, read with the places its holes show."""
+    places = reports.event_places(event_id)
+    return places.version if places is not None else None
+
+
+def shift_page_version(shift_id: int) -> object:
+    """The sign-up page's version (its event's), read with the places its holes show."""
+    places = reports.shift_event_places(shift_id)
+    return places.version if places is not None else None
+
+
 def prepare(event_id: int, *, shifts: bool, seats: bool = False) -> None:
     """Load what the page's holes will read, before the template renders."""
     if shifts:

@@ -88,9 +88,23 @@ class ShiftPlaces:
         return places_left(self.capacity, self.confirmed_count)
 
 
-# Built once: it runs for every event page and sign-up page a signed-in person opens.
-_MY_PLACES = (
+@dataclass(frozen=True)
+class EventPlaces:
+    """An event's version (``updated_at``: what the page cache keys its pages by) and its
+    shifts' places with the reader's own sign-ups, by shift id."""
+
+    event_id: int
+    version: object
+    shifts: dict[int, ShiftPlaces]
+
+
+# Built once: it runs for every event page and sign-up page a signed-in person opens. The event,
+# each of its shifts, and the reader's sign-up on each: one round trip.
+_shift_of = Shift.__table__.alias("shift_of")
+_EVENT_PLACES = (
     db.select(
+        Event.id,
+        Event.updated_at,
         Shift.id,
         Shift.capacity,
         Shift.confirmed_count,
@@ -98,28 +112,57 @@ _MY_PLACES = (
         Signup.status,
         position_on_waitlist(),
     )
-    .select_from(Shift)
+    .select_from(Event)
+    .outerjoin(Shift, Shift.event_id == Event.id)
     .outerjoin(
         Signup,
         db.and_(Signup.shift_id == Shift.id, Signup.user_id == db.bindparam("user_id")),
     )
-    .where(Shift.event_id == db.bindparam("event_id"))
 )
+_BY_EVENT = _EVENT_PLACES.where(Event.id == db.bindparam("event_id"))
+_BY_SHIFT = _EVENT_PLACES.where(
+    Event.id
+    == db.select(_shift_of.c.event_id)
+    .where(_shift_of.c.id == db.bindparam("shift_id"))
+    .scalar_subquery()
+)
+
+
+def _load_places(statement, params: dict, user) -> EventPlaces | None:
+    user_id = user.id if getattr(user, "is_authenticated", False) else None
+    rows = db.session.execute(statement, {**params, "user_id": user_id}).all()
+    if not rows:
+        return None
+    shifts = {
+        row[2]: ShiftPlaces(*row[2:7], row[7] if row[6] is SignupStatus.WAITLISTED else None)
+        for row in rows
+        if row[2] is not None
+    }
+    places = EventPlaces(rows[0][0], rows[0][1], shifts)
+    g.setdefault("_event_places", {})[places.event_id, user_id] = places
+    return places
+
+
+def event_places(event_id: int, user=None) -> EventPlaces | None:
+    """The event's version and its shifts' places with the user's own sign-ups (None: no such
+    event); one query per event and request."""
+    user = current_user if user is None else user
+    user_id = user.id if getattr(user, "is_authenticated", False) else None
+    known = g.get("_event_places", {}).get((event_id, user_id))
+    return known or _load_places(_BY_EVENT, {"event_id": event_id}, user)
+
+
+def shift_event_places(shift_id: int, user=None) -> EventPlaces | None:
+    """``event_places`` of the shift's event, found by the shift (None: no such shift)."""
+    user = current_user if user is None else user
+    return _load_places(_BY_SHIFT, {"shift_id": shift_id}, user)
 
 
 def my_places(event_id: int, user=None) -> dict[int, ShiftPlaces]:
     """Every shift of the event by id: its places now and the user's own sign-up on it, with the
-    waitlist position; one query per event and request."""
-    user = current_user if user is None else user
-    user_id = user.id if getattr(user, "is_authenticated", False) else None
-    cache = g.setdefault("_my_places", {})
-    if (event_id, user_id) not in cache:
-        rows = db.session.execute(_MY_PLACES, {"event_id": event_id, "user_id": user_id})
-        cache[event_id, user_id] = {
-            row[0]: ShiftPlaces(*row[:5], row[5] if row[4] is SignupStatus.WAITLISTED else None)
-            for row in rows
-        }
-    return cache[event_id, user_id]
+    waitlist position (``event_places``)."""
+    places = event_places(event_id, user)
+    return places.shifts if places is not None else {}
 
 
 # A booking that still holds (or waits for) seats.

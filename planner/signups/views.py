@@ -27,7 +27,7 @@ from planner import pagecache, permissions
 from planner.confirmations import ask_first
 from planner.errors import domain_errors_go_back_to, domain_errors_go_to, show_on_form
 from planner.events.models import Event
-from planner.events.queries import load_event, shift_version
+from planner.events.queries import load_event
 from planner.exceptions import DomainError
 from planner.extensions import db, limiter_address
 from planner.i18n import format_local_datetime
@@ -51,7 +51,7 @@ __all__ = ["bp"]
 
 @bp.get("/shifts/<int:shift_id>/signup")
 @login_required
-@pagecache.cached_for_visitors(shift_version, members=True)
+@pagecache.cached_for_visitors(personal.shift_page_version, members=personal.shift_page_version)
 def confirm(shift_id: int):
     # The reader's own sign-up, places left and ``?done=1``'s message are holes
     # (planner/signups/personal.py): volunteers share one stored copy of the rest.
