@@ -271,7 +271,7 @@ def main() -> int:
         if args.scenario == "rush":
             from bench import rush  # noqa: E402
 
-            outcome = rush.run(base, env, args)
+            outcome = rush.run(base, env, args, workers=worker_pids(server.pid))
             rush.print_result(outcome)
             rss = [round(peak_rss_mb(pid), 1) for pid in worker_pids(server.pid)]
             if args.out != "-":
@@ -378,6 +378,7 @@ def write_rush_report(out: Path, database: str, args, outcome: dict, rss: list[f
         "workers": args.workers,
         "connections": args.connections,
         "worker_peak_rss_mb": rss,
+        "redis": bool(os.environ.get("REDIS_URL")),
         **outcome,
     }
     out.mkdir(parents=True, exist_ok=True)
@@ -404,6 +405,16 @@ def rush_tables(rushes: dict) -> list[str]:
             f"{check['duplicate_pairs']} duplicate (volunteer, shift) pairs, confirmed "
             f"{check['confirmed']:,} + waitlisted {check['waitlisted']:,} "
             f"{'=' if check['held_equals_answered'] else '≠'} answered.",
+            *(
+                [
+                    "",
+                    f"CPU per full sign-up (four requests): {r['cpu_ms_per_signup']['workers']} ms"
+                    f" in the workers, {r['cpu_ms_per_signup']['postgres']} ms in PostgreSQL; "
+                    f"Redis {'on' if r.get('redis') else 'off'}.",
+                ]
+                if "cpu_ms_per_signup" in r
+                else []
+            ),
             "",
             "| step | requests | p50 ms | p99 ms |",
             "|---|---:|---:|---:|",

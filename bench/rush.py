@@ -11,6 +11,7 @@ whether confirmed + waitlisted equals the sign-ups answered (``planner.bench_rus
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import tempfile
@@ -141,8 +142,34 @@ def percentile(values: list[int], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] / 1000
 
 
-def run(base: str, env: dict, args) -> dict:
-    """Prepare the rush, run it with wrk, check the database; return the figures."""
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the processes have used so far (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_pids() -> list[int]:
+    """This machine's PostgreSQL processes (the server and its backends), when it runs here."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+def run(base: str, env: dict, args, workers: list[int]) -> dict:
+    """Prepare the rush, run it with wrk, check the database; return the figures.
+    ``workers``: the gunicorn workers' pids, whose CPU time is measured with PostgreSQL's."""
     from bench.scenarios import _in_app_module
 
     prepared = _in_app_module(
@@ -157,6 +184,7 @@ def run(base: str, env: dict, args) -> dict:
     script = folder / "rush.lua"
     script.write_text(_script(volunteers, threads, str(folder / "thread-")), encoding="utf-8")
     began = time.monotonic()
+    cpu_before = cpu_seconds(workers), cpu_seconds(postgres_pids())
     # wrk sleeps for its whole -d before it stops; the threads write their reports when they have
     # walked every volunteer, so wrk is stopped (SIGINT) as soon as all are there.
     wrk = subprocess.Popen(
@@ -178,6 +206,8 @@ def run(base: str, env: dict, args) -> dict:
         wrk.kill()
         output = wrk.communicate()[0]
     wall = time.monotonic() - began
+    cpu_workers = cpu_seconds(workers) - cpu_before[0]
+    cpu_postgres = cpu_seconds(postgres_pids()) - cpu_before[1]
     reports = [json.loads(p.read_text()) for p in sorted(folder.glob("thread-*.json"))]
     if len(reports) != threads:
         raise RuntimeError(f"{threads - len(reports)} wrk threads did not finish:\n{output}")
@@ -197,6 +227,11 @@ def run(base: str, env: dict, args) -> dict:
         "seconds": round(seconds, 1),
         "wall_seconds": round(wall, 1),
         "signups_per_second": round(answered / seconds, 1) if seconds else 0.0,
+        # CPU milliseconds per full sign-up (four requests), measured over the whole run.
+        "cpu_ms_per_signup": {
+            "workers": round(cpu_workers * 1000 / answered, 2) if answered else 0.0,
+            "postgres": round(cpu_postgres * 1000 / answered, 2) if answered else 0.0,
+        },
         "steps": {
             name: {
                 "count": len(values),
@@ -222,6 +257,12 @@ def print_result(result: dict) -> None:
     )
     for name, step in result["steps"].items():
         print(f"  {name:14s} p50 {step['p50_ms']:7.1f} ms  p99 {step['p99_ms']:7.1f} ms")
+    cpu = result.get("cpu_ms_per_signup")
+    if cpu:
+        print(
+            f"  CPU per sign-up (4 requests): workers {cpu['workers']} ms,"
+            f" PostgreSQL {cpu['postgres']} ms"
+        )
     check = result["check"]
     print(
         f"  check: {check['overbooked_shifts']} overbooked shifts, {check['duplicate_pairs']}"
