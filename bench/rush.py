@@ -33,7 +33,9 @@ local function now_us()
   return tonumber(tv.tv_sec) * 1000000 + tonumber(tv.tv_usec)
 end
 
-local volunteers = {VOLUNTEERS}
+-- The volunteers come from a file, a line each ("cookie csrf event:shift,event:shift,…"): a
+-- script holding 20,000 of them as a table is too big for LuaJIT to load, and wrk then quietly
+-- sends its default request instead.
 local threads = 0
 setup = function(thread)
   thread:set("tid", threads)
@@ -65,7 +67,16 @@ end
 
 init = function(args)
   mine = {}
-  for i = tid + 1, #volunteers, {THREADS} do mine[#mine + 1] = volunteers[i] end
+  local i = 0
+  for line in io.lines("{DATA}") do
+    if i % {THREADS} == tid then
+      local cookie, csrf, asks = line:match("^(%S+) (%S+) (%S+)$")
+      local hand = {}
+      for event, shift in asks:gmatch("(%d+):(%d+)") do hand[#hand + 1] = {event, shift} end
+      mine[#mine + 1] = {cookie, csrf, hand}
+    end
+    i = i + 1
+  end
   v, a, step = 1, 1, 1
   started = now_us()
 end
@@ -119,19 +130,17 @@ end
 """
 
 
-def _lua_volunteers(volunteers: list[dict]) -> str:
-    rows = []
-    for v in volunteers:
-        asks = ",".join(f"{{{event},{shift}}}" for event, shift in v["asks"])
-        rows.append(f"{{'{v['cookie']}','{v['csrf']}',{{{asks}}}}}")
-    return "{" + ",\n".join(rows) + "}"
+def _volunteer_lines(volunteers: list[dict]) -> str:
+    """The data file the script reads: "cookie csrf event:shift,…", a volunteer a line."""
+    return "".join(
+        f"{v['cookie']} {v['csrf']} {','.join(f'{e}:{s}' for e, s in v['asks'])}\n"
+        for v in volunteers
+    )
 
 
-def _script(volunteers: list[dict], threads: int, out_prefix: str) -> str:
+def _script(threads: int, data: str, out_prefix: str) -> str:
     return (
-        LUA.replace("{VOLUNTEERS}", _lua_volunteers(volunteers))
-        .replace("{THREADS}", str(threads))
-        .replace("{OUT}", out_prefix)
+        LUA.replace("{DATA}", data).replace("{THREADS}", str(threads)).replace("{OUT}", out_prefix)
     )
 
 
@@ -181,8 +190,9 @@ def run(base: str, env: dict, args, workers: list[int]) -> dict:
     volunteers = prepared["volunteers"]
     threads = min(args.connections, len(volunteers))
     folder = Path(tempfile.mkdtemp(prefix="rush-"))
-    script = folder / "rush.lua"
-    script.write_text(_script(volunteers, threads, str(folder / "thread-")), encoding="utf-8")
+    data, script = folder / "volunteers.txt", folder / "rush.lua"
+    data.write_text(_volunteer_lines(volunteers), encoding="utf-8")
+    script.write_text(_script(threads, str(data), str(folder / "thread-")), encoding="utf-8")
     began = time.monotonic()
     cpu_before = cpu_seconds(workers), cpu_seconds(postgres_pids())
     # wrk sleeps for its whole -d before it stops; the threads write their reports when they have
@@ -278,4 +288,5 @@ def failed(result: dict) -> bool:
         or check["duplicate_pairs"]
         or not check["held_equals_answered"]
         or result["errors"]
+        or result["refused"]
     )
