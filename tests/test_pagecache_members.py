@@ -236,3 +236,17 @@ def test_a_past_event_shows_what_became_of_ones_sign_up(make_event, make_user, s
     signed_in(make_user("先来的人")).get(f"/shifts/{event.shifts[0].id}/signup")
     page = client.get(f"/shifts/{event.shifts[0].id}/signup").get_data(as_text=True)
     assert "已到岗" in page and "确认报名" not in page and "本活动已于" in page
+
+
+def test_a_copy_whose_holes_this_release_does_not_know_is_rendered_afresh(
+    rush_event, signed_in, make_user
+):
+    event, people = rush_event
+    url = f"/events/{event.id}"
+    signed_in(make_user("先来的人")).get(url)
+    [key] = [k for k in pagecache.pages._local if k.startswith("m|")]
+    expires, body = pagecache.pages._local[key]
+    pagecache.pages._local[key] = (expires, body.replace(b"<!--xf:shift ", b"<!--xf:gone ", 1))
+    response = signed_in(people["waitlisted"]).get(url)
+    assert response.status_code == 200 and "X-Page-Cache" not in response.headers
+    assert "候补第 2 位" in response.get_data(as_text=True)
