@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import difflib
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import icalendar
 import pytest
@@ -24,7 +24,7 @@ from planner.calendar.services import FEED_UID_NAMESPACE
 from planner.events import series, services, workflow
 from planner.events.models import Event, EventKind, EventStatus, HostRole, ProgrammeItem
 from planner.extensions import db
-from planner.timeutil import local_zone, utcnow
+from planner.timeutil import from_local, local_now, local_zone
 
 pytestmark = pytest.mark.usefixtures("fresh_feed_cache")
 
@@ -94,7 +94,9 @@ def world(app, make_user, make_community, make_department, make_team, make_calen
     department = make_department("市文明办, 宣传处")
     team = make_team("文明引导; 志愿服务队", department_id=department.id)
     campaign = make_calendar_campaign("洁净家园·喜迎国庆, 2026; 第一期")
-    start = (utcnow() + timedelta(days=3)).replace(minute=0, second=0, microsecond=0)
+    # 22:00 local three days on, whatever the hour the suite runs: the series' shifts end at or
+    # after midnight (the moved one at 01:00), which the feed still writes as times of day.
+    start = from_local(datetime.combine(local_now().date() + timedelta(days=3), time(22)))
     with app.test_request_context("/"):
         show = _event(TITLE, EventKind.SHOW, start, community, campaign, DESCRIPTION)
         show.latitude, show.longitude = 36.0671, 120.3826
@@ -188,9 +190,13 @@ def _description(event: Event, url: str, texts: dict, in_series: bool = False) -
         for shift in event.shifts:
             places = texts["places"].format(num=shift.remaining, capacity=shift.capacity)
             times = _times(shift.starts_at, shift.ends_at)
-            if in_series:
+            if in_series and shift.ends_at - shift.starts_at < timedelta(days=1):
+                # A series repeats times of day, also a shift into the small hours.
                 places = texts["capacity"].format(num=shift.capacity)
-                times = times.split(" ", 1)[1]
+                start, end = (t.astimezone(local_zone()) for t in (shift.starts_at, shift.ends_at))
+                times = f"{start:%H:%M}–{end:%H:%M}"
+            elif in_series:
+                places = texts["capacity"].format(num=shift.capacity)
             lines.append("- " + texts["shift"].format(role=shift.role, times=times, places=places))
     lines += ["", texts["details"].format(url=url)]
     return "\n".join(lines)
