@@ -126,23 +126,12 @@ def cached_for_visitors(
                     member_version = members if callable(members) else version
                     return _member_page(view, kwargs, member_version, vary, seconds)
                 return view(**kwargs)
-            key = f"{request.endpoint}|{get_locale()}|{request.full_path}|{version(**kwargs)}"
-            if vary is not None:
-                key += f"|{vary()}"
+            key = _key("", version, kwargs, vary)
             body = pages.get(key)
             if body is not None:
                 return _response(body, "hit")
             response = current_app.make_response(view(**kwargs))
-            if (
-                response.status_code == 200
-                and response.mimetype == "text/html"
-                and not response.direct_passthrough
-            ):
-                token = g.get("csrf_token")
-                stored = response.get_data()
-                if token:
-                    stored = stored.replace(token.encode(), TOKEN_MARK)
-                pages.put(key, stored, seconds)
+            if _store(key, response, seconds) is not None:
                 response.headers["X-Page-Cache"] = "miss"
             return response
 
@@ -151,29 +140,41 @@ def cached_for_visitors(
     return decorator
 
 
+def _key(prefix: str, version, kwargs: dict, vary) -> str:
+    key = f"{prefix}{request.endpoint}|{get_locale()}|{request.full_path}|{version(**kwargs)}"
+    return key + f"|{vary()}" if vary is not None else key
+
+
+def _store(key: str, response: Response, seconds: int) -> bytes | None:
+    """Store a page (its CSRF token swapped for the mark) and return what was stored; ``None``
+    for a response that is not a whole page to keep (an error, a redirect, a file)."""
+    if not (
+        response.status_code == 200
+        and response.mimetype == "text/html"
+        and not response.direct_passthrough
+    ):
+        return None
+    body = response.get_data()
+    token = g.get("csrf_token")
+    if token:
+        body = body.replace(token.encode(), TOKEN_MARK)
+    pages.put(key, body, seconds)
+    return body
+
+
 def _member_page(view, kwargs: dict, version, vary, seconds: int) -> Response:
-    key = f"m|{request.endpoint}|{get_locale()}|{request.full_path}|{version(**kwargs)}"
-    if vary is not None:
-        key += f"|{vary()}"
+    key = _key("m|", version, kwargs, vary)
     body = pages.get(key)
     state = "hit"
     if body is None:
         g._shared_page = True
         try:
             response = current_app.make_response(view(**kwargs))
-            if not (
-                response.status_code == 200
-                and response.mimetype == "text/html"
-                and not response.direct_passthrough
-            ):
-                return response  # not a page to store: as it is
-            body = response.get_data()
         finally:
             g._shared_page = False
-        token = g.get("csrf_token")
-        if token:
-            body = body.replace(token.encode(), TOKEN_MARK)
-        pages.put(key, body, seconds)
+        body = _store(key, response, seconds)
+        if body is None:
+            return response  # not a page to store: as it is
         state = "miss"
     try:
         body = HOLE.sub(lambda m: _fill(m.group(1), m.group(2)), body)
