@@ -44,6 +44,7 @@ from planner.events.models import (
     HostRole,
     ProgrammeItem,
     Shift,
+    places_left,
 )
 from planner.events.scopes import events_of_kind
 from planner.exceptions import DomainError
@@ -434,7 +435,7 @@ def load_events(feed: Feed, window: Window) -> list[FeedEvent]:
         .where(Shift.event_id.in_(ids))
         .order_by(Shift.event_id, Shift.starts_at, Shift.id)
     ):
-        remaining = max(capacity - confirmed, 0)  # Shift.remaining
+        remaining = places_left(capacity, confirmed)
         by_id[event_id].shifts.append(FeedShift(role, starts_at, ends_at, capacity, remaining))
     if feed.series:
         _attach_series(events)

@@ -32,10 +32,6 @@ def prepare(event_id: int, *, shifts: bool, seats: bool = False) -> None:
         reports.my_seat_places(event_id)
 
 
-def _macro(template: str, name: str):
-    return get_template_attribute(template, name)
-
-
 def _places(shift_id, event_id) -> reports.ShiftPlaces | None:
     return reports.my_places(int(event_id)).get(int(shift_id))
 
@@ -46,7 +42,7 @@ def shift_actions(shift_id, event_id, takes_volunteers) -> str:
     places = _places(shift_id, event_id)
     if places is None:
         return ""
-    return _macro("events/_shift_actions.html", "shift_actions")(
+    return get_template_attribute("events/_shift_actions.html", "shift_actions")(
         places, bool(int(takes_volunteers))
     )
 
@@ -57,7 +53,7 @@ def signed_up_alert(shift_id, event_id) -> str:
     places = _places(shift_id, event_id)
     if request.args.get("done") != "1" or places is None:
         return ""
-    return _macro("signups/_signup_panel.html", "signed_up_alert")(places.status)
+    return get_template_attribute("signups/_signup_panel.html", "signed_up_alert")(places.status)
 
 
 @pagecache.hole("places_free")
@@ -65,7 +61,7 @@ def places_free(shift_id, event_id) -> str:
     places = _places(shift_id, event_id)
     if places is None:
         return ""
-    return _macro("signups/_signup_panel.html", "places_free")(places)
+    return get_template_attribute("signups/_signup_panel.html", "places_free")(places)
 
 
 @pagecache.hole("signup_panel")
@@ -74,7 +70,7 @@ def signup_panel(shift_id, event_id, takes_volunteers, cutoff_minutes) -> str:
     places = _places(shift_id, event_id)
     if places is None:
         return ""
-    return _macro("signups/_signup_panel.html", "signup_panel")(
+    return get_template_attribute("signups/_signup_panel.html", "signup_panel")(
         places, bool(int(takes_volunteers)), int(cutoff_minutes)
     )
 
@@ -85,11 +81,6 @@ def seat_actions(event_id, takes_volunteers) -> str:
     seats = reports.my_seat_places(int(event_id))
     if seats is None:
         return ""
-    return _macro("events/_seat_actions.html", "seat_actions")(
-        int(event_id),
-        seats.capacity,
-        seats.confirmed,
-        bool(int(takes_volunteers)),
-        seats.status,
-        seats.party_size,
+    return get_template_attribute("events/_seat_actions.html", "seat_actions")(
+        int(event_id), seats, bool(int(takes_volunteers))
     )

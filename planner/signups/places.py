@@ -452,7 +452,7 @@ def promote_from_waitlist(shift: Shift) -> list[Signup]:
         .where(Signup.shift_id == shift.id, Signup.status == SignupStatus.WAITLISTED)
         .options(joinedload(Signup.user))
         .order_by(Signup.arrival)
-        .limit(max(shift.capacity - shift.confirmed_count, 0))
+        .limit(shift.remaining)
     ).all()
     for signup in waiting:
         if not _take_place_of(shift):

@@ -193,6 +193,10 @@ class SeatPlaces:
     status: SeatStatus | None
     party_size: int | None
 
+    @property
+    def free(self) -> int:
+        return places_left(self.capacity, self.confirmed)
+
 
 _MY_SEATS = (
     db.select(
