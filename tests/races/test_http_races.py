@@ -217,3 +217,32 @@ def test_running_the_draw_ten_times_draws_once(race_server, seed):
     assert _count(AuditEntry, drawn, AuditEntry.subject_id == quiz.id) == 1
     recipients = Notification.recipient_id.in_([p.id for p in players])
     assert _count(Notification, recipients) == 2
+
+
+def test_the_same_sign_up_ten_times_at_once_is_one_sign_up_and_every_page_says_so(
+    race_server, seed
+):
+    from planner.signups.models import Signup
+
+    event = seed.event(seed.department(), capacity=1)
+    shift_id = event.shifts[0].id
+    volunteer = seed.user()
+    path = f"/shifts/{shift_id}/signup"
+    replies = race_server.race(path, phone=volunteer.local_phone)
+    assert _same_redirect(replies) == path  # to ?done=1: Reply.location is the path alone
+    assert _count(Signup, Signup.shift_id == shift_id) == 1
+    page = race_server.client(volunteer.local_phone).send("GET", f"{path}?done=1")
+    assert page.status == 200 and "报名成功，到时见！" in page.body
+
+
+def test_ten_volunteers_on_the_last_place_make_one_confirmed_and_nine_waiting(race_server, seed):
+    from planner.signups.models import Signup
+
+    event = seed.event(seed.department(), capacity=1)
+    shift_id = event.shifts[0].id
+    phones = [seed.user().local_phone for _ in range(10)]
+    path = f"/shifts/{shift_id}/signup"
+    replies = race_server.race_from([race_server.client(p) for p in phones], path)
+    assert _same_redirect(replies) == path
+    statuses = db.session.scalars(db.select(Signup.status).where(Signup.shift_id == shift_id))
+    assert sorted(s.value for s in statuses) == ["confirmed"] + ["waitlisted"] * 9
