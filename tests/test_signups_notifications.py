@@ -22,15 +22,66 @@ def _notes(user):
     ).all()
 
 
-def test_signing_up_queues_a_confirmation_in_the_volunteers_language(
-    client, auth, make_user, make_event
+def _send(runner):
+    result = runner.invoke(args=["send-notifications"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+
+
+def test_signing_up_queues_a_notice_the_sender_writes_in_the_volunteers_language(
+    client, auth, make_user, make_event, runner
 ):
-    user = make_user(locale="en")
+    english, chinese = make_user(locale="en"), make_user(locale="zh_Hans_CN")
+    event = make_event(title="Clean-up", shifts=(("Sweeping", 1),))
+    for user in (english, chinese):
+        auth.login(user)
+        client.post(f"/shifts/{event.shifts[0].id}/signup")
+        auth.logout()
+    (confirmed,), (waiting,) = _notes(english), _notes(chinese)
+    # The request wrote the kind and its arguments; nothing is written in any language yet.
+    assert (confirmed.kind, json.loads(confirmed.params), confirmed.subject) == (
+        "signup_confirmed",
+        {"shift": event.shifts[0].id, "position": None},
+        "",
+    )
+    assert (waiting.kind, json.loads(waiting.params)["position"]) == ("signup_waitlisted", 1)
+    event.title = "Clean-up of the old town"  # the sender writes what the event says then
+    db.session.commit()
+    _send(runner)
+    (confirmed,), (waiting,) = _notes(english), _notes(chinese)
+    assert confirmed.status.value == waiting.status.value == "sent"
+    assert confirmed.subject == "Sign-up confirmed: Clean-up of the old town"
+    assert "Sweeping" in confirmed.body
+    assert waiting.subject == "已候补：Clean-up of the old town"
+    assert "候补第 1 位" in waiting.body
+
+
+def test_a_notice_about_a_shift_that_is_gone_fails_with_its_reason_and_is_not_sent(
+    app, make_user, runner
+):
+    from planner.notifications import services as notifications
+
+    user = make_user()
+    with app.test_request_context("/"):
+        notifications.queue_notice(user, "signup_promoted", {"shift": 99999}, "gone:1")
+        db.session.commit()
+    _send(runner)
+    (note,) = _notes(user)
+    assert note.status.value == "failed" and "gone" in note.error and note.subject == ""
+
+
+def test_the_outbox_names_a_notice_by_its_kind_until_the_sender_writes_it(
+    client, auth, make_user, make_event, runner
+):
+    user = make_user("王小明", locale="en")
     event = make_event(title="Clean-up", shifts=(("Sweeping", 5),))
     auth.login(user)
     client.post(f"/shifts/{event.shifts[0].id}/signup")
-    (note,) = _notes(user)
-    assert note.subject == "Sign-up confirmed: Clean-up" and "Sweeping" in note.body
+    auth.logout()
+    auth.login(make_user("管理员", admin=True))
+    assert "报名成功" in client.get("/admin/outbox").get_data(as_text=True)
+    _send(runner)
+    assert "Sign-up confirmed: Clean-up" in client.get("/admin/outbox").get_data(as_text=True)
 
 
 def test_send_reminders_queues_one_reminder_a_day_before_even_when_run_twice(

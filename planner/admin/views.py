@@ -82,7 +82,9 @@ def revoke_grant(user_id: int, grant_id: int):
 
 @bp.get("/outbox")
 def outbox():
-    return render_template("admin/outbox.html", page=notifications.outbox_page())
+    return render_template(
+        "admin/outbox.html", page=notifications.outbox_page(), label=notifications.label
+    )
 
 
 @bp.post("/outbox/send")

@@ -36,7 +36,12 @@ class Notification(db.Model):
     channel: Mapped[Channel] = mapped_column(
         enum_column(Channel, name="notification_channel"), default=Channel.LOG
     )
-    subject: Mapped[str] = mapped_column(String(200))
+    # A notice queued by kind (``planner.notifications.services.NOTICE_KINDS``) and its arguments
+    # (JSON) is written by the sender, in the recipient's language, when it is sent: until then its
+    # subject and body are empty.
+    kind: Mapped[str | None] = mapped_column(String(40))
+    params: Mapped[str | None] = mapped_column(Text)
+    subject: Mapped[str] = mapped_column(String(200), default="")
     body: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[NotificationStatus] = mapped_column(
         enum_column(NotificationStatus, name="notification_status"),

@@ -1,15 +1,27 @@
-"""Queueing messages in the outbox and handing them to a transport."""
+"""Queueing messages in the outbox and handing them to a transport.
+
+A message is queued either written (``queue``: a subject and a body, e.g. an organiser's own words)
+or as a *notice*: its kind and arguments (``queue_notice``, or ``queue_notices_from`` inside a
+statement). A notice is written by the sender, just before it is handed to the transport, in the
+recipient's language, by the function its feature registered in ``NOTICE_KINDS``; the request that
+queued it did no more than write one row.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
 import smtplib
+from collections.abc import Callable
 from email.message import EmailMessage
+from typing import NamedTuple
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import bindparam, insert, literal
 from sqlalchemy.orm import joinedload
+from sqlalchemy.sql import Select
 
 from planner.extensions import db
 from planner.notifications.models import Channel, Notification, NotificationStatus
@@ -37,8 +49,10 @@ def register(app) -> None:
 # end in an error. Plain SQL because SQLite and PostgreSQL spell it alike, and because SQLAlchemy
 # does not cache the compiled form of their dialects' own INSERT constructs.
 _INSERT = db.text(
-    "INSERT INTO notification (recipient_id, channel, subject, body, status, error, dedupe_key, created_at)"
-    " VALUES (:recipient_id, :channel, :subject, :body, :status, '', :dedupe_key, :created_at)"
+    "INSERT INTO notification"
+    " (recipient_id, channel, kind, params, subject, body, status, error, dedupe_key, created_at)"
+    " VALUES (:recipient_id, :channel, :kind, :params, :subject, :body, :status, '', :dedupe_key,"
+    " :created_at)"
     " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"
 ).bindparams(
     db.bindparam("channel", type_=Notification.__table__.c.channel.type),
@@ -47,25 +61,110 @@ _INSERT = db.text(
 )
 
 
+class NoticeKind(NamedTuple):
+    """How the sender writes one kind of notice."""
+
+    # What the outbox shows before the notice is written (a lazy string).
+    label: object
+    # The subject and body from the notice's arguments, in the current language; ``None`` when
+    # what it speaks of is gone (the notice then fails with that reason, and is not sent).
+    write: Callable[[dict], tuple[str, str] | None]
+
+
+# Filled by the features at import: ``NOTICE_KINDS["signup_confirmed"] = NoticeKind(…)``.
+NOTICE_KINDS: dict[str, NoticeKind] = {}
+
+
+def notice_kind(name: str, label):
+    """Register the decorated function as the writer of notices of kind ``name``."""
+
+    def register(write):
+        NOTICE_KINDS[name] = NoticeKind(label, write)
+        return write
+
+    return register
+
+
+def _channel() -> Channel:
+    transport = current_app.config["PLANNER_MAIL_TRANSPORT"]
+    return Channel(transport) if transport in {c.value for c in Channel} else Channel.LOG
+
+
 def queue(recipient, subject: str, body: str, dedupe_key: str | None = None) -> int | None:
     """Write one message to the outbox and return its id; with a ``dedupe_key`` already used,
     write nothing and return None."""
-    transport = current_app.config["PLANNER_MAIL_TRANSPORT"]
-    channel = Channel(transport) if transport in {c.value for c in Channel} else Channel.LOG
+    return _queue(recipient, dedupe_key, subject=subject[:200], body=body)
+
+
+def queue_notice(recipient, kind: str, params: dict, dedupe_key: str) -> int | None:
+    """Queue a notice of ``kind`` (registered in ``NOTICE_KINDS``) with its arguments; the sender
+    writes it. As ``queue``: nothing is written when ``dedupe_key`` was used already."""
+    assert kind in NOTICE_KINDS, kind
+    return _queue(
+        recipient, dedupe_key, kind=kind, params=json.dumps(params, separators=(",", ":"))
+    )
+
+
+def _queue(recipient, dedupe_key: str | None, **message) -> int | None:
     if recipient.id is None:
         db.session.flush()
     return db.session.execute(
         _INSERT,
         {
             "recipient_id": recipient.id,
-            "channel": channel,
-            "subject": subject[:200],
-            "body": body,
-            "dedupe_key": dedupe_key,
+            "channel": _channel(),
+            "subject": "",
+            "body": "",
+            "kind": None,
+            "params": None,
+            **message,
+            "dedupe_key": dedupe_key[:120] if dedupe_key else None,
             "created_at": utcnow(),
             "status": NotificationStatus.QUEUED,
         },
     ).scalar()
+
+
+_notes = Notification.__table__
+
+
+def queue_notices_from(rows: Select):
+    """An ``INSERT … SELECT`` that queues one notice per row of ``rows``, whose columns are
+    ``recipient_id``, ``kind``, ``params`` (JSON text) and ``dedupe_key``, in that order; for a
+    statement that queues its notices itself (``planner.signups.places``). Execute it with
+    ``outbox_values()``. The rows' keys must be new: there is no ``ON CONFLICT`` here."""
+    rows = rows.add_columns(
+        bindparam("outbox_channel", type_=_notes.c.channel.type),
+        bindparam("outbox_status", type_=_notes.c.status.type),
+        literal(""),
+        literal(""),
+        literal(""),
+        bindparam("outbox_created_at", type_=_notes.c.created_at.type),
+    )
+    return insert(_notes).from_select(
+        [
+            _notes.c.recipient_id,
+            _notes.c.kind,
+            _notes.c.params,
+            _notes.c.dedupe_key,
+            _notes.c.channel,
+            _notes.c.status,
+            _notes.c.subject,
+            _notes.c.body,
+            _notes.c.error,
+            _notes.c.created_at,
+        ],
+        rows,
+    )
+
+
+def outbox_values() -> dict:
+    """The bound values ``queue_notices_from`` statements take."""
+    return {
+        "outbox_channel": _channel(),
+        "outbox_status": NotificationStatus.QUEUED,
+        "outbox_created_at": utcnow(),
+    }
 
 
 def queue_sms(
@@ -112,6 +211,7 @@ def send_queued(limit: int = 500) -> tuple[int, int]:
     rows = db.session.scalars(
         db.select(Notification)
         .where(Notification.status == NotificationStatus.QUEUED)
+        .options(joinedload(Notification.recipient))
         .order_by(Notification.id)
         .limit(limit)
     ).all()
@@ -125,9 +225,39 @@ def send_queued(limit: int = 500) -> tuple[int, int]:
     return sent, failed
 
 
+def label(note: Notification):
+    """What the outbox shows as a message's subject: the subject once written, else its kind."""
+    if note.subject or note.kind is None:
+        return note.subject
+    kind = NOTICE_KINDS.get(note.kind)
+    return kind.label if kind is not None else note.kind
+
+
+def write(note: Notification) -> None:
+    """Write a notice's subject and body in its recipient's language, if it is not written yet.
+    Raises ``LookupError`` when its kind is unknown or what it speaks of is gone."""
+    if note.kind is None or note.subject:
+        return
+    kind = NOTICE_KINDS.get(note.kind)
+    if kind is None:
+        raise LookupError(f"no writer for notices of kind {note.kind!r}")
+    recipient = note.recipient
+    locale = (recipient.locale if recipient else None) or current_app.config[
+        "PLANNER_DEFAULT_LOCALE"
+    ]
+    with force_locale(locale):
+        written = kind.write(json.loads(note.params or "{}"))
+    if written is None:
+        raise LookupError(f"what the {note.kind} notice speaks of is gone")
+    subject, body = written
+    note.subject, note.body = subject[:200], body
+
+
 def _deliver(note: Notification) -> bool:
-    """Hand one message to its transport and record the outcome; whether it was sent."""
+    """Write a notice, hand the message to its transport and record the outcome; whether it was
+    sent."""
     try:
+        write(note)
         TRANSPORTS[note.channel](note)
     except Exception as exc:  # a transport failure is recorded, never lost
         note.status = NotificationStatus.FAILED

@@ -1,19 +1,20 @@
 """What the sign-up feature tells people: confirmed, waitlisted, promoted, cancelled, reminders.
 
-Each message is queued in the outbox (``planner.notifications``) in the recipient's language, with
-a dedupe key naming the sign-up (or booking) and its arrival, so the same news is never sent twice.
+Each message is queued in the outbox (``planner.notifications``) as a notice: its kind, the shift
+(or event) it speaks of, and a dedupe key naming the sign-up (or booking) and its arrival, so the
+same news is never sent twice. The sender writes it with the functions below, in the recipient's
+language, from what the shift says when it is sent. A new sign-up's notice is queued by the
+statement that takes the place (``planner.signups.places``); its key and arguments are made there,
+in SQL, as ``signup_notice_rows`` says.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import contextmanager
 from datetime import datetime, time, timedelta
-from typing import Protocol
 
-from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import String, case, cast, literal, select
 from sqlalchemy.orm import joinedload
 
 from planner import signals
@@ -26,101 +27,133 @@ from planner.signups.models import SeatBooking, Signup, SignupStatus
 from planner.timeutil import from_local, to_local, utcnow
 
 
-class ShiftFacts(Protocol):
-    """What a notice about a new sign-up says of its shift (a ``Shift`` row need not be loaded)."""
-
-    role: str
-    event_title: str
-    starts_at: datetime
-
-
-@contextmanager
-def _in_language_of(user: User):
-    with force_locale(user.locale or current_app.config["PLANNER_DEFAULT_LOCALE"]):
-        yield
-
-
-def _notify(user: User, key: str, make: Callable[[], tuple[str, str]]) -> None:
-    """Queue one message to ``user`` written in their language; ``key`` makes it idempotent."""
+def _notify(user: User, kind: str, params: dict, key: str) -> None:
+    """Queue one notice to ``user``; ``key`` makes it idempotent."""
     if user.deleted_at is not None:
         return
-    with _in_language_of(user):
-        subject, body = make()
-    notifications.queue(user, subject, body, dedupe_key=key[:120])
+    notifications.queue_notice(user, kind, params, key)
 
 
 def _when(starts_at) -> str:
     return format_local_datetime(starts_at, "long")
 
 
+def _about_a_shift(kind: str, label):
+    """Register the decorated ``write(shift, params)`` as the writer of ``kind``: notices whose
+    ``params["shift"]`` names the shift (loaded with its event) they speak of."""
+
+    def register(write):
+        def write_notice(params: dict):
+            shift = db.session.scalars(
+                select(Shift).where(Shift.id == params["shift"]).options(joinedload(Shift.event))
+            ).one_or_none()
+            return None if shift is None else write(shift, params)
+
+        notifications.notice_kind(kind, label)(write_notice)
+        return write
+
+    return register
+
+
 # ---------------------------------------------------------------- shifts
 
 
-def notify_confirmed(user: User, signup_id: int, arrival: int, shift: ShiftFacts) -> None:
-    """A new sign-up took a place."""
-    _notify(
-        user,
-        f"signup:{signup_id}:{arrival}:confirmed",
-        lambda: (
-            _("Sign-up confirmed: %(event)s", event=shift.event_title),
-            _(
-                "You are signed up for “%(shift)s” of “%(event)s”, starting %(when)s.",
-                shift=shift.role,
-                event=shift.event_title,
-                when=_when(shift.starts_at),
-            ),
+def signup_notice_rows(rows):
+    """The outbox rows (``notifications.queue_notices_from``) for new sign-ups: ``rows`` has the
+    columns ``id``, ``user_id``, ``shift_id``, ``arrival``, ``status`` (confirmed or waitlisted)
+    and ``position`` (on the waitlist, else NULL). The kind is ``signup_<status>`` and the key
+    ``signup:<id>:<arrival>:<status>``, the form the other notices of a sign-up take."""
+    status = case(
+        (rows.c.status == SignupStatus.CONFIRMED, literal("confirmed")),
+        else_=literal("waitlisted"),
+    )
+
+    def text(column):
+        return cast(column, String)
+
+    params = (
+        literal('{"shift":')
+        + text(rows.c.shift_id)
+        + literal(',"position":')
+        + case((rows.c.position.is_(None), literal("null")), else_=text(rows.c.position))
+        + literal("}")
+    )
+    key = (
+        literal("signup:")
+        + text(rows.c.id)
+        + literal(":")
+        + text(rows.c.arrival)
+        + literal(":")
+        + status
+    )
+    return select(rows.c.user_id, literal("signup_") + status, params, key)
+
+
+@_about_a_shift("signup_confirmed", _l("Sign-up confirmed"))
+def _confirmed(shift: Shift, params: dict):
+    return (
+        _("Sign-up confirmed: %(event)s", event=shift.event.title),
+        _(
+            "You are signed up for “%(shift)s” of “%(event)s”, starting %(when)s.",
+            shift=shift.role,
+            event=shift.event.title,
+            when=_when(shift.starts_at),
         ),
     )
 
 
-def notify_waitlisted(
-    user: User, signup_id: int, arrival: int, position: int, shift: ShiftFacts
-) -> None:
-    """A new sign-up found the shift full and waits at ``position``."""
-    _notify(
-        user,
-        f"signup:{signup_id}:{arrival}:waitlisted",
-        lambda: (
-            _("On the waitlist: %(event)s", event=shift.event_title),
-            _(
-                "“%(shift)s” of “%(event)s” is full; you are number %(position)d on the waitlist.",
-                shift=shift.role,
-                event=shift.event_title,
-                position=position,
-            ),
+@_about_a_shift("signup_waitlisted", _l("On the waitlist"))
+def _waitlisted(shift: Shift, params: dict):
+    return (
+        _("On the waitlist: %(event)s", event=shift.event.title),
+        _(
+            "“%(shift)s” of “%(event)s” is full; you are number %(position)d on the waitlist.",
+            shift=shift.role,
+            event=shift.event.title,
+            position=params["position"],
         ),
     )
 
 
 def notify_promoted(signup: Signup) -> None:
-    shift = signup.shift
     _notify(
         signup.user,
+        "signup_promoted",
+        {"shift": signup.shift_id},
         f"signup:{signup.id}:{signup.arrival}:promoted",
-        lambda: (
-            _("A place is yours: %(event)s", event=shift.event.title),
-            _(
-                "A place became free: you are now confirmed for “%(shift)s” of “%(event)s”, starting %(when)s.",
-                shift=shift.role,
-                event=shift.event.title,
-                when=_when(shift.starts_at),
-            ),
+    )
+
+
+@_about_a_shift("signup_promoted", _l("A place is yours"))
+def _promoted(shift: Shift, params: dict):
+    return (
+        _("A place is yours: %(event)s", event=shift.event.title),
+        _(
+            "A place became free: you are now confirmed for “%(shift)s” of “%(event)s”, starting %(when)s.",
+            shift=shift.role,
+            event=shift.event.title,
+            when=_when(shift.starts_at),
         ),
     )
 
 
 def notify_cancelled(signup: Signup) -> None:
-    shift = signup.shift
     _notify(
         signup.user,
+        "signup_cancelled",
+        {"shift": signup.shift_id},
         f"signup:{signup.id}:{signup.arrival}:cancelled",
-        lambda: (
-            _("Sign-up cancelled: %(event)s", event=shift.event.title),
-            _(
-                "Your sign-up for “%(shift)s” of “%(event)s” is cancelled.",
-                shift=shift.role,
-                event=shift.event.title,
-            ),
+    )
+
+
+@_about_a_shift("signup_cancelled", _l("Sign-up cancelled"))
+def _cancelled(shift: Shift, params: dict):
+    return (
+        _("Sign-up cancelled: %(event)s", event=shift.event.title),
+        _(
+            "Your sign-up for “%(shift)s” of “%(event)s” is cancelled.",
+            shift=shift.role,
+            event=shift.event.title,
         ),
     )
 
@@ -131,15 +164,24 @@ def notify_cancelled(signup: Signup) -> None:
 def notify_seats_promoted(booking: SeatBooking, event: Event) -> None:
     _notify(
         booking.user,
+        "seats_promoted",
+        {"event": event.id, "size": booking.party_size},
         f"seats:{booking.id}:{booking.arrival}:promoted",
-        lambda: (
-            _("Seats are yours: %(event)s", event=event.title),
-            _(
-                "Seats became free: your party of %(size)d is now confirmed for “%(event)s”, starting %(when)s.",
-                size=booking.party_size,
-                event=event.title,
-                when=_when(event.starts_at),
-            ),
+    )
+
+
+@notifications.notice_kind("seats_promoted", _l("Seats are yours"))
+def _seats_promoted(params: dict):
+    event = db.session.get(Event, params["event"])
+    if event is None:
+        return None
+    return (
+        _("Seats are yours: %(event)s", event=event.title),
+        _(
+            "Seats became free: your party of %(size)d is now confirmed for “%(event)s”, starting %(when)s.",
+            size=params["size"],
+            event=event.title,
+            when=_when(event.starts_at),
         ),
     )
 
@@ -148,19 +190,24 @@ def notify_seats_promoted(booking: SeatBooking, event: Event) -> None:
 
 
 def notify_reminder(signup: Signup) -> None:
-    shift = signup.shift
     _notify(
         signup.user,
-        f"reminder:{signup.id}:{shift.starts_at.date().isoformat()}",
-        lambda: (
-            _("Tomorrow: %(event)s", event=shift.event.title),
-            _(
-                "A reminder: “%(shift)s” of “%(event)s” starts %(when)s at %(venue)s.",
-                shift=shift.role,
-                event=shift.event.title,
-                when=_when(shift.starts_at),
-                venue=shift.event.venue or shift.event.address,
-            ),
+        "signup_reminder",
+        {"shift": signup.shift_id},
+        f"reminder:{signup.id}:{signup.shift.starts_at.date().isoformat()}",
+    )
+
+
+@_about_a_shift("signup_reminder", _l("Reminder"))
+def _reminder(shift: Shift, params: dict):
+    return (
+        _("Tomorrow: %(event)s", event=shift.event.title),
+        _(
+            "A reminder: “%(shift)s” of “%(event)s” starts %(when)s at %(venue)s.",
+            shift=shift.role,
+            event=shift.event.title,
+            when=_when(shift.starts_at),
+            venue=shift.event.venue or shift.event.address,
         ),
     )
 
