@@ -319,6 +319,27 @@ def test_booking_seats_with_a_bad_party_size_saves_nothing(client, auth, make_us
     assert db.session.get(Event, event.id).seats_confirmed == 3
 
 
+def test_the_seats_page_and_the_event_page_say_the_same_seats_free_and_booking(
+    client, auth, make_user, make_event
+):
+    event = make_event(kind=EventKind.BANQUET, seats_capacity=10, max_party_size=4)
+    other, me = make_user(), make_user()
+    for user, size in ((other, 4), (me, 3)):
+        auth.login(user)
+        assert (
+            client.post(f"/events/{event.id}/seats", data={"party_size": size}).status_code == 302
+        )
+        auth.logout()
+    auth.login(me)
+    seats_page = client.get(f"/events/{event.id}/seats").get_data(as_text=True)
+    event_page = client.get(f"/events/{event.id}").get_data(as_text=True)
+    for page in (seats_page, event_page):
+        assert "余 3 个席位（共 10 个）" in page
+    booking = db.session.scalar(db.select(SeatBooking).where(SeatBooking.user_id == me.id))
+    assert "您已预约 3 个席位" in seats_page
+    assert f"/seats/{booking.id}/cancel" in seats_page
+
+
 def test_participants_is_exposed_for_the_events_service(make_event):
     assert callable(reports.participants)
 

@@ -169,21 +169,6 @@ def my_places(event_id: int, user=None) -> dict[int, ShiftPlaces]:
 _LIVE_BOOKING = SeatBooking.status != SeatStatus.CANCELLED
 
 
-def my_seats_for(event: Event, user=None) -> SeatBooking | None:
-    """The user's live seat booking for ``event``; one query a request."""
-    user = current_user if user is None else user
-    if not getattr(user, "is_authenticated", False):
-        return None
-    cache = g.setdefault("_my_seats", {})
-    if event.id not in cache:
-        cache[event.id] = db.session.scalar(
-            db.select(SeatBooking).where(
-                SeatBooking.event_id == event.id, SeatBooking.user_id == user.id, _LIVE_BOOKING
-            )
-        )
-    return cache[event.id]
-
-
 @dataclass(frozen=True)
 class SeatPlaces:
     """An event's audience seats as they are now, and the reader's live booking (if any)."""
@@ -192,6 +177,7 @@ class SeatPlaces:
     confirmed: int
     status: SeatStatus | None
     party_size: int | None
+    booking_id: int | None = None
 
     @property
     def free(self) -> int:
@@ -200,7 +186,11 @@ class SeatPlaces:
 
 _MY_SEATS = (
     db.select(
-        Event.seats_capacity, Event.seats_confirmed, SeatBooking.status, SeatBooking.party_size
+        Event.seats_capacity,
+        Event.seats_confirmed,
+        SeatBooking.status,
+        SeatBooking.party_size,
+        SeatBooking.id,
     )
     .select_from(Event)
     .outerjoin(
@@ -223,8 +213,17 @@ def my_seat_places(event_id: int, user=None) -> SeatPlaces | None:
     cache = g.setdefault("_my_seat_places", {})
     if (event_id, user_id) not in cache:
         row = db.session.execute(_MY_SEATS, {"event_id": event_id, "user_id": user_id}).first()
-        cache[event_id, user_id] = SeatPlaces(row[0] or 0, row[1], row[2], row[3]) if row else None
+        cache[event_id, user_id] = SeatPlaces(row[0] or 0, *row[1:]) if row else None
     return cache[event_id, user_id]
+
+
+def my_seats_for(event: Event, user=None) -> SeatBooking | None:
+    """The user's live seat booking for ``event`` as a row to change (``my_seat_places`` says
+    which it is)."""
+    seats = my_seat_places(event.id, user)
+    if seats is None or seats.booking_id is None:
+        return None
+    return db.session.get(SeatBooking, seats.booking_id)
 
 
 @dataclass

@@ -201,7 +201,6 @@ def seats(event_id: int):
     event = db.get_or_404(Event, event_id)
     if not event.seats_capacity:
         abort(404)
-    booking = reports.my_seats_for(event)
     form = forms.SeatsForm()
     if form.validate_on_submit():
         try:
@@ -222,7 +221,7 @@ def seats(event_id: int):
     return render_template(
         "signups/seats.html",
         event=event,
-        booking=booking,
+        seats=reports.my_seat_places(event.id),
         form=form,
         event_url=event_path(event.id),
     )
