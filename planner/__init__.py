@@ -63,6 +63,10 @@ def create_app(test_config: dict | None = None) -> Flask:
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
         )
 
+    from planner import database
+
+    # First of all the request hooks: nothing may read the database before it.
+    app.before_request(database.begin_reading)
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -130,6 +134,9 @@ def _init_extensions(app: Flask) -> None:
     i18n.register_filters(app)
 
     with app.app_context():
+        from planner import database
+
+        event.listen(db.engine, "before_cursor_execute", database.refuse_writes_while_reading)
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
         else:

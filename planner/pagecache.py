@@ -33,6 +33,7 @@ from markupsafe import Markup, escape
 
 from planner import permissions
 from planner.cache import Store
+from planner.database import reads_only
 
 log = logging.getLogger(__name__)
 # Pages are 20–60 kB: at most about 10 MB per process.
@@ -116,6 +117,7 @@ def cached_for_visitors(
     """
 
     def decorator(view):
+        @reads_only  # a stored copy skips the view: it must not write
         @functools.wraps(view)
         def wrapper(**kwargs):
             seconds = current_app.config.get("PLANNER_PAGE_CACHE_SECONDS", 0)
