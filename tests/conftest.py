@@ -378,20 +378,29 @@ def seeded(app):
 
 @pytest.fixture
 def count_queries(app):
-    """``with count_queries() as counter: …`` then ``counter.count`` is the number of SQL statements."""
+    """``with count_queries() as counter: …`` then ``counter.count`` is the number of SQL statements,
+    and ``counter.in_transaction`` says of each whether it ran inside a transaction the driver
+    opened (``BEGIN`` … ``ROLLBACK``) or on its own (autocommit)."""
+
+    def in_transaction(dbapi_connection) -> bool:
+        if db.engine.dialect.name == "sqlite":
+            return dbapi_connection.isolation_level is not None
+        return not dbapi_connection.autocommit
 
     @contextmanager
     def counting():
         class Counter:
             count = 0
             statements: list[str] = []
+            in_transaction: list[bool] = []
 
         counter = Counter()
-        counter.statements = []
+        counter.statements, counter.in_transaction = [], []
 
         def before(conn, cursor, statement, parameters, context, executemany):
             counter.count += 1
             counter.statements.append(statement)
+            counter.in_transaction.append(in_transaction(conn.connection.dbapi_connection))
 
         event.listen(db.engine, "before_cursor_execute", before)
         try:

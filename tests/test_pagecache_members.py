@@ -252,37 +252,8 @@ def test_a_copy_whose_holes_this_release_does_not_know_is_rendered_afresh(
     assert "候补第 2 位" in response.get_data(as_text=True)
 
 
-@pytest.fixture
-def transaction_states(app):
-    """``with transaction_states() as seen: …``: for every statement, whether it ran inside a
-    transaction the driver opened (``BEGIN`` … ``ROLLBACK``) or on its own."""
-    from contextlib import contextmanager
-
-    from sqlalchemy import event
-
-    def in_transaction(dbapi_connection) -> bool:
-        if db.engine.dialect.name == "sqlite":
-            return dbapi_connection.isolation_level is not None
-        return not dbapi_connection.autocommit
-
-    @contextmanager
-    def watching():
-        seen: list[bool] = []
-
-        def before(conn, cursor, statement, parameters, context, executemany):
-            seen.append(in_transaction(conn.connection.dbapi_connection))
-
-        event.listen(db.engine, "before_cursor_execute", before)
-        try:
-            yield seen
-        finally:
-            event.remove(db.engine, "before_cursor_execute", before)
-
-    return watching
-
-
 def test_cached_pages_read_without_a_transaction_and_writes_keep_theirs(
-    rush_event, signed_in, make_user, transaction_states
+    rush_event, signed_in, make_user, count_queries
 ):
     event, people = rush_event
     client = signed_in(people["nobody"])
@@ -292,21 +263,21 @@ def test_cached_pages_read_without_a_transaction_and_writes_keep_theirs(
     for url in pages:
         client.get(url)  # stored
     visitor = pagecache.current_app.test_client()
-    with transaction_states() as seen:
+    with count_queries() as seen:
         for url in pages:
             assert client.get(url).headers["X-Page-Cache"] == "hit"
         assert visitor.get(pages[0]).status_code == 200
-    assert seen and not any(seen)  # no BEGIN and ROLLBACK around them
+    assert seen.count and not any(seen.in_transaction)  # no BEGIN and ROLLBACK around them
     page = client.get(signup_url).get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    with transaction_states() as seen:
+    with count_queries() as seen:
         response = client.post(signup_url, data={"csrf_token": token})
-    assert response.status_code == 302 and seen and all(seen)
+    assert response.status_code == 302 and seen.count and all(seen.in_transaction)
     # Another person's page rendered afresh (an organiser's) keeps its transaction too.
     admin = signed_in(make_user("管理员", admin=True))
-    with transaction_states() as seen:
+    with count_queries() as seen:
         admin.get("/account")
-    assert seen and all(seen)
+    assert seen.count and all(seen.in_transaction)
 
 
 def test_a_view_marked_as_only_reading_that_writes_is_refused_and_leaves_nothing(app, make_user):
