@@ -63,10 +63,16 @@ def create_admin(phone: str, name: str, password_stdin: bool):
 @click.command("send-notifications")
 @with_appcontext
 def send_notifications():
-    """Send queued messages from the outbox (safe to run from cron)."""
+    """Send queued messages from the outbox until none is left (safe to run from cron, and
+    several at once: each message is claimed by one sender)."""
     from planner.notifications import services as notifications
 
-    sent, failed = notifications.send_queued()
+    sent = failed = 0
+    while True:
+        batch_sent, batch_failed = notifications.send_queued()
+        if not batch_sent + batch_failed:
+            break
+        sent, failed = sent + batch_sent, failed + batch_failed
     click.echo(f"sent {sent}, failed {failed}")
 
 

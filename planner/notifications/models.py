@@ -22,6 +22,8 @@ class Channel(enum.Enum):
 
 class NotificationStatus(enum.Enum):
     QUEUED = "queued"
+    # Claimed by one sender, which is handing it to the transport (since ``sent_at``).
+    SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
 

@@ -13,13 +13,14 @@ import json
 import logging
 import smtplib
 from collections.abc import Callable
+from datetime import timedelta
 from email.message import EmailMessage
 from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import bindparam, insert, literal
+from sqlalchemy import bindparam, insert, literal, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql import Select
 
@@ -190,10 +191,58 @@ def queue_sms(
 def send_now(note_id: int) -> None:
     """Send one queued message at once (a code must not wait for the cron job). Commits; call it
     after the request's own commit, so a failing transport never undoes the request."""
-    note = db.session.get(Notification, note_id)
-    if note is not None and note.status is NotificationStatus.QUEUED:
-        _deliver(note)
-        db.session.commit()
+    if _claim(note_id):
+        _deliver_claimed(note_id)
+
+
+# A sender claims a message before it hands it to the transport: the guarded update lets exactly
+# one of several senders running at once (the cron job, "send now", a code sent at once) have it.
+_CLAIM = (
+    update(Notification)
+    .where(
+        Notification.id == bindparam("note_id"), Notification.status == NotificationStatus.QUEUED
+    )
+    .values(status=NotificationStatus.SENDING, sent_at=bindparam("claimed_at"))
+    .execution_options(synchronize_session=False)
+)
+# A message claimed this long ago was left by a sender that died while sending it.
+STALE_CLAIM = timedelta(minutes=10)
+
+
+def _claim(note_id: int) -> bool:
+    """Claim one queued message for this sender, committed at once; whether it got it."""
+    claimed = db.session.execute(_CLAIM, {"note_id": note_id, "claimed_at": utcnow()}).rowcount
+    db.session.commit()
+    return claimed == 1
+
+
+def _deliver_claimed(note_id: int) -> bool:
+    note = db.session.scalars(
+        db.select(Notification)
+        .where(Notification.id == note_id)
+        .options(joinedload(Notification.recipient))
+    ).one()
+    sent = _deliver(note)
+    db.session.commit()
+    return sent
+
+
+def _give_up_interrupted(now) -> None:
+    """Messages whose sender died while sending them are marked failed, never sent again: they
+    may have arrived. The outbox shows them to administrators."""
+    db.session.execute(
+        update(Notification)
+        .where(
+            Notification.status == NotificationStatus.SENDING,
+            Notification.sent_at < now - STALE_CLAIM,
+        )
+        .values(
+            status=NotificationStatus.FAILED,
+            error="interrupted while being sent; not sent again (it may have arrived)",
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
 
 
 def outbox_page(per_page: int = OUTBOX_PER_PAGE) -> Pagination:
@@ -207,21 +256,23 @@ def outbox_page(per_page: int = OUTBOX_PER_PAGE) -> Pagination:
 
 
 def send_queued(limit: int = 500) -> tuple[int, int]:
-    """Send queued messages through their transport; return (sent, failed). Commits each."""
-    rows = db.session.scalars(
-        db.select(Notification)
+    """Send up to ``limit`` queued messages through their transport; return (sent, failed).
+    Claims and commits each, so senders may run at once: each message goes out once."""
+    _give_up_interrupted(utcnow())
+    note_ids = db.session.scalars(
+        db.select(Notification.id)
         .where(Notification.status == NotificationStatus.QUEUED)
-        .options(joinedload(Notification.recipient))
         .order_by(Notification.id)
         .limit(limit)
     ).all()
     sent = failed = 0
-    for note in rows:
-        if _deliver(note):
+    for note_id in note_ids:
+        if not _claim(note_id):
+            continue  # another sender has it
+        if _deliver_claimed(note_id):
             sent += 1
         else:
             failed += 1
-        db.session.commit()
     return sent, failed
 
 
