@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 import zxingcpp
@@ -12,7 +12,7 @@ from planner.audit.models import AuditEntry
 from planner.extensions import db
 from planner.signups import attendance
 from planner.signups.models import CorrectionStatus, ServiceRecord, Signup, SignupStatus
-from planner.timeutil import utcnow
+from planner.timeutil import from_local, local_now, utcnow
 
 pytestmark = pytest.mark.usefixtures("in_request")
 
@@ -50,6 +50,15 @@ def test_the_previous_window_token_still_works_but_an_older_one_has_expired(make
     assert attendance.read_token(token, now + step) == event.id
     with pytest.raises(attendance.TokenExpired):
         attendance.read_token(token, now + 2 * step)
+
+
+def test_the_code_shown_just_before_local_midnight_still_works_just_after(make_event):
+    event = make_event()
+    midnight = from_local(datetime.combine(local_now().date(), time.min))
+    token = attendance.make_token(event, midnight - timedelta(seconds=30))
+    assert attendance.read_token(token, midnight + timedelta(seconds=30)) == event.id
+    with pytest.raises(attendance.TokenExpired):
+        attendance.read_token(token, midnight + timedelta(seconds=2 * attendance.ROTATE_SECONDS))
 
 
 def test_yesterdays_token_has_expired(make_event):
