@@ -18,7 +18,7 @@ import recurring_ical_events
 from planner.events import hosts, programme, series, services, workflow
 from planner.events.models import EventStatus, HostRole
 from planner.extensions import db
-from planner.timeutil import utcnow
+from planner.timeutil import to_local, utcnow
 from tests.fixtures_calendar import by_uid, parse_feed, vevents
 
 pytestmark = pytest.mark.usefixtures("fresh_feed_cache")
@@ -302,7 +302,10 @@ def test_a_scope_feed_holds_only_its_own_dates_of_a_series(
 
 def test_dates_past_the_feeds_window_leave_the_rule(client, app, make_series):
     start = (utcnow() + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
-    occurrences = make_series(start, series.Frequency.WEEKLY, (start + timedelta(days=21)).date())
+    # The series ends on a local date: three weeks after the first local date, whatever the hour.
+    occurrences = make_series(
+        start, series.Frequency.WEEKLY, (to_local(start) + timedelta(days=21)).date()
+    )
     # A window that starts ten days ahead: as if the first two dates were long past.
     app.config["PLANNER_CALENDAR_PAST_DAYS"] = -10
     [master] = vevents(parse_feed(feed(client, "/calendar/all.ics")))

@@ -21,7 +21,7 @@ from planner.points.models import (
     ShopItem,
 )
 from planner.signups import attendance
-from planner.timeutil import utcnow
+from planner.timeutil import local_now, utcnow
 
 pytestmark = pytest.mark.usefixtures("in_request")
 
@@ -399,7 +399,7 @@ def test_the_keeper_hands_over_by_typed_code_and_downloads_the_report(
     assert client.post(found.location).status_code == 302
     db.session.refresh(redemption)
     assert redemption.status is RedemptionStatus.HANDED_OVER
-    month = utcnow().strftime("%Y-%m")
+    month = local_now().strftime("%Y-%m")  # the report's months are local
     reply = client.get(f"/shops/{shop.id}/report.xlsx?month={month}")
     book = load_workbook(io.BytesIO(reply.data))
     assert [c.value for c in book.worksheets[0][2]][1:] == [20, 10, 0, 10]
