@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app
-from flask_babel import force_locale, format_datetime
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from planner.banquets.models import DishClaim
@@ -17,7 +16,7 @@ def _notify(user, key: str, make) -> None:
     """Queue one message written in the user's language; ``key`` makes it idempotent."""
     if user.deleted_at is not None:
         return
-    with force_locale(user.locale or current_app.config["PLANNER_DEFAULT_LOCALE"]):
+    with notifications.in_language_of(user):
         subject, body = make()
     notifications.queue(user, subject, body, dedupe_key=key[:120])
 

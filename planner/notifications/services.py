@@ -13,6 +13,7 @@ import json
 import logging
 import smtplib
 from collections.abc import Callable
+from contextlib import contextmanager
 from datetime import timedelta
 from email.message import EmailMessage
 from typing import NamedTuple
@@ -84,6 +85,15 @@ def notice_kind(name: str, label):
         return write
 
     return register
+
+
+@contextmanager
+def in_language_of(recipient):
+    """Write what follows in ``recipient``'s language: their own, else the site's default (also
+    for a message to a number with no account)."""
+    locale = getattr(recipient, "locale", None) or current_app.config["PLANNER_DEFAULT_LOCALE"]
+    with force_locale(locale):
+        yield
 
 
 def _channel() -> Channel:
@@ -292,11 +302,7 @@ def write(note: Notification) -> None:
     kind = NOTICE_KINDS.get(note.kind)
     if kind is None:
         raise LookupError(f"no writer for notices of kind {note.kind!r}")
-    recipient = note.recipient
-    locale = (recipient.locale if recipient else None) or current_app.config[
-        "PLANNER_DEFAULT_LOCALE"
-    ]
-    with force_locale(locale):
+    with in_language_of(note.recipient):
         written = kind.write(json.loads(note.params or "{}"))
     if written is None:
         raise LookupError(f"what the {note.kind} notice speaks of is gone")

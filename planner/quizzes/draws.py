@@ -19,8 +19,6 @@ import hashlib
 import hmac
 import secrets
 
-from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
@@ -116,7 +114,7 @@ def run_draw(actor, quiz: Quiz, now=None) -> list[PrizeWinner]:
         if user is None:
             continue
         # Written in the winner's language, whoever runs the draw.
-        with force_locale(user.locale or current_app.config["PLANNER_DEFAULT_LOCALE"]):
+        with notifications.in_language_of(user):
             notifications.queue(
                 user,
                 _("You won a prize in %(quiz)s", quiz=quiz.title),
