@@ -166,13 +166,31 @@ _TAKE_PLACE = (
     )
     .values(confirmed_count=_shifts.c.confirmed_count + 1)
 )
+# What a new sign-up writes, inserted or into the volunteer's earlier (cancelled) row, at the
+# shift's next arrival number. The bound names are none of the table's columns: inside a WITH
+# (below) SQLAlchemy would read such a name as one more column to set.
+_SIGNUP_VALUES = {
+    "status": bindparam("new_status", type_=_signups.c.status.type),
+    "arrival": _NEXT_ARRIVAL,
+    "created_at": bindparam("now", type_=_signups.c.created_at.type),
+    "cancelled_at": null(),
+    "late_cancellation": false(),
+    "signed_up_by_id": bindparam("by_id", type_=Integer),
+    "team_id": bindparam("new_team_id", type_=Integer),
+}
+_NEW_SIGNUP_OF = {
+    "shift_id": bindparam("arrival_shift_id", type_=Integer),
+    "user_id": bindparam("new_user_id", type_=Integer),
+}
 _INSERT_SIGNUP = (
-    insert(_signups).values(arrival=_NEXT_ARRIVAL).returning(_signups.c.id, _signups.c.arrival)
+    insert(_signups)
+    .values({**_NEW_SIGNUP_OF, **_SIGNUP_VALUES})
+    .returning(_signups.c.id, _signups.c.arrival)
 )
 _REUSE_SIGNUP = (
     update(_signups)
     .where(_signups.c.id == bindparam("signup_id"))
-    .values(arrival=_NEXT_ARRIVAL)
+    .values(_SIGNUP_VALUES)
     .returning(_signups.c.id, _signups.c.arrival)
 )
 
@@ -236,25 +254,16 @@ _new_status = case(
     else_=literal(SignupStatus.WAITLISTED, _signups.c.status.type),
 )
 _mine_here = select(_mine.c.id).where(_mine.c.shift_id == bindparam("mine_shift_id"))
-_new_values = {
-    "status": _new_status,
-    "arrival": _NEXT_ARRIVAL,
-    "created_at": bindparam("now", type_=_signups.c.created_at.type),
-    "cancelled_at": null(),
-    "late_cancellation": false(),
-    "signed_up_by_id": bindparam("by_id", type_=Integer),
-    "team_id": bindparam("new_team_id", type_=Integer),
-}
+# As on SQLite, but the status is whether ``taken`` took a place.
+_new_values = {**_SIGNUP_VALUES, "status": _new_status}
 _RETURNED = (_signups.c.id, _signups.c.user_id, _signups.c.shift_id, _signups.c.arrival)
 _inserted = (
     insert(_signups)
     .from_select(
-        ["shift_id", "user_id", *_new_values],
-        select(
-            bindparam("arrival_shift_id", type_=Integer),
-            bindparam("new_user_id", type_=Integer),
-            *_new_values.values(),
-        ).where(~_HELD_OR_OVERLAPPING, ~_mine_here.exists()),
+        [*_NEW_SIGNUP_OF, *_new_values],
+        select(*_NEW_SIGNUP_OF.values(), *_new_values.values()).where(
+            ~_HELD_OR_OVERLAPPING, ~_mine_here.exists()
+        ),
     )
     .returning(*_RETURNED, _signups.c.status)
     .cte("inserted")
@@ -412,20 +421,12 @@ def _shift_with_event(shift_id: int) -> Shift:
     ).one()
 
 
-def _write_signup(
-    connection: Connection, shift_id: int, user_id: int, existing: Row | None, values: dict
-) -> tuple[int, int]:
-    """Insert the sign-up at the shift's next arrival number, or reuse the volunteer's earlier
+def _write_signup(connection: Connection, existing: Row | None, params: dict) -> tuple[int, int]:
+    """Insert the sign-up (``_SIGNUP_VALUES`` from ``params``), or reuse the volunteer's earlier
     (cancelled) row on the shift; returns its id and arrival."""
     if existing is None:
-        signup_id, arrival = connection.execute(
-            _INSERT_SIGNUP, {"shift_id": shift_id, "user_id": user_id, **values}
-        ).one()
-    else:
-        signup_id, arrival = connection.execute(
-            _REUSE_SIGNUP, {"signup_id": existing.id, **values}
-        ).one()
-    return signup_id, arrival
+        return connection.execute(_INSERT_SIGNUP, params).one()
+    return connection.execute(_REUSE_SIGNUP, {**params, "signup_id": existing.id}).one()
 
 
 def _holds_or_overlaps(existing: Row | None, overlapping: Row | None) -> bool:
@@ -474,18 +475,7 @@ def _sign_up_step_by_step(
     """SQLite, whose statements cannot write in a ``WITH``: what ``_SIGN_UP`` does after ``mine``,
     as one statement each (in-process, a statement costs no round trip)."""
     status = SignupStatus.CONFIRMED if _take_place(shift_id) else SignupStatus.WAITLISTED
-    values = {
-        "arrival_shift_id": shift_id,
-        "status": status,
-        "created_at": params["now"],
-        "cancelled_at": None,
-        "late_cancellation": False,
-        "signed_up_by_id": params["by_id"],
-        "team_id": params["new_team_id"],
-    }
-    signup_id, arrival = _write_signup(
-        connection, shift_id, params["new_user_id"], existing, values
-    )
+    signup_id, arrival = _write_signup(connection, existing, {**params, "new_status": status})
     connection.execute(
         _QUEUE_NOTICE,
         {"signup_id": signup_id, "notify": params["notify"], **notifications.outbox_values()},
